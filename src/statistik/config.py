@@ -1,0 +1,63 @@
+"""Settings: where things live and the few numbers that shape behaviour.
+
+Every setting is (name, default, help); `SETTINGS` is the one table of them and a test
+checks that each is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data"
+
+DST_SOURCE = "Danmarks Statistik"
+DEFAULT_SOURCE = "Københavns Politi"
+
+DISTRICT_CODE = "kbh"
+DISTRICT_NAME = "Københavns Politikreds"
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        """The setting's value from the environment, or its default."""
+        return os.environ.get(self.env) or self.default
+
+
+SETTINGS = {
+    "db": Setting("STATISTIK_DB", str(DATA_DIR / "statistik.duckdb"),
+                  "Path of the DuckDB store; created with the shipped figures on first use."),
+    "max_file_mb": Setting("STATISTIK_MAX_FILE_MB", "1024",
+                           "Largest file the importer accepts, in MB."),
+    "lock_wait_s": Setting("STATISTIK_LOCK_WAIT_S", "600",
+                           "How long an import waits for another import to finish, in seconds."),
+    "memory_limit": Setting("STATISTIK_MEMORY_LIMIT", "1GB",
+                            "DuckDB memory limit per process; larger work spills to disk."),
+}
+
+
+def db_path() -> Path:
+    """Path of the store file."""
+    return Path(SETTINGS["db"].value())
+
+
+def max_file_bytes() -> int:
+    """Largest accepted import file, in bytes."""
+    return int(float(SETTINGS["max_file_mb"].value()) * 1024 * 1024)
+
+
+def lock_wait_seconds() -> float:
+    """How long an import waits for another import."""
+    return float(SETTINGS["lock_wait_s"].value())
+
+
+def memory_limit() -> str:
+    """DuckDB memory limit."""
+    return SETTINGS["memory_limit"].value()

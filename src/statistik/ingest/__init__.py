@@ -1,0 +1,124 @@
+"""Importing a file: parse → validate → plan → apply, each a separate step.
+
+`prepare` runs the first three on a cursor of its own and returns the plan (or raises
+Rejected with every problem); `import_file` applies it unless it is a dry run.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from statistik import config, reference
+from statistik.ingest import layout as lay
+from statistik.ingest import plan as planning
+from statistik.ingest.apply import apply
+from statistik.ingest.problems import Problem, Rejected
+from statistik.ingest.staging import stage, structural_problems
+from statistik.ingest.textfile import TextFile, open_text_file, reopen_as_legacy, sha256_of
+from statistik.ingest.validation import resolve
+from statistik.schema import FIGURES, POPULATION
+
+__all__ = ["Prepared", "Problem", "Rejected", "import_file", "prepare"]
+
+
+@dataclass
+class Prepared:
+    """A validated file and its plan, with the cursor that holds its temp tables."""
+
+    plan: planning.Plan
+    cursor: duckdb.DuckDBPyConnection
+
+    def close(self) -> None:
+        """Drop the temp tables."""
+        self.cursor.close()
+
+
+def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path):
+    try:
+        return stage(cur, tf, layout)
+    except duckdb.InvalidInputException as e:
+        if "unicode" not in str(e).lower() or not tf.encoding.startswith("UTF-8"):
+            raise
+    # Valid UTF-8 at the head but not further down: an Excel file in Windows-1252.
+    reopen_as_legacy(tf, path)
+    return stage(cur, tf, layout)
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    source: str | None = None,
+    name: str | None = None,
+    today: dt.date | None = None,
+) -> Prepared:
+    """Parse, validate and plan one file; raise Rejected listing every problem."""
+    path = Path(path)
+    today = today or dt.date.today()
+    cur = con.cursor()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            checksum = pool.submit(sha256_of, path)  # hashes while DuckDB reads
+            with open_text_file(path, name) as tf:
+                areas, categories = reference.lexicons(cur)
+                layout = lay.detect_layout(tf.records, areas)
+                stats = _stage_with_fallback(cur, tf, layout, path)
+                result = resolve(cur, tf, layout, areas, categories, today)
+                problems = structural_problems(cur) + result.problems
+                if not problems and stats.rows_read == 0:
+                    problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
+                if problems:
+                    raise Rejected(problems)
+                if layout.statbank:
+                    default_source = config.DST_SOURCE
+                else:
+                    default_source = config.DEFAULT_SOURCE
+                plan = planning.Plan(
+                    file_name=tf.name,
+                    sha256=checksum.result(),
+                    layout=layout.kind,
+                    encoding=tf.encoding,
+                    delimiter=tf.delimiter,
+                    source=source or default_source,
+                    measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
+                    rows_read=stats.rows_read,
+                    rows_skipped=result.rows_skipped,
+                    new_categories=result.new_categories,
+                    warnings=result.warnings,
+                )
+        if plan.measure is FIGURES and not plan.source.strip():
+            raise Rejected([Problem("kilden må ikke være tom")])
+        planning.build(cur, plan)
+        if plan.new + plan.changed + plan.unchanged == 0:
+            raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",
+                                    fix="tjek at rækkerne har periode, kommune, kategori og antal")])
+        return Prepared(plan, cur)
+    except BaseException:
+        cur.close()
+        raise
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    user: str,
+    source: str | None = None,
+    name: str | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> tuple[planning.Plan, int | None]:
+    """Import one file whole or not at all; returns the plan and the upload id (None if nothing written)."""
+    prepared = prepare(con, path, source=source, name=name, today=today)
+    try:
+        plan = prepared.plan
+        if dry_run or not plan.has_changes:
+            return plan, None
+        return plan, apply(prepared.cursor, plan, user)
+    finally:
+        prepared.close()

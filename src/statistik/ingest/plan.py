@@ -1,0 +1,117 @@
+"""What an import would change: new, changed and unchanged cells against the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from statistik import periods
+from statistik.formatting import number
+from statistik.ingest.layout import LAYOUT_NAMES
+from statistik.ingest.problems import Problem
+from statistik.ingest.textfile import DELIMITER_NAMES
+from statistik.schema import FIGURES, Measure
+
+
+@dataclass
+class Plan:
+    """The outcome of parse → validate → plan, before anything is written."""
+
+    file_name: str
+    sha256: str
+    layout: str
+    encoding: str
+    delimiter: str
+    source: str
+    measure: Measure
+    rows_read: int
+    rows_skipped: int
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    periods: list[periods.Period] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    new_categories: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying the plan would write anything."""
+        return bool(self.new or self.changed)
+
+
+def _key_join(m: Measure, left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in m.keys)
+
+
+def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
+    """Compare the temp table `cells` with the store into the temp table `plan_cells`."""
+    m = plan.measure
+    source = "$source AS source," if m is FIGURES else ""
+    params = {"source": plan.source} if m is FIGURES else {}
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE plan_cells AS
+            SELECT c.*, s.{m.value} AS old_value, s.upload_id AS old_upload_id,
+                   CASE WHEN s.{m.value} IS NULL THEN 'new'
+                        WHEN s.{m.value} <> c.value THEN 'changed' ELSE 'unchanged' END AS status
+            FROM (SELECT {source} * FROM cells) c
+            LEFT JOIN {m.table} s ON {_key_join(m, 'c', 's')}""",
+        params,
+    )
+    counts = dict(con.execute("SELECT status, count(*) FROM plan_cells GROUP BY status").fetchall())
+    plan.new, plan.changed, plan.unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+    if m is FIGURES:
+        plan.periods = [periods.Period(k, s) for k, s in con.execute(
+            "SELECT DISTINCT period_kind, period_start FROM plan_cells ORDER BY 2, 1").fetchall()]
+        plan.categories = [r[0] for r in con.execute(
+            "SELECT DISTINCT category_code FROM plan_cells ORDER BY 1").fetchall()]
+    else:
+        plan.periods = [periods.Period(periods.YEAR, dt.date(y, 1, 1)) for (y,) in con.execute(
+            "SELECT DISTINCT year FROM plan_cells ORDER BY 1").fetchall()]
+    plan.areas = [r[0] for r in con.execute("SELECT DISTINCT area_code FROM plan_cells ORDER BY 1").fetchall()]
+    return plan
+
+
+def changes(con: duckdb.DuckDBPyConnection, plan: Plan, limit: int = 500) -> pd.DataFrame:
+    """The changed cells (old → new), for showing revisions before they are accepted."""
+    m = plan.measure
+    return con.execute(
+        f"""SELECT {', '.join(k for k in m.keys if k != 'source')}, old_value, value AS new_value
+            FROM plan_cells WHERE status = 'changed'
+            ORDER BY {', '.join(m.keys)} LIMIT {int(limit)}"""
+    ).df()
+
+
+def _span(items: list[str], limit: int = 6) -> str:
+    return ", ".join(items[:limit]) + (f" og {len(items) - limit} flere" if len(items) > limit else "")
+
+
+def describe(plan: Plan, area_names: dict[str, str], category_names: dict[str, str]) -> list[str]:
+    """The plan in Danish lines, as shown before an import is accepted."""
+    names = {**category_names, **plan.new_categories}
+    period_span = (
+        plan.periods[0].label if len(plan.periods) == 1
+        else f"{plan.periods[0].label} – {plan.periods[-1].label} ({len(plan.periods)} perioder)"
+    ) if plan.periods else "–"
+    lines = [
+        f"Format: {LAYOUT_NAMES[plan.layout]}; {plan.encoding}, adskilt med "
+        f"{DELIMITER_NAMES.get(plan.delimiter, repr(plan.delimiter))}.",
+        f"Kilde: {plan.source}. Rækker læst: {number(plan.rows_read)}"
+        + (f", summerækker sprunget over: {number(plan.rows_skipped)}" if plan.rows_skipped else "") + ".",
+        f"Perioder: {period_span}.",
+        f"Områder: {_span([area_names.get(c, c) for c in plan.areas])}.",
+    ]
+    if plan.categories:
+        lines.append(f"Kategorier: {_span([names.get(c, c) for c in plan.categories])}.")
+    if plan.new_categories:
+        lines.append(f"Nye kategorier fra Danmarks Statistik: {_span(list(plan.new_categories.values()))}.")
+    lines.append(
+        f"Tal: {number(plan.new)} nye, {number(plan.changed)} ændrede, "
+        f"{number(plan.unchanged)} uændrede."
+    )
+    lines += [f"Bemærk: {w.message()}" for w in plan.warnings]
+    return lines

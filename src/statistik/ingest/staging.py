@@ -1,0 +1,137 @@
+"""Reading the whole file with DuckDB into one small table of raw values.
+
+`staged` has one row per distinct (period, area, category, value) as written in the file,
+with `n` the number of file rows behind it. Reports are counted and wide tables unpivoted
+here, so everything after this works on the same shape, whatever the layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from statistik.ingest import layout as lay
+from statistik.ingest.problems import Problem
+from statistik.ingest.textfile import TextFile
+
+SPARE_COLUMNS = 4  # room for rows with trailing empty fields beyond the header
+
+
+@dataclass
+class StageStats:
+    """What reading the file found."""
+
+    rows_read: int        # data rows (blank and all-empty rows left out)
+    empty_rows: int
+
+
+def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool) -> str:
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    delim = tf.delimiter.replace("'", "''")
+    extra = ", store_rejects = true, ignore_errors = true" if rejects else ""
+    return (
+        f"read_csv($path, auto_detect = false, header = false, delim = '{delim}', "
+        f"quote = '\"', escape = '\"', skip = {layout.header_line}, null_padding = true, "
+        f"columns = {{{columns}}}{extra})"
+    )
+
+
+def _width(tf: TextFile, layout: lay.Layout) -> int:
+    return max([layout.width] + [len(f) for _, f in tf.records]) + SPARE_COLUMNS
+
+
+def _col(i: int | None) -> str:
+    return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}), '')"
+
+
+def source_sql(
+    tf: TextFile, layout: lay.Layout, rejects: bool = False, ordinality: bool = False
+) -> str:
+    """SQL (with $path) selecting the file's rows as period/area/category/value columns.
+
+    With `ordinality`, also the row number (1 = first row after the header).
+    """
+    width = _width(tf, layout)
+    roles = layout.roles
+    period = roles.get(lay.DATE, roles.get(lay.PERIOD))
+    value = roles.get(lay.COUNT, roles.get(lay.POP))
+    extra = " OR ".join(f"c{i} IS NOT NULL" for i in range(layout.width, width)) or "false"
+    value_sql = "NULL::VARCHAR" if layout.kind == lay.REPORTS else _col(value)
+    return f"""
+        SELECT {_col(period)} AS period_raw, {_col(roles.get(lay.AREA))} AS area_raw,
+               {_col(roles.get(lay.CATEGORY))} AS category_raw, {value_sql} AS value_raw,
+               ({extra}) AS extra{", ordinality" if ordinality else ""}
+        FROM {_read_csv(tf, layout, width, rejects)}{" WITH ORDINALITY" if ordinality else ""}"""
+
+
+def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
+    """Read the whole file into the temp table `staged`."""
+    if layout.kind == lay.WIDE:
+        _stage_wide(con, tf, layout)
+    else:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE staged AS
+                SELECT period_raw, area_raw, category_raw, value_raw, extra,
+                       count(*) AS n, NULL::BIGINT AS first_row, NULL::VARCHAR AS column_name
+                FROM ({source_sql(tf, layout, rejects=True)})
+                GROUP BY ALL""",
+            {"path": str(tf.utf8_path)},
+        )
+    total, empty = con.execute(
+        """SELECT coalesce(sum(n), 0),
+                  coalesce(sum(n) FILTER (WHERE period_raw IS NULL AND area_raw IS NULL
+                                          AND category_raw IS NULL AND value_raw IS NULL), 0)
+           FROM staged"""
+    ).fetchone()
+    if layout.kind == lay.WIDE:
+        total, empty = con.execute("SELECT count(*), count(*) FILTER (WHERE empty) FROM wide_rows").fetchone()
+    return StageStats(rows_read=int(total - empty), empty_rows=int(empty))
+
+
+def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> None:
+    """Unpivot periods across the top; labels given only on a group's first row repeat down."""
+    width = _width(tf, layout)
+    area, category = layout.roles[lay.AREA], layout.roles[lay.CATEGORY]
+    labels = ", ".join(
+        f"last_value(nullif(trim(c{i}), '') IGNORE NULLS) OVER (ORDER BY ordinality) AS c{i}"
+        for i in (area, category)
+    )
+    values = ", ".join(f"nullif(trim(c{i}), '') AS v{i}" for i in layout.period_columns)
+    beyond = " OR ".join(f"c{i} IS NOT NULL" for i in range(layout.width, width))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE wide_rows AS
+            SELECT ordinality AS row, {labels}, {values}, ({beyond}) AS extra,
+                   ({' AND '.join(f'c{i} IS NULL' for i in range(width))}) AS empty
+            FROM {_read_csv(tf, layout, width, rejects=True)} WITH ORDINALITY""",
+        {"path": str(tf.utf8_path)},
+    )
+    unions = " UNION ALL ".join(
+        f"""SELECT row, c{area} AS area_raw, c{category} AS category_raw,
+                   $h{i} AS period_raw, v{i} AS value_raw, extra, $h{i} AS column_name
+            FROM wide_rows WHERE NOT empty"""
+        for i in layout.period_columns
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged AS
+            SELECT period_raw, area_raw, category_raw, value_raw, extra,
+                   1::BIGINT AS n, row AS first_row, column_name
+            FROM ({unions})""",
+        {f"h{i}": layout.header[i] for i in layout.period_columns},
+    )
+
+
+def structural_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Rows DuckDB could not split into the header's columns (too many fields, bad quotes)."""
+    rows = con.execute(
+        """SELECT line, any_value(error_type), any_value(csv_line), count(*) OVER () AS total
+           FROM reject_errors GROUP BY line ORDER BY line LIMIT 20"""
+    ).fetchall()
+    problems = []
+    for line, kind, text, _ in rows:
+        what = {
+            "TOO MANY COLUMNS": "rækken har flere felter end overskriften",
+            "UNQUOTED VALUE": "et anførselstegn er ikke lukket rigtigt",
+        }.get(kind, "rækken kan ikke læses")
+        problems.append(Problem(f"{what}: {text[:80]!r}", line=int(line)))
+    return problems

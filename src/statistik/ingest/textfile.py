@@ -1,0 +1,258 @@
+"""Opening an import file: size, encoding, delimiter, and a sample of its first lines.
+
+DuckDB reads the whole file later; this module only looks at the head, and makes a UTF-8
+copy when the file is in another encoding (DuckDB reads UTF-8 only without extensions).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from statistik import config
+from statistik.ingest.problems import Problem, Rejected
+
+HEAD_BYTES = 1 << 20
+SAMPLE_RECORDS = 400
+DELIMITERS = (";", "\t", ",", "|")
+DELIMITER_NAMES = {";": "semikolon", "\t": "tabulator", ",": "komma", "|": "lodret streg"}
+
+_MAGIC = {
+    b"PK\x03\x04": "et Excel-regneark (.xlsx) eller en zip-fil",
+    b"\xd0\xcf\x11\xe0": "et gammelt Excel-regneark (.xls)",
+    b"%PDF": "en PDF-fil",
+}
+
+
+@dataclass
+class TextFile:
+    """An import file made ready for DuckDB: a UTF-8 path, its dialect and a parsed sample."""
+
+    name: str
+    size: int
+    encoding: str                 # as shown to the user: 'UTF-8', 'Windows-1252', 'UTF-16'
+    utf8_path: Path               # the file itself, or a UTF-8 copy
+    delimiter: str
+    first_line: int               # physical line (1-based) where records start (after 'sep=')
+    records: list[tuple[int, list[str]]]   # sample: (physical line, fields), blank lines left out
+    _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    _blank_lines: list[int] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Remove the UTF-8 copy, if one was made."""
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+
+    def __enter__(self) -> TextFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def physical_line(self, after_line: int, row: int) -> int:
+        """Physical line of the `row`-th (1-based) non-blank line after line `after_line`.
+
+        DuckDB skips blank lines, so its row numbers must be shifted past them.
+        """
+        if self._blank_lines is None:
+            self._blank_lines = _blank_lines(self.utf8_path)
+        line = after_line + row
+        for blank in self._blank_lines:
+            if blank <= after_line:
+                continue
+            if blank <= line:
+                line += 1
+            else:
+                break
+        return line
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, streamed."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 24), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """Physical line numbers of empty lines (only needed on the error path)."""
+    blanks: list[int] = []
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if raw in (b"\n", b"\r\n", b"\r"):
+                blanks.append(number)
+    return blanks
+
+
+def _detect_encoding(head: bytes, complete: bool) -> str:
+    """Python codec name for the file, judged from its head."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    sample = head[:4000]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without a byte order mark: every other byte of ASCII text is NUL.
+        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 leaves five bytes undefined; a file with those is Latin-1.
+    return "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", head) else "cp1252"
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 med BOM",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1",
+}
+
+
+def _transcode(path: Path, encoding: str, target: Path) -> None:
+    with open(path, "r", encoding=encoding, newline="") as src, open(
+        target, "w", encoding="utf-8", newline=""
+    ) as dst:
+        shutil.copyfileobj(src, dst, 1 << 22)
+
+
+def _choose_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most lines into the same number (≥ 2) of fields."""
+    best, best_score = ";", -1
+    for delim in DELIMITERS:
+        counts: dict[int, int] = {}
+        for fields in csv.reader(lines, delimiter=delim):
+            width = len(_trim(fields))
+            if width >= 2:
+                counts[width] = counts.get(width, 0) + 1
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _trim(fields: list[str]) -> list[str]:
+    """Fields without the empty ones at the end (Excel pads rows with ';;;')."""
+    end = len(fields)
+    while end and not fields[end - 1].strip():
+        end -= 1
+    return fields[:end]
+
+
+def _records(lines: list[str], delimiter: str, offset: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    out = []
+    start = offset + 1
+    for fields in reader:
+        if any(f.strip() for f in fields):
+            out.append((start, [f.strip() for f in fields]))
+        start = offset + reader.line_num + 1
+        if len(out) >= SAMPLE_RECORDS:
+            break
+    return out
+
+
+def open_text_file(path: Path, name: str | None = None) -> TextFile:
+    """Check the file and work out how to read it; raise Rejected if it is no CSV at all."""
+    path = Path(path)
+    name = name or path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise Rejected([Problem("filen er tom")])
+    if size > config.max_file_bytes():
+        raise Rejected([Problem(
+            f"filen fylder {size / 1e6:,.0f} MB; grænsen er {config.max_file_bytes() / 1e6:,.0f} MB"
+            .replace(",", "."),
+            fix="del filen op, eller hæv grænsen med STATISTIK_MAX_FILE_MB",
+        )])
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise Rejected([Problem(
+                f"filen er {what}, ikke en CSV-fil",
+                fix="gem den som 'CSV (semikolonsepareret)' i Excel og prøv igen",
+            )])
+    encoding = _detect_encoding(head, complete=size <= HEAD_BYTES)
+    text = head.decode(encoding, errors="replace")
+    if encoding.startswith("utf-8") and "\x00" in text or _looks_binary(text):
+        raise Rejected([Problem("filen ligner ikke en tekstfil (CSV)",
+                                fix="vælg den CSV-fil, der er gemt fra Excel eller politiets system")])
+    text = text.lstrip("\ufeff")
+    lines = re.split(r"\r\n|\n|\r", text)
+    if size > HEAD_BYTES:
+        lines = lines[:-1]  # the last one may be cut off
+    offset = 0
+    delimiter = None
+    sep = re.match(r"^\s*sep=(.)\s*$", lines[0], re.IGNORECASE) if lines else None
+    if sep:
+        delimiter, offset, lines = sep.group(1), 1, lines[1:]
+    if not any(line.strip() for line in lines):
+        raise Rejected([Problem("filen er tom")])
+    delimiter = delimiter or _choose_delimiter(lines[:SAMPLE_RECORDS])
+    tmpdir = None
+    utf8_path = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
+        utf8_path = Path(tmpdir.name) / "utf8.csv"
+        _transcode(path, encoding, utf8_path)
+    return TextFile(
+        name=name,
+        size=size,
+        encoding=ENCODING_NAMES[encoding],
+        utf8_path=utf8_path,
+        delimiter=delimiter,
+        first_line=offset + 1,
+        records=_records(lines, delimiter, offset),
+        _tmpdir=tmpdir,
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls > max(2, len(sample) // 100)
+
+
+def reopen_as_legacy(tf: TextFile, original: Path) -> TextFile:
+    """The same file read as Windows-1252 (used when UTF-8 fails after the sampled head)."""
+    tf.close()
+    tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
+    utf8_path = Path(tmpdir.name) / "utf8.csv"
+    with open(original, "rb") as f:
+        raw = f.read(1 << 16)
+    encoding = "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", raw) else "cp1252"
+    try:
+        _transcode(original, encoding, utf8_path)
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+        _transcode(original, encoding, utf8_path)
+    tf.encoding = ENCODING_NAMES[encoding]
+    tf.utf8_path = utf8_path
+    tf._tmpdir = tmpdir
+    tf._blank_lines = None
+    return tf
+
+
+def sample_text(tf: TextFile) -> str:
+    """The sampled records as text again, for showing the user what was read."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=tf.delimiter, lineterminator="\n")
+    for _, fields in tf.records[:10]:
+        writer.writerow(fields)
+    return buf.getvalue()

@@ -1,0 +1,325 @@
+"""Turning raw values into codes and counts, and collecting every problem with its line.
+
+Values are resolved once per distinct spelling in Python (few), and joined back in DuckDB
+(many). The result is the temp table `cells`, keyed like the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from statistik import periods
+from statistik.ingest import layout as lay
+from statistik.ingest.problems import Problem
+from statistik.ingest.staging import source_sql
+from statistik.ingest.textfile import TextFile
+from statistik.vocabulary import Lexicon, is_summary, normalize, slug
+
+# Counts as written: '1234', '1.234', '1 234', '12,0'. Anything else is reported.
+_VALUE_STATUS = r"""
+    CASE
+      WHEN v IS NULL OR v IN ('..', '.', ':') THEN 'missing'
+      WHEN regexp_full_match(v, '\d+(,0+)?') OR regexp_full_match(v, '\d{1,3}(\.\d{3})+(,0+)?') THEN 'ok'
+      WHEN regexp_full_match(v, '[-−–]\s*\d[\d.,]*') THEN 'negative'
+      WHEN regexp_full_match(v, '\d[\d.]*[.,]\d+') THEN 'decimal'
+      ELSE 'invalid'
+    END"""
+_VALUE = r"TRY_CAST(replace(regexp_replace(v, ',0+$', ''), '.', '') AS BIGINT)"
+_CLEAN_VALUE = "regexp_replace(value_raw, '[\\s\u00a0]', '', 'g')"
+
+
+@dataclass
+class Resolution:
+    """What validation found: problems, warnings, and what the file holds."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rows_skipped: int = 0
+    new_categories: dict[str, str] = field(default_factory=dict)  # code → name
+
+
+@dataclass
+class _Finding:
+    """A problem not yet tied to a line: which raw value (or combination) to look for."""
+
+    text: str
+    column: str | None
+    where: dict[str, str | None]          # raw column → value
+    fix: str | None = None
+    first_row: int | None = None          # known already (wide layouts)
+    other_rows: tuple[int, ...] = ()
+    rows: int = 1
+    warning: bool = False
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register(f"{name}_df", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    con.unregister(f"{name}_df")
+
+
+def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL"
+    ).fetchall()]
+
+
+def _period_map(con, layout: lay.Layout, today: dt.date) -> pd.DataFrame:
+    rows = []
+    for raw in _distinct(con, "period_raw"):
+        if layout.kind == lay.REPORTS:
+            day = periods.parse_date(raw)
+            period = periods.Period(periods.MONTH, day.replace(day=1)) if day else None
+            future = bool(day and day > today)
+        else:
+            period = periods.parse_period(raw)
+            future = bool(period and period.start > today)
+        if layout.kind == lay.POPULATION and period and not (
+            period.kind == periods.YEAR
+            or (period.kind == periods.QUARTER and period.start.month == 1)
+        ):
+            rows.append((raw, None, None, "not_january"))
+            continue
+        if layout.kind == lay.POPULATION and period:
+            period = periods.Period(periods.YEAR, period.start)
+        status = "unknown" if period is None else ("future" if future else "ok")
+        rows.append((raw, period.kind if period else None, period.start if period else None, status))
+    return pd.DataFrame(rows, columns=["period_raw", "period_kind", "period_start", "period_status"]).astype(
+        {"period_raw": "str", "period_kind": "object", "period_start": "datetime64[s]", "period_status": "str"}
+    )
+
+
+def _label_map(con, column: str, lexicon: Lexicon, register_new: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+    rows, new = [], {}
+    for raw in _distinct(con, column):
+        code = lexicon.resolve(raw)
+        if code:
+            rows.append((raw, code, "ok", None))
+        elif is_summary(raw):
+            rows.append((raw, None, "summary", None))
+        elif register_new:
+            code = normalize(raw).split(" ")[0].upper() if raw[:1].isdigit() else slug(raw)
+            name = raw.split(" ", 1)[1] if raw[:1].isdigit() and " " in raw else raw
+            new[code] = name
+            rows.append((raw, code, "ok", None))
+        else:
+            rows.append((raw, None, "unknown", lexicon.suggest(raw)))
+    frame = pd.DataFrame(rows, columns=["raw", "code", "status", "suggestion"]).astype(
+        {"raw": "str", "code": "object", "status": "str", "suggestion": "object"}
+    )
+    return frame, new
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    tf: TextFile,
+    layout: lay.Layout,
+    areas: Lexicon,
+    categories: Lexicon,
+    today: dt.date,
+) -> Resolution:
+    """Build the temp tables `resolved` and `cells`; return every problem, with lines."""
+    result = Resolution()
+    _register(con, "period_map", _period_map(con, layout, today))
+    area_map, _ = _label_map(con, "area_raw", areas, register_new=False)
+    category_map, result.new_categories = _label_map(
+        con, "category_raw", categories, register_new=layout.statbank and layout.kind != lay.POPULATION
+    )
+    _register(con, "area_map", area_map)
+    _register(con, "category_map", category_map)
+    needs_category = layout.kind != lay.POPULATION
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE resolved AS
+            SELECT s.*, p.period_kind, p.period_start::DATE AS period_start, p.period_status,
+                   a.code AS area_code, coalesce(a.status, 'empty') AS area_status,
+                   c.code AS category_code,
+                   {"coalesce(c.status, 'empty')" if needs_category else "'ok'"} AS category_status,
+                   {_VALUE_STATUS} AS value_status, {_VALUE} AS value
+            FROM (SELECT *, {_CLEAN_VALUE} AS v FROM staged) s
+            LEFT JOIN period_map p USING (period_raw)
+            LEFT JOIN area_map a ON a.raw = s.area_raw
+            LEFT JOIN category_map c ON c.raw = s.category_raw
+            WHERE NOT (s.period_raw IS NULL AND s.area_raw IS NULL AND s.category_raw IS NULL
+                       AND s.value_raw IS NULL)"""
+    )
+    findings = _findings(con, layout, area_map, category_map)
+    result.rows_skipped = con.execute(
+        """SELECT coalesce(sum(n), 0) FROM resolved
+           WHERE area_status = 'summary' OR category_status = 'summary'"""
+    ).fetchone()[0]
+    _locate(con, tf, layout, findings)
+    for f in findings:
+        line = tf.physical_line(layout.header_line, f.first_row) if f.first_row else None
+        others = tuple(tf.physical_line(layout.header_line, r) for r in f.other_rows)
+        p = Problem(f.text, line=line, column=f.column, more_lines=max(f.rows - 1, 0), fix=f.fix,
+                    other_lines=others)
+        (result.warnings if f.warning else result.problems).append(p)
+    result.problems.sort(key=Problem.sort_key)
+    result.warnings.sort(key=Problem.sort_key)
+    _build_cells(con, layout)
+    return result
+
+
+def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.DataFrame) -> list[_Finding]:
+    findings: list[_Finding] = []
+    wide = layout.kind == lay.WIDE
+    period_col = layout.role_name(lay.DATE if layout.kind == lay.REPORTS else lay.PERIOD) if not wide else None
+    value_col = None if wide or layout.kind == lay.REPORTS else layout.role_name(
+        lay.POP if layout.kind == lay.POPULATION else lay.COUNT)
+    live = "area_status <> 'summary' AND category_status <> 'summary'"
+
+    def add(sql: str, make) -> None:
+        for row in con.execute(sql).fetchall():
+            findings.append(make(*row))
+
+    first_row = "min(first_row)" if wide else "NULL"
+    add(f"""SELECT period_raw, period_status, {first_row}, sum(n) FROM resolved
+            WHERE period_status <> 'ok' AND period_raw IS NOT NULL AND {live} GROUP BY ALL""",
+        lambda raw, status, row, n: _Finding(
+            {"unknown": f"ukendt {'dato' if layout.kind == lay.REPORTS else 'periode'} {raw!r}",
+             "future": f"perioden {raw!r} ligger i fremtiden",
+             "not_january": f"folketal for {raw!r}: kun folketal pr. 1. januar bruges (fx 2024K1)"}[status],
+            period_col or raw, {"period_raw": raw}, first_row=row, rows=n,
+            fix={"unknown": "skriv fx 2025-09, sep 2025, 2025K3 eller 2025" if layout.kind != lay.REPORTS
+                 else "skriv datoen som 03-09-2025 eller 2025-09-03"}.get(status),
+            warning=status == "not_january"))
+    if not wide:
+        add(f"""SELECT sum(n) FROM resolved WHERE period_raw IS NULL AND {live} HAVING sum(n) > 0""",
+            lambda n: _Finding("mangler periode", period_col, {"period_raw": None}, rows=n))
+    if layout.kind == lay.LONG and not layout.statbank:
+        add(f"""SELECT sum(n) FROM resolved WHERE value_status = 'missing' AND {live} HAVING sum(n) > 0""",
+            lambda n: _Finding("intet antal; rækken springes over", value_col, {"value_raw": None},
+                               rows=n, warning=True))
+    for role, column, mapping, what in (
+        (lay.AREA, "area_raw", area_map, "kommune"),
+        (lay.CATEGORY, "category_raw", category_map, "kategori"),
+    ):
+        if role not in layout.roles:
+            continue
+        status_col = "area_status" if role == lay.AREA else "category_status"
+        suggestions = dict(zip(mapping["raw"], mapping["suggestion"]))
+        add(f"""SELECT {column}, {status_col}, {first_row}, sum(n) FROM resolved
+                WHERE {status_col} IN ('unknown', 'empty') GROUP BY ALL""",
+            lambda raw, status, row, n, what=what, role=role, column=column: _Finding(
+                f"ukendt {what} {raw!r}" if status == "unknown" else f"mangler {what}",
+                layout.role_name(role), {column: raw}, first_row=row, rows=n,
+                fix=(f"mente du {suggestions[raw]}?" if suggestions.get(raw) else
+                     ("brug kommunens navn eller kode, fx København eller 101" if role == lay.AREA
+                      else "ny kategori? tilføj den med: statistik category add \"Navn\""))
+                if status == "unknown" else None))
+    if layout.kind != lay.REPORTS:
+        add(f"""SELECT value_raw, value_status, period_raw, {first_row}, any_value(column_name), sum(n)
+                FROM resolved WHERE value_status IN ('negative', 'decimal', 'invalid') AND {live}
+                GROUP BY value_raw, value_status, period_raw""",
+            lambda raw, status, period_raw, row, column, n: _Finding(
+                {"negative": f"negativt antal {raw!r}",
+                 "decimal": f"decimaltal {raw!r}",
+                 "invalid": f"{raw!r} er ikke et antal"}[status],
+                value_col or column, {"value_raw": raw, **({"period_raw": period_raw} if wide else {})},
+                fix="et antal skal være et helt tal, 0 eller derover", first_row=row, rows=n))
+    add(f"""SELECT {first_row}, sum(n) FROM resolved WHERE extra HAVING sum(n) > 0""",
+        lambda row, n: _Finding("rækken har flere udfyldte felter end overskriften", None,
+                                {"extra": True}, first_row=row, rows=n))
+    if layout.kind != lay.REPORTS:
+        findings += _duplicates(con, layout, value_col, first_row, live)
+    return findings
+
+
+def _duplicates(con, layout, value_col, first_row, live) -> list[_Finding]:
+    """The same cell given more than once: an error when the counts differ."""
+    rows = con.execute(
+        f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
+                   list(DISTINCT {{'period_raw': period_raw, 'area_raw': area_raw,
+                                    'category_raw': category_raw}}),
+                   {first_row}, sum(n)
+            FROM resolved
+            WHERE value_status = 'ok' AND period_status = 'ok' AND area_status = 'ok'
+              AND category_status = 'ok' AND {live}
+            GROUP BY period_kind, period_start, area_code, category_code
+            HAVING sum(n) > 1
+            ORDER BY 2 DESC LIMIT 50"""
+    ).fetchall()
+    out = []
+    for values, differ, combos, row, n in rows:
+        cell = ", ".join(v for v in combos[0].values() if v)
+        shown = " og ".join(str(v) for v in values)
+        out.append(_Finding(
+            f"samme celle ({cell}) står {n} gange med forskellige antal ({shown})" if differ
+            else f"samme række ({cell}) står {n} gange; tallet tælles én gang",
+            value_col, {"combo": combos}, first_row=row, rows=n, warning=not differ,
+            fix="ret eller fjern den ene række" if differ else None,
+        ))
+    return out
+
+
+def _locate(con, tf: TextFile, layout: lay.Layout, findings: list[_Finding]) -> None:
+    """Find the first line of each finding by reading the file once more (error path only)."""
+    todo = [f for f in findings if f.first_row is None and layout.kind != lay.WIDE]
+    if not todo:
+        return
+    conditions = []
+    for i, f in enumerate(todo):
+        if "combo" in f.where:
+            parts = [
+                " AND ".join(f"{k} IS NOT DISTINCT FROM {_sql_str(v)}" for k, v in combo.items())
+                for combo in f.where["combo"]
+            ]
+            cond = " OR ".join(f"({p})" for p in parts)
+        elif "extra" in f.where:
+            cond = "extra"
+        else:
+            cond = " AND ".join(f"{k} IS NOT DISTINCT FROM {_sql_str(v)}" for k, v in f.where.items())
+        conditions.append(f"CASE WHEN {cond} THEN {i} END")
+    rows = con.execute(
+        f"""WITH src AS ({source_sql(tf, layout, ordinality=True)}),
+                 hits AS (SELECT unnest(list_filter([{', '.join(conditions)}], lambda x: x IS NOT NULL))
+                                 AS finding, ordinality FROM src)
+            SELECT finding, list(ordinality ORDER BY ordinality)[1:4] FROM hits GROUP BY finding""",
+        {"path": str(tf.utf8_path)},
+    ).fetchall()
+    for index, first_rows in rows:
+        finding = todo[index]
+        finding.first_row = first_rows[0]
+        if "combo" in finding.where:  # a duplicate: name the other lines too
+            finding.other_rows = tuple(first_rows[1:])
+
+
+def _sql_str(value) -> str:
+    if value is None:
+        return "NULL"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _build_cells(con, layout: lay.Layout) -> None:
+    """One row per store key: reports counted, identical duplicates taken once."""
+    ok = """period_status = 'ok' AND area_status = 'ok' AND category_status = 'ok'"""
+    if layout.kind == lay.POPULATION:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE cells AS
+                SELECT area_code, year(period_start)::INTEGER AS year, max(value) AS value
+                FROM resolved WHERE {ok} AND value_status = 'ok' GROUP BY ALL"""
+        )
+        return
+    value = "sum(n)" if layout.kind == lay.REPORTS else "max(value)"
+    where = "" if layout.kind == lay.REPORTS else "AND value_status = 'ok'"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cells AS
+            SELECT period_kind, period_start, area_code, category_code, {value} AS value
+            FROM resolved WHERE {ok} {where} GROUP BY ALL"""
+    )
+    if layout.statbank and layout.kind == lay.LONG:
+        # Statistikbanken's BULK format leaves out combinations whose value is 0.
+        con.execute(
+            f"""INSERT INTO cells
+                SELECT p.period_kind, p.period_start, a.area_code, c.category_code, 0
+                FROM (SELECT DISTINCT period_kind, period_start FROM resolved WHERE {ok}) p,
+                     (SELECT DISTINCT area_code FROM resolved WHERE {ok}) a,
+                     (SELECT DISTINCT category_code FROM resolved WHERE {ok}) c
+                ANTI JOIN resolved r
+                  ON r.period_kind = p.period_kind AND r.period_start = p.period_start
+                 AND r.area_code = a.area_code AND r.category_code = c.category_code"""
+        )

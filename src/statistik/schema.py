@@ -1,0 +1,155 @@
+"""The store's tables, their column names and the migrations that create them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A table of stored numbers: its key columns, its value column and its revision log."""
+
+    table: str
+    revisions: str
+    keys: tuple[str, ...]
+    value: str
+
+
+FIGURES = Measure(
+    table="figure",
+    revisions="figure_revision",
+    keys=("period_kind", "period_start", "area_code", "category_code", "source"),
+    value="count",
+)
+POPULATION = Measure(
+    table="population",
+    revisions="population_revision",
+    keys=("area_code", "year"),
+    value="population",
+)
+MEASURES = (FIGURES, POPULATION)
+
+
+def _revision_table(m: Measure, key_types: str) -> str:
+    return f"""
+    CREATE TABLE {m.revisions} (
+        upload_id INTEGER NOT NULL,
+        {key_types},
+        old_value BIGINT,          -- NULL: the upload added the cell
+        old_upload_id INTEGER,
+        new_value BIGINT NOT NULL
+    );"""
+
+
+# 'M' month, 'Q' quarter, 'Y' year; a period is identified by its kind and first day.
+_FIGURE_KEYS = """period_kind VARCHAR NOT NULL,
+        period_start DATE NOT NULL,
+        area_code VARCHAR NOT NULL,
+        category_code VARCHAR NOT NULL,
+        source VARCHAR NOT NULL"""
+# Population on 1 January of `year`.
+_POPULATION_KEYS = """area_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL"""
+
+# Each migration moves the store one schema version up; never edit a shipped one.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE area (
+        code VARCHAR PRIMARY KEY,       -- DST code: '000', '084', '101'
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL           -- land, region, kommune, uoplyst, andet
+    );
+    CREATE TABLE district (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL
+    );
+    CREATE TABLE district_member (
+        district_code VARCHAR NOT NULL,
+        area_code VARCHAR NOT NULL,
+        PRIMARY KEY (district_code, area_code)
+    );
+    CREATE TABLE category (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        parent_code VARCHAR,
+        origin VARCHAR NOT NULL,        -- dst or intern
+        upload_id INTEGER               -- the upload that registered it, if any
+    );
+    CREATE SEQUENCE upload_id_seq START 1;
+    CREATE TABLE upload (
+        id INTEGER PRIMARY KEY,
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        user_name VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,       -- figure or population
+        layout VARCHAR NOT NULL,
+        encoding VARCHAR NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rows_skipped BIGINT NOT NULL,
+        cells_new BIGINT NOT NULL,
+        cells_changed BIGINT NOT NULL,
+        cells_unchanged BIGINT NOT NULL,
+        status VARCHAR NOT NULL,        -- imported or undone
+        undone_at TIMESTAMP,
+        undone_by VARCHAR
+    );
+    CREATE TABLE figure (
+        {_FIGURE_KEYS},
+        count BIGINT NOT NULL,
+        upload_id INTEGER NOT NULL,
+        PRIMARY KEY (period_kind, period_start, area_code, category_code, source)
+    );
+    {_revision_table(FIGURES, _FIGURE_KEYS)}
+    CREATE TABLE population (
+        {_POPULATION_KEYS},
+        population BIGINT NOT NULL,
+        upload_id INTEGER NOT NULL,
+        PRIMARY KEY (area_code, year)
+    );
+    {_revision_table(POPULATION, _POPULATION_KEYS)}
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Schema version of the store behind `con` (0 for an empty file)."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the store up to SCHEMA_VERSION; returns the version it started at."""
+    start = current_version(con)
+    if start > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"Databasen har skemaversion {start}, men programmet kender kun {SCHEMA_VERSION}. "
+            "Opdatér statistik."
+        )
+    if start == SCHEMA_VERSION:
+        return start
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if start == 0:
+            con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+            con.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+        for sql in MIGRATIONS[start:]:
+            con.execute(sql)
+        con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return start

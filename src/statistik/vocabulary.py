@@ -1,0 +1,131 @@
+"""Recognising areas and categories however an analyst spells them, and suggesting fixes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Spellings that no rule derives from the official names.
+AREA_ALIASES = {
+    "kbh": "101",
+    "kbh k": "101",
+    "kk": "101",
+    "cph": "101",
+    "copenhagen": "101",
+    "frb": "147",
+    "frederiksberg c": "147",
+    "hele danmark": "000",
+    "danmark": "000",
+    "landet": "000",
+    "landet i alt": "000",
+    "uoplyst": "998",
+    "ukendt kommune": "998",
+}
+CATEGORY_ALIASES = {
+    "lommetyveri": "lomme-og-tricktyveri",
+    "tricktyveri": "lomme-og-tricktyveri",
+    "lomme tricktyveri": "lomme-og-tricktyveri",
+    "kontaktbedragerier": "kontaktbedrageri",
+    "opioid": "opioider",
+    "indbrud i beboelse": "1320",
+    "boligindbrud": "1320",
+    "vold": "12",
+    "voldsforbrydelser": "12",
+}
+
+# Row or column labels that mark a summary rather than data.
+SUMMARY_LABELS = {
+    "i alt", "ialt", "total", "totalt", "total i alt", "sum", "summa", "samlet", "samlet antal",
+    "alle", "alle kommuner", "alle kategorier", "hovedtotal", "grand total", "subtotal",
+    "kredsen", "kredsen i alt", "hele kredsen", "politikredsen", "i alt kredsen",
+    "københavns politikreds", "københavns politi", "kreds i alt",
+}
+
+_CODE_AND_TEXT = re.compile(r"^(?P<code>\d{1,4}|tot)\s+(?P<text>\D.*)$")
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation to spaces, white space folded: 'Lomme- og tricktyveri' → 'lomme og tricktyveri'."""
+    s = unicodedata.normalize("NFC", str(text)).lower().replace("\u00a0", " ")
+    s = re.sub(r"[^\wæøå]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def fold(text: str) -> str:
+    """ASCII fold of a normalized name: 'tårnby' → 'taarnby'."""
+    return text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def slug(name: str) -> str:
+    """A code for a category that has no official one: 'Lomme- og tricktyveri' → 'lomme-og-tricktyveri'."""
+    return fold(normalize(name)).replace(" ", "-")
+
+
+def is_summary(text: str) -> bool:
+    """Whether a label marks a summary row or column ('I alt', 'Total', 'Hele kredsen')."""
+    s = normalize(text)
+    return s in SUMMARY_LABELS or s.startswith(("i alt ", "total ", "sum "))
+
+
+@dataclass
+class Lexicon:
+    """Known codes and names of one kind (areas or categories), with every accepted spelling."""
+
+    names: dict[str, str]                   # code → display name
+    aliases: dict[str, str] = field(default_factory=dict)
+    strip_words: tuple[str, ...] = ()       # words that may follow or precede a name ('kommune')
+    _index: dict[str, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for code, name in self.names.items():
+            for key in (code, code.lstrip("0") or "0", code.zfill(4), name):
+                self._add(normalize(key), code)
+        for alias, code in self.aliases.items():
+            if code in self.names:
+                self._add(normalize(alias), code)
+
+    def _add(self, key: str, code: str) -> None:
+        self._index.setdefault(key, code)
+        self._index.setdefault(fold(key), code)
+
+    def _lookup(self, key: str) -> str | None:
+        return self._index.get(key) or self._index.get(fold(key))
+
+    def resolve(self, text: str) -> str | None:
+        """The code for a spelling, or None when it is not known."""
+        key = normalize(text)
+        candidates = [key]
+        for word in self.strip_words:
+            stripped = re.sub(rf"(^{word}s? | {word}s?$)", "", key).strip()
+            if stripped != key:
+                candidates.append(stripped)
+        for c in list(candidates):
+            if c.endswith("s"):
+                candidates.append(c[:-1])  # genitive: 'Københavns Kommune'
+        m = _CODE_AND_TEXT.match(key)
+        if m:
+            candidates.insert(0, m["code"])
+        for c in candidates:
+            code = self._lookup(c)
+            if code:
+                return code
+        return None
+
+    def suggest(self, text: str) -> str | None:
+        """The display name closest to an unknown spelling, if any is close."""
+        key = fold(normalize(text))
+        choices = {fold(normalize(name)): name for name in self.names.values()}
+        close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75)
+        return choices[close[0]] if close else None
+
+
+def area_lexicon(areas: dict[str, str]) -> Lexicon:
+    """Lexicon of areas (code → name)."""
+    return Lexicon(areas, AREA_ALIASES, strip_words=("kommune",))
+
+
+def category_lexicon(categories: dict[str, str]) -> Lexicon:
+    """Lexicon of categories (code → name)."""
+    return Lexicon(categories, CATEGORY_ALIASES)
