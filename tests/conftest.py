@@ -1,0 +1,55 @@
+"""Shared fixtures: a seeded store built once per session, copied for each test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from statistik.bootstrap import open_store
+
+TODAY = dt.date(2026, 11, 25)
+SAMPLES = Path(__file__).parent / "samples" / "analyst"  # copies of ../shared/data/samples
+LOCAL_SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """A store seeded with the shipped DST figures, built once."""
+    path = tmp_path_factory.mktemp("template") / "statistik.duckdb"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(seeded_template, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the seeded store, also set as STATISTIK_DB for CLI calls."""
+    path = tmp_path / "statistik.duckdb"
+    shutil.copy(seeded_template, path)
+    monkeypatch.setenv("STATISTIK_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def con(db_path):
+    """An open connection to a fresh seeded store."""
+    connection = open_store(db_path)
+    yield connection
+    connection.close()
+
+
+def table_contents(con) -> dict[str, list[tuple]]:
+    """Every row of every table, for checking that nothing was written."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+        "AND table_schema = 'main' ORDER BY 1"
+    ).fetchall()]
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write a small test file and return its path."""
+    path.write_bytes(text.encode(encoding))
+    return path

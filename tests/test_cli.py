@@ -1,0 +1,111 @@
+"""The command line: the exact shapes that scripts and checks depend on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from conftest import SAMPLES
+
+STATISTIK = [sys.executable, "-m", "statistik.cli"]
+
+
+def run(*args: str, check_exit: int | None = 0) -> subprocess.CompletedProcess:
+    """Run `statistik ARGS` against the store in STATISTIK_DB."""
+    result = subprocess.run([*STATISTIK, *args], capture_output=True, text=True, timeout=120)
+    if check_exit is not None:
+        assert result.returncode == check_exit, result.stderr + result.stdout
+    return result
+
+
+def test_import_prints_the_plan_and_exits_0(db_path):
+    out = run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"), "--user", "ana").stdout
+    assert "16 nye, 0 ændrede, 0 uændrede" in out
+    assert "Importeret som upload 3" in out
+
+
+def test_rejected_import_names_the_line_and_exits_nonzero(db_path):
+    result = run("import", str(SAMPLES / "fejl_ukendt_kommune.csv"), check_exit=1)
+    assert "linje 4" in result.stderr
+    assert "mente du Frederiksberg?" in result.stderr
+    assert "intet er gemt" in result.stderr
+
+
+def test_several_files_are_imported_each_on_its_own(db_path):
+    result = run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"),
+                 str(SAMPLES / "fejl_negativt_antal.csv"), check_exit=1)
+    assert "Importeret som upload" in result.stdout
+    assert "linje 4" in result.stderr
+    uploads = json.loads(run("uploads", "--json").stdout)
+    assert [u["file"] for u in uploads][0] == "eksempel_lang_2025-09.csv"
+
+
+def test_dry_run_writes_nothing(db_path):
+    out = run("import", "--dry-run", str(SAMPLES / "eksempel_bred_2025.csv")).stdout
+    assert "Prøvekørsel" in out
+    assert len(json.loads(run("uploads", "--json").stdout)) == 2
+
+
+def test_source_and_user_are_recorded(db_path):
+    run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"), "--source", "Tårnby Kommune", "--user", "kim")
+    latest = json.loads(run("uploads", "--json").stdout)[0]
+    assert (latest["source"], latest["user"]) == ("Tårnby Kommune", "kim")
+
+
+def test_uploads_json_lists_newest_first_with_the_agreed_keys(db_path):
+    run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    rows = json.loads(run("uploads", "--json").stdout)
+    assert [r["id"] for r in rows] == [3, 2, 1]
+    for key in ("id", "file", "sha256", "source", "user", "time", "rows", "status"):
+        assert key in rows[0]
+    assert rows[0]["rows"] == 16 and rows[0]["status"] == "imported"
+    assert rows[-1]["file"] == "straf11_2016K1-2025K4_koder.csv"
+
+
+def test_export_has_the_exact_header_and_codes(db_path):
+    run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    text = run("export").stdout
+    assert text.splitlines()[0] == "periode;omraade_kode;omraade;kategori_kode;kategori;antal;kilde"
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == 33920 + 16
+    national = next(r for r in rows if r["omraade_kode"] == "000" and r["periode"] == "2025K3"
+                    and r["kategori_kode"] == "TOT")
+    assert national["omraade"] == "Hele landet" and national["kilde"] == "Danmarks Statistik"
+    month = next(r for r in rows if r["periode"] == "2025-09" and r["omraade_kode"] == "101"
+                 and r["kategori"] == "Kontaktbedrageri")
+    assert (month["antal"], month["kilde"]) == ("122", "Københavns Politi")
+
+
+def test_export_to_a_file(db_path, tmp_path):
+    out = tmp_path / "alle.csv"
+    run("export", "--out", str(out))
+    with open(out, encoding="utf-8") as f:
+        dragoer_2024 = sum(
+            int(r["antal"]) for r in csv.DictReader(f, delimiter=";")
+            if r["omraade_kode"] == "155" and r["kategori_kode"] == "1320" and r["periode"].startswith("2024K")
+        )
+    assert dragoer_2024 == 27
+
+
+def test_undo_by_id(db_path):
+    run("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    assert "er fortrudt" in run("undo", "3").stdout
+    assert json.loads(run("uploads", "--json").stdout)[0]["status"] == "undone"
+    assert "allerede fortrudt" in run("undo", "3", check_exit=1).stderr
+    assert "ingen upload" in run("undo", "99", check_exit=1).stderr
+
+
+def test_category_add_makes_a_new_category_importable(db_path, tmp_path):
+    path = tmp_path / "ny.csv"
+    path.write_text("periode;kommune;kategori;antal\n2025-09;Dragør;Digitale sexkrænkelser;3\n", encoding="utf-8")
+    assert "ukendt kategori" in run("import", str(path), check_exit=1).stderr
+    run("category", "add", "Digitale sexkrænkelser", "--parent", "TOT")
+    run("import", str(path))
+    assert "digitale-sexkraenkelser" in run("category", "list").stdout
+
+
+def test_missing_file_is_reported(db_path):
+    assert "findes ikke" in run("import", "/nonexistent.csv", check_exit=1).stderr

@@ -1,0 +1,103 @@
+"""The store: created on first use with the shipped DST figures, migrated, and found via STATISTIK_DB."""
+
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import pytest
+
+from statistik import config, schema
+from statistik.bootstrap import open_store
+from statistik.store import connect
+
+
+def test_fresh_store_holds_the_shipped_dst_figures(con):
+    assert con.execute("SELECT count(*) FROM area").fetchone()[0] == 106
+    assert con.execute("SELECT count(DISTINCT area_code) FROM figure").fetchone()[0] == 106
+    assert con.execute("SELECT count(DISTINCT category_code) FROM figure").fetchone()[0] == 8
+    periods = con.execute(
+        "SELECT min(period_start), max(period_start), count(DISTINCT period_start) FROM figure "
+        "WHERE period_kind = 'Q'"
+    ).fetchone()
+    assert (str(periods[0]), str(periods[1]), periods[2]) == ("2016-01-01", "2025-10-01", 40)
+    assert con.execute("SELECT DISTINCT source FROM figure").fetchall() == [(config.DST_SOURCE,)]
+    assert con.execute("SELECT count(*), min(year), max(year) FROM population").fetchone() == (1040, 2016, 2025)
+
+
+def test_dragoer_residential_burglaries_are_the_real_figures(con):
+    rows = dict(con.execute(
+        """SELECT year(period_start), sum(count) FROM figure
+           WHERE area_code = '155' AND category_code = '1320' AND year(period_start) IN (2023, 2024)
+           GROUP BY 1"""
+    ).fetchall())
+    assert rows == {2023: 35, 2024: 27}
+    assert con.execute(
+        "SELECT population FROM population WHERE area_code = '155' AND year = 2024"
+    ).fetchone()[0] == 14569
+
+
+def test_national_figure_is_the_sum_of_municipalities_plus_christiansoe_and_unknown(con):
+    national, parts = con.execute(
+        """SELECT sum(count) FILTER (WHERE a.kind = 'land'),
+                  sum(count) FILTER (WHERE a.kind IN ('kommune', 'uoplyst', 'andet'))
+           FROM figure f JOIN area a ON a.code = f.area_code
+           WHERE category_code = 'TOT' AND period_start = DATE '2025-04-01'"""
+    ).fetchone()
+    assert national == parts > 0
+
+
+def test_every_row_of_the_shipped_file_is_stored(con):
+    with open(config.DATA_DIR / "straf11_2016K1-2025K4_koder.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    stored = {
+        (a, c, f"{d.year}K{(d.month - 1) // 3 + 1}"): n
+        for a, c, d, n in con.execute(
+            "SELECT area_code, category_code, period_start, count FROM figure"
+        ).fetchall()
+    }
+    assert len(stored) == len(rows)
+    for row in rows:
+        assert stored[(row["OMRÅDE"], row["OVERTRÆD"], row["TID"])] == int(row["INDHOLD"])
+
+
+def test_district_and_internal_categories_are_known(con):
+    members = con.execute(
+        "SELECT area_code FROM district_member WHERE district_code = ? ORDER BY 1", [config.DISTRICT_CODE]
+    ).fetchall()
+    assert [m[0] for m in members] == ["101", "147", "155", "185"]
+    names = dict(con.execute("SELECT name, parent_code FROM category WHERE origin = 'intern'").fetchall())
+    assert names == {"Kontaktbedrageri": "TOT", "Lomme- og tricktyveri": "1336", "Opioider": "3210"}
+
+
+def test_store_location_comes_from_statistik_db(tmp_path, monkeypatch):
+    path = tmp_path / "elsewhere" / "mine.duckdb"
+    monkeypatch.setenv("STATISTIK_DB", str(path))
+    assert config.db_path() == path
+    open_store().close()
+    assert path.exists()
+
+
+def test_reopening_does_not_seed_again(db_path):
+    open_store(db_path).close()
+    con = open_store(db_path)
+    assert con.execute("SELECT count(*) FROM upload").fetchone()[0] == 2
+    con.close()
+
+
+def test_migrations_record_the_schema_version(tmp_path):
+    con = duckdb.connect(str(tmp_path / "new.duckdb"))
+    assert schema.migrate(con) == 0
+    assert schema.current_version(con) == schema.SCHEMA_VERSION
+    assert schema.migrate(con) == schema.SCHEMA_VERSION  # nothing left to do
+    con.close()
+
+
+def test_a_store_from_a_newer_program_is_refused(tmp_path):
+    path = tmp_path / "future.duckdb"
+    connect(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(RuntimeError, match="skemaversion 999"):
+        connect(path)
