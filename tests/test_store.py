@@ -101,3 +101,17 @@ def test_a_store_from_a_newer_program_is_refused(tmp_path):
     con.close()
     with pytest.raises(RuntimeError, match="skemaversion 999"):
         connect(path)
+
+
+def test_an_old_store_is_migrated_and_gets_the_shipped_annotations_and_target(tmp_path):
+    con = duckdb.connect(str(tmp_path / "v1.duckdb"))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute(schema.MIGRATIONS[0])
+    assert schema.migrate(con) == 1
+    assert schema.current_version(con) == schema.SCHEMA_VERSION
+    assert con.execute("SELECT count(*) FROM annotation").fetchone()[0] == 15
+    assert con.execute(
+        "SELECT area_code, category_code, limit_value, direction FROM target"
+    ).fetchall() == [("155", "1320", 30, "below")]
+    con.close()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+
+from statistik import config
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,48 @@ _FIGURE_KEYS = """period_kind VARCHAR NOT NULL,
 _POPULATION_KEYS = """area_code VARCHAR NOT NULL,
         year INTEGER NOT NULL"""
 
+def _annotations_and_targets(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2: dated notes and targets, with the district's shipped ones."""
+    con.execute("""
+        CREATE SEQUENCE annotation_id_seq START 1;
+        CREATE TABLE annotation (
+            id INTEGER PRIMARY KEY DEFAULT nextval('annotation_id_seq'),
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,          -- begivenhed, lovændring, andet
+            area_code VARCHAR,              -- NULL: the whole district
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE target_id_seq START 1;
+        CREATE TABLE target (
+            id INTEGER PRIMARY KEY DEFAULT nextval('target_id_seq'),
+            area_code VARCHAR NOT NULL,
+            category_code VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,        -- 'year': per calendar year
+            limit_value BIGINT NOT NULL,
+            direction VARCHAR NOT NULL,     -- below: fewer than limit_value; above: at least
+            label VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+    """)
+    con.execute(
+        """INSERT INTO annotation (start_date, end_date, text, kind, created_by)
+           SELECT fra::DATE, til::DATE, tekst, type, 'statistik'
+           FROM read_csv($path, delim = ';', header = true, all_varchar = true)""",
+        {"path": str(config.DATA_DIR / "markeringer.csv")},
+    )
+    con.execute(
+        """INSERT INTO target (area_code, category_code, period, limit_value, direction, label, created_by)
+           VALUES ('155', '1320', 'year', 30, 'below',
+                   'Partnerskabsmål: under 30 indbrud i beboelser om året i Dragør', 'statistik')"""
+    )
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
     CREATE TABLE area (
         code VARCHAR PRIMARY KEY,       -- DST code: '000', '084', '101'
@@ -112,6 +155,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     {_revision_table(POPULATION, _POPULATION_KEYS)}
     """,
+    _annotations_and_targets,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -143,8 +187,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         if start == 0:
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
             con.execute("INSERT INTO meta VALUES ('schema_version', '0')")
-        for sql in MIGRATIONS[start:]:
-            con.execute(sql)
+        for step in MIGRATIONS[start:]:
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
         con.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
         )
