@@ -109,3 +109,24 @@ def test_category_add_makes_a_new_category_importable(db_path, tmp_path):
 
 def test_missing_file_is_reported(db_path):
     assert "findes ikke" in run("import", "/nonexistent.csv", check_exit=1).stderr
+
+
+def test_summary_json_has_the_agreed_keys_and_real_numbers(db_path):
+    result = json.loads(run("summary", "--area", "155", "--category", "1320", "--period", "2024", "--json").stdout)
+    assert set(result) == {"count", "previous_count", "change", "change_pct", "rate_per_100k",
+                           "population_year", "p_value", "significant", "small_count"}
+    assert (result["count"], result["previous_count"], result["change"]) == (27, 35, -8)
+    assert round(result["change_pct"], 1) == -22.9
+    assert round(result["rate_per_100k"], 1) == 185.3 and result["population_year"] == 2024
+    assert result["significant"] is False and result["small_count"] is False
+
+
+def test_summary_for_the_district_by_name_in_danish(db_path):
+    out = run("summary", "--area", "Københavns Politikreds", "--category", "1320", "--period", "2025K3").stdout
+    assert "Antal: 262 (3. kvt. 2024: 184)" in out
+    assert "større end tilfældig variation" in out
+
+
+def test_summary_for_a_month_of_quarterly_figures_says_why_not(db_path):
+    err = run("summary", "--area", "155", "--category", "1320", "--period", "2024-09", check_exit=1).stderr
+    assert "kun tal pr. kvartal" in err

@@ -13,10 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from statistik import bootstrap, config, formatting, reference, store, uploads
+from statistik import bootstrap, config, formatting, periods, reference, store, uploads
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
 from statistik.ingest.plan import describe
+from statistik.metrics import summary as metrics_summary
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
@@ -154,6 +155,37 @@ def cmd_category(con, args) -> int:
     return EXIT_OK
 
 
+def cmd_summary(con, args) -> int:
+    """Count, change on last year, rate and exact test for one area, category and period."""
+    try:
+        result = metrics_summary.summary(con, args.area, args.category, args.period)
+    except (ValueError, metrics_summary.NoFigures) as e:
+        _warn(str(e))
+        return EXIT_REJECTED
+    if args.json:
+        _say(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    _, area_name, _ = metrics_summary.resolve_area(con, args.area)
+    category = reference.category_names(con)[metrics_summary.resolve_category(con, args.category)]
+    period = periods.parse_period(args.period)
+    previous = periods.Period(period.kind, period.start.replace(year=period.start.year - 1))
+    n = formatting.number
+    pct = result["change_pct"]
+    _say(f"{area_name} · {category} · {period.label}")
+    _say(f"  Antal: {n(result['count'])} ({previous.label}: {n(result['previous_count'])})")
+    _say(f"  Ændring: {formatting.signed(result['change'])}"
+         + (f" ({formatting.percent(pct / 100)})" if pct is not None else " (ingen procent: grundlaget er 0 eller mangler)"))
+    if result["rate_per_100k"] is not None:
+        _say(f"  Pr. 100.000 indbyggere: {n(result['rate_per_100k'], 1)} "
+             f"(folketal 1. januar {result['population_year']})")
+    if result["p_value"] is not None:
+        verdict = "større end tilfældig variation" if result["significant"] else "kan skyldes tilfældig variation"
+        _say(f"  Ændringen {verdict} (p = {n(result['p_value'], 3)}, eksakt Poisson-test)")
+    if result["small_count"]:
+        _say("  Få tilfælde — fortolk varsomt.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
@@ -180,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--user", default=user)
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("summary", help="nøgletal for ét område, én kategori og én periode")
+    p.add_argument("--area", required=True, help="kommunekode eller -navn, eller 'kreds'")
+    p.add_argument("--category", required=True, help="kategorikode eller -navn")
+    p.add_argument("--period", required=True, help="år 2024, kvartal 2024K3 eller måned 2024-09")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("category", help="vis eller tilføj kategorier")
     csub = p.add_subparsers(dest="action", required=True)

@@ -1,0 +1,16 @@
+"""The numbers behind the dashboard: pure functions from series frames to frames and dataclasses.
+
+Modules, one concept each:
+
+- `frame`: the series frame's columns, checks, period arithmetic and explicit gaps
+- `series`: aggregation to month/quarter/year and rolling 12 months (4 quarters)
+- `change`: same period last year, year to date, any two periods; absolute and percent change
+- `relative`: index (base year = 100) and share of a total
+- `poisson`: exact intervals, the exact test of two counts, small-count flags
+- `rates`: rates per 100.000 inhabitants with the population year used
+- `district`: the police district as a derived total of its municipalities
+- `targets`: targets such as Dragør's "under 30 burglaries a year"
+- `summary`: one area, category and period in a dict (for the CLI)
+
+A missing period is never zero: functions that need a period that is not there give <NA>.
+"""

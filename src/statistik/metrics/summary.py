@@ -1,0 +1,125 @@
+"""One area, category and period in a few numbers (the `statistik summary` command).
+
+The figures of one source are used: Danmarks Statistik when it has the period, otherwise
+the first source by name that has it. Sources are never added together.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from statistik import config, figures, reference
+from statistik.metrics.change import PREVIOUS_COUNT, change, with_last_year
+from statistik.metrics.district import district_population, district_total
+from statistik.metrics.frame import COUNT, SOURCE, GranularityError, preferred_source
+from statistik.metrics.poisson import exact_test, is_small
+from statistik.metrics.rates import population_for, rate
+from statistik.metrics.series import aggregate, at
+from statistik.periods import Period, parse_period
+
+DISTRICT_ALIASES = ("kreds", "politikreds", config.DISTRICT_CODE)
+KEYS = ("count", "previous_count", "change", "change_pct", "rate_per_100k", "population_year",
+        "p_value", "significant", "small_count")
+
+
+class NoFigures(LookupError):
+    """No source has figures for the area, category and period asked for."""
+
+
+def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str, list[str]]:
+    """(code, name, member codes) of an area code or name, or of the district ('kreds', 'kbh', its name)."""
+    wanted = str(text).strip().casefold()
+    district_names = {config.DISTRICT_NAME.casefold(), *(a.casefold() for a in DISTRICT_ALIASES)}
+    if wanted in district_names:
+        return config.DISTRICT_CODE, config.DISTRICT_NAME, reference.district_members(con)
+    names = reference.area_names(con)
+    for code, name in names.items():
+        same_code = wanted.isdigit() and wanted.lstrip("0") == code.lstrip("0")  # '0101' is 101
+        if same_code or wanted in (code.casefold(), name.casefold()):
+            return code, name, [code]
+    raise ValueError(f"Ukendt område {text!r}; brug en kommunekode, et kommunenavn eller 'kreds'.")
+
+
+def resolve_category(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """The category code of a code or name."""
+    wanted = str(text).strip().casefold()
+    for code, name in reference.category_names(con).items():
+        if wanted in (code.casefold(), name.casefold()):
+            return code
+    raise ValueError(f"Ukendt kategori {text!r}.")
+
+
+def _period(period_code: str) -> Period:
+    period = parse_period(period_code)
+    if period is None:
+        raise ValueError(f"Ukendt periode {period_code!r}; skriv fx '2024', '2024K3' eller '2024-09'.")
+    return period
+
+
+def _by_source(frame: pd.DataFrame, period: Period) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Each source's series aggregated to the period's kind if it has the period; and the too coarse ones."""
+    found, coarse = {}, []
+    for source, rows in frame.groupby(SOURCE, sort=True):
+        try:
+            aggregated = aggregate(rows, period.kind)
+        except GranularityError as e:
+            coarse.append(str(e))  # this source reports in coarser periods than asked for
+            continue
+        row = at(aggregated, period.start)
+        if not row.empty and not pd.isna(row[COUNT].iloc[0]):
+            found[source] = aggregated
+    return found, coarse
+
+
+def _plain(value):
+    """A JSON-friendly Python value: None for <NA>/NaN, int/float/bool instead of numpy types."""
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def summary(
+    con: duckdb.DuckDBPyConnection, area: str, category: str, period_code: str, source: str | None = None
+) -> dict:
+    """One area, category and period: count, change on last year, rate, exact test, small-count flag.
+
+    Keys: count, previous_count, change, change_pct (in percent), rate_per_100k,
+    population_year, p_value, significant, small_count.
+
+    previous_count is the same period a year earlier. p_value and significant are None when
+    there is no previous figure. small_count: either count below 10 (only the count when
+    there is no previous one). Raises NoFigures when no source has the period.
+    """
+    period = _period(period_code)
+    code, name, members = resolve_area(con, area)
+    category = resolve_category(con, category)
+    raw = figures.series(con, areas=members, categories=[category],
+                         sources=[source] if source else None)
+    frame = district_total(raw, members, code) if code == config.DISTRICT_CODE else raw
+    found, coarse = _by_source(frame, period)
+    if not found:
+        raise NoFigures(" ".join([f"Ingen tal for {name}, kategori {category}, {period.label}"
+                                  + (f" fra {source}." if source else "."), *coarse]))
+    chosen = found[preferred_source(found)]
+    row = at(with_last_year(chosen), period.start).iloc[0]
+    count, previous = int(row[COUNT]), _plain(row[PREVIOUS_COUNT])
+    delta = change(count, previous)
+
+    population = figures.population(con)
+    if code == config.DISTRICT_CODE:
+        population = district_population(population, members, code)
+    inhabitants = population_for(population, code, period.start.year)
+    test = exact_test(count, previous) if previous is not None else None
+    result = {
+        "count": count,
+        "previous_count": previous,
+        "change": delta.absolute,
+        "change_pct": delta.pct,
+        "rate_per_100k": rate(count, inhabitants[0]) if inhabitants else None,
+        "population_year": inhabitants[1] if inhabitants else None,
+        "p_value": test.p_value if test else None,
+        "significant": test.significant if test else None,
+        "small_count": is_small(count) if previous is None else is_small(count, previous),
+    }
+    return {key: _plain(result[key]) for key in KEYS}
