@@ -46,7 +46,7 @@ def series(
     categories: list[str] | None = None,
     sources: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Stored figures as a frame (period_kind, period_start, area_code, category_code, source, count)."""
+    """Stored figures as a frame (period_kind, period_start as Timestamp, area_code, category_code, source, count)."""
     where, params = [], {}
     for column, values in (("area_code", areas), ("category_code", categories), ("source", sources)):
         if values is not None:
@@ -55,7 +55,9 @@ def series(
     sql = "SELECT period_kind, period_start, area_code, category_code, source, count FROM figure"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return con.execute(sql + " ORDER BY period_start, area_code, category_code", params).df()
+    return con.execute(
+        sql + " ORDER BY source, period_kind, period_start, area_code, category_code", params
+    ).df()
 
 
 def population(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
