@@ -1,0 +1,1 @@
+"""Page and briefing models: what each page and the briefing show, computed without Streamlit."""

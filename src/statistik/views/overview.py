@@ -1,0 +1,123 @@
+"""The overview: one card per focus trend for the district, and the targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from statistik import reference
+from statistik.metrics import change as mc, frame as mf, poisson, series, targets
+from statistik.periods import Period, months_in
+from statistik.views.common import (
+    DISTRICT, FOCUS_TRENDS, FocusTrend, newest_source, period_of, series_with_district,
+)
+
+SPARK_MONTHS = 36
+
+
+@dataclass
+class Card:
+    """A focus trend's latest figures for one area."""
+
+    trend: FocusTrend
+    area: str
+    source: str | None = None
+    period: Period | None = None
+    change: mc.Change | None = None
+    test: poisson.PoissonTest | None = None
+    rolling: mc.Change | None = None          # 12 months to the latest period, against a year before
+    rolling_label: str | None = None
+    spark: pd.Series | None = None            # counts by period_start, gaps as <NA>
+    context: Card | None = None               # the broader DST category, when this one has no figures
+
+    @property
+    def empty(self) -> bool:
+        """Whether the trend has no figures yet."""
+        return self.period is None
+
+    @property
+    def small(self) -> bool:
+        """Fewer than 10 cases in the latest or the comparison period."""
+        c = self.change
+        return bool(c and poisson.is_small(*(v for v in (c.current, c.previous) if v is not None)))
+
+
+def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT) -> Card:
+    """The latest figures of a trend in an area, from the source with the newest figures."""
+    frame = series_with_district(con, [area], [trend.category])
+    result = Card(trend, area)
+    source = newest_source(frame)
+    if source is None:
+        if trend.context:
+            name = reference.category_names(con).get(trend.context, trend.context)
+            result.context = card(con, FocusTrend(trend.context, name, ""), area)
+        return result
+    frame = frame[frame[mf.SOURCE] == source]
+    known = frame[frame[mf.COUNT].notna()]
+    latest = known.loc[known[mf.START].idxmax()]
+    with_last = mc.with_last_year(frame)
+    row = series.at(with_last, latest[mf.START]).iloc[0]
+    result.source = source
+    result.period = period_of(latest)
+    result.change = mc.change(row[mf.COUNT], row[mc.PREVIOUS_COUNT])
+    if result.change.previous is not None:
+        result.test = poisson.exact_test(result.change.current, result.change.previous)
+    rolled = mc.with_last_year(series.rolling(frame))
+    last = series.at(rolled, latest[mf.START])
+    if not last.empty and pd.notna(last[mf.COUNT].iloc[0]):
+        r = last.iloc[0]
+        result.rolling = mc.change(r[mf.COUNT], r[mc.PREVIOUS_COUNT])
+        first = Period(r[mf.KIND], pd.Timestamp(r[mf.WINDOW_START]).date())
+        result.rolling_label = f"{first.label} – {result.period.label}"
+    span = SPARK_MONTHS // months_in(result.period.kind)
+    filled = mf.fill_gaps(frame).tail(span)
+    result.spark = filled.set_index(mf.START)[mf.COUNT]
+    return result
+
+
+def cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[Card]:
+    """A card for every focus trend."""
+    return [card(con, trend, area) for trend in FOCUS_TRENDS]
+
+
+@dataclass
+class TargetCard:
+    """A target: met or missed per calendar year, and the latest rolling status."""
+
+    target: targets.Target
+    label: str
+    years: pd.DataFrame                      # year, count, met (<NA> when incomplete)
+    status: targets.TargetStatus | None
+
+
+def stored_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[targets.Target, str]]:
+    """The targets in the store, with their labels."""
+    kinds = {"year": "Y", "quarter": "Q", "month": "M"}
+    return [
+        (targets.Target(area, category, kinds[period], int(limit), direction), label)
+        for area, category, period, limit, direction, label in con.execute(
+            "SELECT area_code, category_code, period, limit_value, direction, label FROM target ORDER BY id"
+        ).fetchall()
+    ]
+
+
+def target_cards(con: duckdb.DuckDBPyConnection) -> list[TargetCard]:
+    """Every stored target evaluated on the figures of the source with the newest data."""
+    out = []
+    for target, label in stored_targets(con):
+        frame = series_with_district(con, [target.area], [target.category])
+        source = newest_source(frame)
+        if source is None:
+            out.append(TargetCard(target, label, pd.DataFrame(columns=["year", "count", "met"]), None))
+            continue
+        frame = frame[frame[mf.SOURCE] == source]
+        evaluated = targets.evaluate(target, frame)
+        years = pd.DataFrame({
+            "year": evaluated[mf.START].dt.year.to_numpy(),
+            "count": evaluated[mf.COUNT].to_numpy(),
+            "met": evaluated[targets.MET].to_numpy(),
+        })
+        out.append(TargetCard(target, label, years, targets.current_status(target, frame)))
+    return out

@@ -1,0 +1,108 @@
+"""The trends page: any categories × areas over time, as counts, rates or an index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from statistik import reference
+from statistik.metrics import frame as mf, poisson, rates, relative, series
+from statistik.metrics.frame import SeriesError
+from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+
+GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
+MEASURES = {"antal": "Antal", "rate": "Pr. 100.000 indbyggere", "indeks": "Indeks"}
+
+
+@dataclass
+class Trend:
+    """Chart data (series, period_start, period_kind, value, low, high) and what it is."""
+
+    data: pd.DataFrame
+    y_title: str
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    computed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to draw."""
+        return self.data.empty or self.data["value"].isna().all()
+
+
+def _aggregate(frame: pd.DataFrame, granularity: str, notes: list[str]) -> pd.DataFrame:
+    """Each source at the chosen granularity; a source that cannot be shown so is left out, with a note."""
+    parts = []
+    for source, rows in frame.groupby(mf.SOURCE, sort=True):
+        try:
+            parts.append(series.rolling(rows) if granularity == "R" else series.aggregate(rows, granularity))
+        except SeriesError as e:
+            notes.append(str(e))
+    return pd.concat(parts, ignore_index=True) if parts else mf.empty()
+
+
+def trend(
+    con: duckdb.DuckDBPyConnection,
+    areas: list[str],
+    categories: list[str],
+    granularity: str = "Q",
+    measure: str = "antal",
+    base_year: int | None = None,
+    sources: list[str] | None = None,
+) -> Trend:
+    """The chosen series; missing periods stay missing, sources stay apart."""
+    notes: list[str] = []
+    frame = _aggregate(series_with_district(con, areas, categories, sources), granularity, notes)
+    if measure == "rate":
+        frame = rates.add_rates(frame, population_with_district(con))
+        value, low, high = rates.RATE, rates.RATE_LOW, rates.RATE_HIGH
+        used = frame[rates.POPULATION_YEAR].dropna()
+        if not used.empty:
+            notes.append(f"Rater pr. 100.000 indbyggere med folketallet 1. januar i periodens år "
+                         f"(FOLK1A {used.min()}–{used.max()}).")
+            older = frame[frame[rates.POPULATION_YEAR] < frame[mf.START].dt.year]
+            if not older.empty:
+                notes.append(f"Perioder efter {used.max()} bruger folketallet 1. januar {used.max()}, "
+                             "det seneste kendte.")
+        y_title = "Anmeldelser pr. 100.000 indbyggere"
+    elif measure == "indeks":
+        if base_year is None and not frame.empty:
+            base_year = int(frame[mf.START].dt.year.min())
+        if not frame.empty:
+            frame = relative.index(frame, base_year)
+        value, low, high = relative.INDEX, None, None
+        y_title = f"Indeks ({base_year} = 100)"
+    else:
+        frame = poisson.add_intervals(frame)
+        value, low, high = mf.COUNT, poisson.COUNT_LOW, poisson.COUNT_HIGH
+        y_title = "Antal anmeldelser"
+    names, categories_named = area_names(con), reference.category_names(con)
+    several_sources = frame[mf.SOURCE].nunique() > 1
+    label = (frame[mf.AREA].map(names) + " · " + frame[mf.CATEGORY].map(categories_named)
+             + ((" (" + frame[mf.SOURCE] + ")") if several_sources else ""))
+    data = pd.DataFrame({
+        "series": label,
+        "period_start": frame[mf.START],
+        "period_kind": "R" if granularity == "R" else frame[mf.KIND],
+        "value": frame[value].astype("Float64").astype("float64"),
+        "low": frame[low].astype("Float64").astype("float64") if low else float("nan"),
+        "high": frame[high].astype("Float64").astype("float64") if high else float("nan"),
+        "count": frame[mf.COUNT],
+        "source": frame[mf.SOURCE],
+    })
+    if not data.empty and data["count"].dropna().lt(poisson.SMALL_COUNT).any():
+        notes.append("Nogle perioder har under 10 tilfælde: få tilfælde — fortolk varsomt. "
+                     "Det skraverede bånd viser 95 %-usikkerheden.")
+    native = set(frame[mf.KIND].unique()) == {granularity}
+    computed = measure != "antal" or DISTRICT in areas or not native
+    return Trend(data, y_title, notes, sorted(frame[mf.SOURCE].unique()), computed)
+
+
+def table(trend_: Trend) -> pd.DataFrame:
+    """The chart's numbers as a table: one row per period, one column per series."""
+    if trend_.data.empty:
+        return pd.DataFrame()
+    return trend_.data.pivot_table(index="period_start", columns="series", values="value", aggfunc="first",
+                                   dropna=False).sort_index()
