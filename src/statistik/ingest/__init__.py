@@ -18,7 +18,7 @@ from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.apply import apply
 from statistik.ingest.problems import Problem, Rejected
-from statistik.ingest.staging import stage, structural_problems
+from statistik.ingest.staging import EncodingMismatch, stage, structural_problems
 from statistik.ingest.textfile import TextFile, open_text_file, reopen_as_legacy, sha256_of
 from statistik.ingest.validation import resolve
 from statistik.schema import FIGURES, POPULATION
@@ -41,12 +41,42 @@ class Prepared:
 def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path):
     try:
         return stage(cur, tf, layout)
-    except duckdb.InvalidInputException as e:
-        if "unicode" not in str(e).lower() or not tf.encoding.startswith("UTF-8"):
+    except EncodingMismatch:
+        if not tf.encoding.startswith("UTF-8"):
             raise
     # Valid UTF-8 at the head but not further down: an Excel file in Windows-1252.
     reopen_as_legacy(tf, path)
     return stage(cur, tf, layout)
+
+
+def _parse_and_validate(
+    cur: duckdb.DuckDBPyConnection, tf: TextFile, path: Path, source: str | None, today: dt.date
+) -> planning.Plan:
+    """Parse and validate into the cursor's temp tables; the plan without its cell counts."""
+    areas, categories = reference.lexicons(cur)
+    layout = lay.detect_layout(tf.records, areas)
+    stats = _stage_with_fallback(cur, tf, layout, path)
+    result = resolve(cur, tf, layout, areas, categories, today)
+    problems = structural_problems(cur) + result.problems
+    if not problems and stats.rows_read == 0:
+        problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
+    if source is not None and not source.strip():
+        problems.append(Problem("kilden må ikke være tom"))
+    if problems:
+        raise Rejected(problems)
+    return planning.Plan(
+        file_name=tf.name,
+        sha256="",
+        layout=layout.kind,
+        encoding=tf.encoding,
+        delimiter=tf.delimiter,
+        source=source or (config.DST_SOURCE if layout.statbank else config.DEFAULT_SOURCE),
+        measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
+        rows_read=stats.rows_read,
+        rows_skipped=result.rows_skipped,
+        new_categories=result.new_categories,
+        warnings=result.warnings,
+    )
 
 
 def prepare(
@@ -59,40 +89,12 @@ def prepare(
 ) -> Prepared:
     """Parse, validate and plan one file; raise Rejected listing every problem."""
     path = Path(path)
-    today = today or dt.date.today()
     cur = con.cursor()
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        with open_text_file(path, name) as tf, concurrent.futures.ThreadPoolExecutor(1) as pool:
             checksum = pool.submit(sha256_of, path)  # hashes while DuckDB reads
-            with open_text_file(path, name) as tf:
-                areas, categories = reference.lexicons(cur)
-                layout = lay.detect_layout(tf.records, areas)
-                stats = _stage_with_fallback(cur, tf, layout, path)
-                result = resolve(cur, tf, layout, areas, categories, today)
-                problems = structural_problems(cur) + result.problems
-                if not problems and stats.rows_read == 0:
-                    problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
-                if problems:
-                    raise Rejected(problems)
-                if layout.statbank:
-                    default_source = config.DST_SOURCE
-                else:
-                    default_source = config.DEFAULT_SOURCE
-                plan = planning.Plan(
-                    file_name=tf.name,
-                    sha256=checksum.result(),
-                    layout=layout.kind,
-                    encoding=tf.encoding,
-                    delimiter=tf.delimiter,
-                    source=source or default_source,
-                    measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
-                    rows_read=stats.rows_read,
-                    rows_skipped=result.rows_skipped,
-                    new_categories=result.new_categories,
-                    warnings=result.warnings,
-                )
-        if plan.measure is FIGURES and not plan.source.strip():
-            raise Rejected([Problem("kilden må ikke være tom")])
+            plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today())
+            plan.sha256 = checksum.result()
         planning.build(cur, plan)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",

@@ -154,7 +154,7 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
 
         if AREA not in roles and leading:
             best = max(leading, key=area_share)
-            if area_share(best) > 0.5:
+            if area_share(best) >= 0.5:
                 roles[AREA] = best
         rest = [i for i in leading if i not in roles.values()]
         if CATEGORY not in roles and rest:

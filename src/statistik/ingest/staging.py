@@ -16,6 +16,11 @@ from statistik.ingest.problems import Problem
 from statistik.ingest.textfile import TextFile
 
 SPARE_COLUMNS = 4  # room for rows with trailing empty fields beyond the header
+REJECTS = "import_rejects"
+
+
+class EncodingMismatch(Exception):
+    """The file is not UTF-8 after all (found beyond the sampled head)."""
 
 
 @dataclass
@@ -27,13 +32,15 @@ class StageStats:
 
 
 def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool) -> str:
+    """read_csv with the sniffed dialect; rows it cannot split are skipped (and kept in REJECTS)."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     delim = tf.delimiter.replace("'", "''")
-    extra = ", store_rejects = true, ignore_errors = true" if rejects else ""
+    extra = f", store_rejects = true, rejects_table = '{REJECTS}'" if rejects else ""
+    serial = ", parallel = false" if tf.multiline else ""
     return (
         f"read_csv($path, auto_detect = false, header = false, delim = '{delim}', "
         f"quote = '\"', escape = '\"', skip = {layout.header_line}, null_padding = true, "
-        f"columns = {{{columns}}}{extra})"
+        f"ignore_errors = true, columns = {{{columns}}}{extra}{serial})"
     )
 
 
@@ -66,7 +73,24 @@ def source_sql(
 
 
 def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
-    """Read the whole file into the temp table `staged`."""
+    """Read the whole file into the temp table `staged`; raise EncodingMismatch if it is not UTF-8."""
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}")
+    try:
+        stats = _stage(con, tf, layout)
+    except duckdb.Error as e:
+        message = str(e).lower()
+        if "quoted new lines" in message and not tf.multiline:
+            tf.multiline = True  # Excel's Alt+Enter: a quoted field spans lines
+            return stage(con, tf, layout)
+        if "unicode" in message or "encoding" in message:
+            raise EncodingMismatch from e
+        raise
+    if con.execute(f"SELECT count(*) FROM {REJECTS} WHERE error_type = 'INVALID ENCODING'").fetchone()[0]:
+        raise EncodingMismatch
+    return stats
+
+
+def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
     if layout.kind == lay.WIDE:
         _stage_wide(con, tf, layout)
     else:
@@ -125,7 +149,7 @@ def structural_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Rows DuckDB could not split into the header's columns (too many fields, bad quotes)."""
     rows = con.execute(
         """SELECT line, any_value(error_type), any_value(csv_line), count(*) OVER () AS total
-           FROM reject_errors GROUP BY line ORDER BY line LIMIT 20"""
+           FROM import_rejects GROUP BY line ORDER BY line LIMIT 20"""
     ).fetchall()
     problems = []
     for line, kind, text, _ in rows:
@@ -133,5 +157,5 @@ def structural_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
             "TOO MANY COLUMNS": "rækken har flere felter end overskriften",
             "UNQUOTED VALUE": "et anførselstegn er ikke lukket rigtigt",
         }.get(kind, "rækken kan ikke læses")
-        problems.append(Problem(f"{what}: {text[:80]!r}", line=int(line)))
+        problems.append(Problem(f"{what}: {text.strip()[:80]!r}", line=int(line)))
     return problems

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import io
 import re
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from statistik import config
+from statistik.formatting import number
 from statistik.ingest.problems import Problem, Rejected
 
 HEAD_BYTES = 1 << 20
@@ -42,8 +42,9 @@ class TextFile:
     delimiter: str
     first_line: int               # physical line (1-based) where records start (after 'sep=')
     records: list[tuple[int, list[str]]]   # sample: (physical line, fields), blank lines left out
+    multiline: bool = False       # quoted fields span lines (Excel Alt+Enter): read serially
     _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
-    _blank_lines: list[int] | None = field(default=None, repr=False)
+    _line_map: list[int] | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Remove the UTF-8 copy, if one was made."""
@@ -58,21 +59,16 @@ class TextFile:
         self.close()
 
     def physical_line(self, after_line: int, row: int) -> int:
-        """Physical line of the `row`-th (1-based) non-blank line after line `after_line`.
+        """Physical line where the `row`-th (1-based) record after line `after_line` starts.
 
-        DuckDB skips blank lines, so its row numbers must be shifted past them.
+        DuckDB skips blank lines and a quoted field may span lines, so its row numbers are
+        mapped back to lines by reading the file once more (only on the error path).
         """
-        if self._blank_lines is None:
-            self._blank_lines = _blank_lines(self.utf8_path)
-        line = after_line + row
-        for blank in self._blank_lines:
-            if blank <= after_line:
-                continue
-            if blank <= line:
-                line += 1
-            else:
-                break
-        return line
+        if self._line_map is None:
+            self._line_map = _record_lines(self.utf8_path, after_line, self.delimiter, self.multiline)
+        if row - 1 < len(self._line_map):
+            return self._line_map[row - 1]
+        return after_line + row
 
 
 def sha256_of(path: Path) -> str:
@@ -84,14 +80,25 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _blank_lines(path: Path) -> list[int]:
-    """Physical line numbers of empty lines (only needed on the error path)."""
-    blanks: list[int] = []
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if raw in (b"\n", b"\r\n", b"\r"):
-                blanks.append(number)
-    return blanks
+def _record_lines(path: Path, after_line: int, delimiter: str, multiline: bool) -> list[int]:
+    """The physical line on which each record after `after_line` starts, as DuckDB counts records."""
+    starts: list[int] = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        lines = iter(f)  # universal newlines: \n, \r\n and a lone \r all end a line
+        for _ in range(after_line):
+            next(lines, None)
+        if not multiline:
+            for number, line in enumerate(lines, start=after_line + 1):
+                if line.strip("\r\n"):
+                    starts.append(number)
+            return starts
+        reader = csv.reader(lines, delimiter=delimiter)
+        line = after_line + 1
+        for fields in reader:
+            if fields:
+                starts.append(line)
+            line = after_line + reader.line_num + 1
+    return starts
 
 
 def _detect_encoding(head: bytes, complete: bool) -> str:
@@ -176,8 +183,7 @@ def open_text_file(path: Path, name: str | None = None) -> TextFile:
         raise Rejected([Problem("filen er tom")])
     if size > config.max_file_bytes():
         raise Rejected([Problem(
-            f"filen fylder {size / 1e6:,.0f} MB; grænsen er {config.max_file_bytes() / 1e6:,.0f} MB"
-            .replace(",", "."),
+            f"filen fylder {number(size / 2**20)} MB; grænsen er {number(config.max_file_bytes() / 2**20)} MB",
             fix="del filen op, eller hæv grænsen med STATISTIK_MAX_FILE_MB",
         )])
     with open(path, "rb") as f:
@@ -245,14 +251,5 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> TextFile:
     tf.encoding = ENCODING_NAMES[encoding]
     tf.utf8_path = utf8_path
     tf._tmpdir = tmpdir
-    tf._blank_lines = None
+    tf._line_map = None
     return tf
-
-
-def sample_text(tf: TextFile) -> str:
-    """The sampled records as text again, for showing the user what was read."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=tf.delimiter, lineterminator="\n")
-    for _, fields in tf.records[:10]:
-        writer.writerow(fields)
-    return buf.getvalue()

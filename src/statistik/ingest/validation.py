@@ -86,7 +86,10 @@ def _period_map(con, layout: lay.Layout, today: dt.date) -> pd.DataFrame:
             continue
         if layout.kind == lay.POPULATION and period:
             period = periods.Period(periods.YEAR, period.start)
-        status = "unknown" if period is None else ("future" if future else "ok")
+        if period is None:
+            status = "summary" if is_summary(raw) else "unknown"
+        else:
+            status = "future" if future else ("ongoing" if period.end > today else "ok")
         rows.append((raw, period.kind if period else None, period.start if period else None, status))
     return pd.DataFrame(rows, columns=["period_raw", "period_kind", "period_start", "period_status"]).astype(
         {"period_raw": "str", "period_kind": "object", "period_start": "datetime64[s]", "period_status": "str"}
@@ -134,7 +137,9 @@ def resolve(
     needs_category = layout.kind != lay.POPULATION
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
-            SELECT s.*, p.period_kind, p.period_start::DATE AS period_start, p.period_status,
+            SELECT s.*, p.period_kind, p.period_start::DATE AS period_start,
+                   CASE WHEN p.period_status = 'ongoing' THEN 'ok' ELSE p.period_status END AS period_status,
+                   coalesce(p.period_status = 'ongoing', false) AS ongoing,
                    a.code AS area_code, coalesce(a.status, 'empty') AS area_status,
                    c.code AS category_code,
                    {"coalesce(c.status, 'empty')" if needs_category else "'ok'"} AS category_status,
@@ -146,10 +151,14 @@ def resolve(
             WHERE NOT (s.period_raw IS NULL AND s.area_raw IS NULL AND s.category_raw IS NULL
                        AND s.value_raw IS NULL)"""
     )
+    # A summary label in any label column makes the whole row a summary row: skipped, not checked.
+    con.execute(
+        """ALTER TABLE resolved ADD COLUMN summary BOOLEAN;
+           UPDATE resolved SET summary = 'summary' IN (period_status, area_status, category_status)"""
+    )
     findings = _findings(con, layout, area_map, category_map)
     result.rows_skipped = con.execute(
-        """SELECT coalesce(sum(n), 0) FROM resolved
-           WHERE area_status = 'summary' OR category_status = 'summary'"""
+        f"SELECT coalesce({_rows(layout)}, 0) FROM resolved WHERE summary"
     ).fetchone()[0]
     _locate(con, tf, layout, findings)
     for f in findings:
@@ -164,20 +173,26 @@ def resolve(
     return result
 
 
+def _rows(layout: lay.Layout) -> str:
+    """SQL counting file rows: in a wide table each row is many cells."""
+    return "count(DISTINCT first_row)" if layout.kind == lay.WIDE else "sum(n)"
+
+
 def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.DataFrame) -> list[_Finding]:
     findings: list[_Finding] = []
     wide = layout.kind == lay.WIDE
     period_col = layout.role_name(lay.DATE if layout.kind == lay.REPORTS else lay.PERIOD) if not wide else None
     value_col = None if wide or layout.kind == lay.REPORTS else layout.role_name(
         lay.POP if layout.kind == lay.POPULATION else lay.COUNT)
-    live = "area_status <> 'summary' AND category_status <> 'summary'"
+    live = "NOT summary"
+    rows = _rows(layout)
 
     def add(sql: str, make) -> None:
         for row in con.execute(sql).fetchall():
             findings.append(make(*row))
 
     first_row = "min(first_row)" if wide else "NULL"
-    add(f"""SELECT period_raw, period_status, {first_row}, sum(n) FROM resolved
+    add(f"""SELECT period_raw, period_status, {first_row}, {rows} FROM resolved
             WHERE period_status <> 'ok' AND period_raw IS NOT NULL AND {live} GROUP BY ALL""",
         lambda raw, status, row, n: _Finding(
             {"unknown": f"ukendt {'dato' if layout.kind == lay.REPORTS else 'periode'} {raw!r}",
@@ -190,6 +205,12 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
     if not wide:
         add(f"""SELECT sum(n) FROM resolved WHERE period_raw IS NULL AND {live} HAVING sum(n) > 0""",
             lambda n: _Finding("mangler periode", period_col, {"period_raw": None}, rows=n))
+        add(f"""SELECT list(DISTINCT period_raw ORDER BY period_raw), sum(n) FROM resolved
+                WHERE ongoing AND {live} HAVING sum(n) > 0""",
+            lambda raws, n: _Finding(
+                f"{'perioden' if len(raws) == 1 else 'perioderne'} {', '.join(map(repr, raws[:3]))} "
+                "er ikke slut endnu; tallene kan ændre sig", period_col, {"ongoing": True},
+                rows=n, warning=True))
     if layout.kind == lay.LONG and not layout.statbank:
         add(f"""SELECT sum(n) FROM resolved WHERE value_status = 'missing' AND {live} HAVING sum(n) > 0""",
             lambda n: _Finding("intet antal; rækken springes over", value_col, {"value_raw": None},
@@ -202,8 +223,8 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
             continue
         status_col = "area_status" if role == lay.AREA else "category_status"
         suggestions = dict(zip(mapping["raw"], mapping["suggestion"]))
-        add(f"""SELECT {column}, {status_col}, {first_row}, sum(n) FROM resolved
-                WHERE {status_col} IN ('unknown', 'empty') GROUP BY ALL""",
+        add(f"""SELECT {column}, {status_col}, {first_row}, {rows} FROM resolved
+                WHERE {status_col} IN ('unknown', 'empty') AND {live} GROUP BY ALL""",
             lambda raw, status, row, n, what=what, role=role, column=column: _Finding(
                 f"ukendt {what} {raw!r}" if status == "unknown" else f"mangler {what}",
                 layout.role_name(role), {column: raw}, first_row=row, rows=n,
@@ -212,7 +233,7 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
                       else "ny kategori? tilføj den med: statistik category add \"Navn\""))
                 if status == "unknown" else None))
     if layout.kind != lay.REPORTS:
-        add(f"""SELECT value_raw, value_status, period_raw, {first_row}, any_value(column_name), sum(n)
+        add(f"""SELECT value_raw, value_status, period_raw, {first_row}, any_value(column_name), {rows}
                 FROM resolved WHERE value_status IN ('negative', 'decimal', 'invalid') AND {live}
                 GROUP BY value_raw, value_status, period_raw""",
             lambda raw, status, period_raw, row, column, n: _Finding(
@@ -221,7 +242,7 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
                  "invalid": f"{raw!r} er ikke et antal"}[status],
                 value_col or column, {"value_raw": raw, **({"period_raw": period_raw} if wide else {})},
                 fix="et antal skal være et helt tal, 0 eller derover", first_row=row, rows=n))
-    add(f"""SELECT {first_row}, sum(n) FROM resolved WHERE extra HAVING sum(n) > 0""",
+    add(f"""SELECT {first_row}, {rows} FROM resolved WHERE extra HAVING sum(n) > 0""",
         lambda row, n: _Finding("rækken har flere udfyldte felter end overskriften", None,
                                 {"extra": True}, first_row=row, rows=n))
     if layout.kind != lay.REPORTS:
@@ -258,7 +279,8 @@ def _duplicates(con, layout, value_col, first_row, live) -> list[_Finding]:
 
 def _locate(con, tf: TextFile, layout: lay.Layout, findings: list[_Finding]) -> None:
     """Find the first line of each finding by reading the file once more (error path only)."""
-    todo = [f for f in findings if f.first_row is None and layout.kind != lay.WIDE]
+    todo = [f for f in findings
+            if f.first_row is None and layout.kind != lay.WIDE and "ongoing" not in f.where]
     if not todo:
         return
     conditions = []
@@ -312,7 +334,9 @@ def _build_cells(con, layout: lay.Layout) -> None:
             FROM resolved WHERE {ok} {where} GROUP BY ALL"""
     )
     if layout.statbank and layout.kind == lay.LONG:
-        # Statistikbanken's BULK format leaves out combinations whose value is 0.
+        # Statistikbanken's BULK format leaves out combinations whose value is 0: a selection
+        # is the full grid of its periods × areas × categories, so every missing cell is 0
+        # (a small area can have no row at all for a rare offence).
         con.execute(
             f"""INSERT INTO cells
                 SELECT p.period_kind, p.period_start, a.area_code, c.category_code, 0
