@@ -7,10 +7,11 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from statistik import figures
 from statistik.figures import PERIOD_CODE_SQL
 from statistik.metrics import frame as mf
 from statistik.periods import Period
-from statistik import figures
+from statistik.uploads import STATUS_NAMES, list_uploads
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -54,3 +55,14 @@ def revisions(con: duckdb.DuckDBPyConnection, since: dt.datetime | None = None) 
             ORDER BY u.created_at DESC, r.period_start, a.name, c.name""",
         {"since": since},
     ).df()
+
+
+def uploads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The upload log, newest first, with Danish column names."""
+    frame = list_uploads(con)
+    return pd.DataFrame({
+        "Upload": frame["id"], "Tidspunkt": frame["created_at"], "Fil": frame["file_name"],
+        "Bruger": frame["user_name"], "Kilde": frame["source"], "Rækker": frame["rows_read"],
+        "Nye": frame["cells_new"], "Ændrede": frame["cells_changed"], "Uændrede": frame["cells_unchanged"],
+        "Status": frame["status"].map(STATUS_NAMES),
+    })

@@ -10,6 +10,7 @@ import pandas as pd
 from statistik import reference
 from statistik.metrics import frame as mf, poisson, rates, relative, series
 from statistik.metrics.frame import SeriesError
+from statistik.periods import Period
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
 GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
@@ -106,3 +107,22 @@ def table(trend_: Trend) -> pd.DataFrame:
         return pd.DataFrame()
     return trend_.data.pivot_table(index="period_start", columns="series", values="value", aggfunc="first",
                                    dropna=False).sort_index()
+
+
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def title(con: duckdb.DuckDBPyConnection, trend_: Trend, areas: list[str], categories: list[str]) -> str:
+    """What, where and when: 'Indbrud i beboelser, Dragør, 1. kvt. 2016 – 4. kvt. 2025'."""
+    names, category_names = area_names(con), reference.category_names(con)
+    what = _names([category_names.get(c, c) for c in categories])
+    where = _names([names.get(a, a) for a in areas])
+    known = trend_.data.dropna(subset=["value"])
+    if known.empty:
+        return f"{what}, {where}"
+    kind = known["period_kind"].iloc[0]
+    first, last = known["period_start"].min().date(), known["period_start"].max().date()
+    label = (lambda d: Period("M", d).label) if kind == "R" else (lambda d: Period(kind, d).label)
+    when = f"{label(first)} – {label(last)}" + (" (løbende 12 måneder)" if kind == "R" else "")
+    return f"{what}, {where}, {when}"

@@ -1,0 +1,139 @@
+"""Page models computed from the real store: the numbers a council member reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import SAMPLES, TODAY
+from statistik.ingest import import_file
+from statistik.periods import Period
+from statistik.views import annotations, choices, comparison, municipalities, overview, status, trends
+
+Q4_2025 = Period("Q", dt.date(2025, 10, 1))
+
+
+def test_overview_card_for_burglary_is_the_district_total_of_the_latest_quarter(con):
+    card = overview.card(con, overview.FOCUS_TRENDS[3])
+    assert card.trend.title == "Indbrud i beboelser"
+    assert card.period == Q4_2025 and card.source == "Danmarks Statistik"
+    # 2025K4: København 314 + Frederiksberg 33 + Dragør 10 + Tårnby 41
+    assert (card.change.current, card.change.previous) == (398, 239)
+    assert card.test.significant
+    assert (card.rolling.current, card.rolling.previous) == (1155, 959)
+    assert card.rolling_label == "1. kvt. 2025 – 4. kvt. 2025"
+    assert len(card.spark) == 12 and int(card.spark.iloc[-1]) == 398
+
+
+def test_police_categories_without_figures_show_the_broader_dst_category(con):
+    cards = {c.trend.category: c for c in overview.cards(con)}
+    pickpocketing = cards["lomme-og-tricktyveri"]
+    assert pickpocketing.empty
+    assert pickpocketing.context.trend.title == "Andre tyverier"
+    assert pickpocketing.context.change.current == 4249 + 291 + 10 + 226
+    assert cards["opioider"].context.trend.title == "Lov om euforiserende stoffer"
+    assert cards["kontaktbedrageri"].context is None
+
+
+def test_uploaded_police_figures_fill_the_card(con):
+    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="a", today=TODAY)
+    card = overview.card(con, overview.FOCUS_TRENDS[0])
+    assert card.source == "Københavns Politi" and card.period == Period("M", dt.date(2025, 9, 1))
+    assert card.change.current == 122 + 18 + 5 + 10 and card.change.previous is None
+    assert card.test is None
+
+
+def test_dragoer_target_met_and_missed_per_year(con):
+    [target] = overview.target_cards(con)
+    years = dict(zip(target.years["year"], target.years["met"]))
+    assert years[2023] is False or not years[2023]
+    assert years[2024] and years[2025]
+    assert target.status.count == 24 and target.status.met
+
+
+def test_trend_rates_use_the_population_of_the_year(con):
+    trend = trends.trend(con, ["155"], ["1320"], "Y", "rate")
+    row = trend.data[trend.data["period_start"] == "2024-01-01"].iloc[0]
+    assert round(row["value"], 1) == 185.3  # 27 / 14.569 * 100.000
+    assert row["low"] < row["value"] < row["high"]
+    assert any("FOLK1A" in note for note in trend.notes)
+
+
+def test_trend_of_quarterly_figures_by_month_is_refused_with_a_reason(con):
+    trend = trends.trend(con, ["155"], ["1320"], "M", "antal")
+    assert trend.empty
+    assert "kun tal pr. kvartal" in trend.notes[0]
+
+
+def test_trend_title_says_what_where_and_when(con):
+    trend = trends.trend(con, ["kbh", "155"], ["1320"], "Q", "antal")
+    assert trends.title(con, trend, ["kbh", "155"], ["1320"]) == (
+        "Indbrud i beboelser, Københavns Politikreds og Dragør, 1. kvt. 2016 – 4. kvt. 2025")
+
+
+def test_index_has_the_base_year_at_100(con):
+    trend = trends.trend(con, ["kbh"], ["12"], "Y", "indeks", base_year=2020)
+    base = trend.data[trend.data["period_start"] == "2020-01-01"]["value"].iloc[0]
+    assert base == pytest.approx(100)
+
+
+def test_municipalities_rates_against_region_country_and_all_98(con):
+    period = municipalities.latest_period(con, "1320", "Y", "Danmarks Statistik")
+    assert period == Period("Y", dt.date(2025, 1, 1))
+    result = municipalities.compare(con, "1320", period)
+    rows = result.data.set_index("area_code")
+    assert list(rows.index) == ["101", "147", "155", "185", "kbh", "084", "000"]
+    assert rows.loc["155", "count"] == 24 and rows.loc["155", "population_year"] == 2025
+    assert round(rows.loc["155", "rate"], 1) == round(24 / 14450 * 100000, 1)
+    assert len(result.reference) == 98
+
+
+def test_period_comparison_every_category_with_the_test(con):
+    table = comparison.compare(con, Period("Y", dt.date(2025, 1, 1)), Period("Y", dt.date(2024, 1, 1)))
+    assert len(table) == 8
+    burglary = table.set_index("category_code").loc["1320"]
+    assert (burglary["previous"], burglary["current"], burglary["change"]) == (959, 1155, 196)
+    assert bool(burglary["significant"])
+
+
+def test_period_comparison_in_a_small_municipality_flags_few_cases_and_zero_base(con):
+    table = comparison.compare(con, Period("Q", dt.date(2024, 7, 1)), Period("Q", dt.date(2023, 7, 1)),
+                               area="155").set_index("category_code")
+    shop = table.loc["1316"]  # business burglary in Dragør: 0 → 3
+    assert (shop["previous"], shop["current"]) == (0, 3)
+    assert shop["change_note"].startswith("ingen procent")
+    assert bool(shop["small"])
+
+
+def test_status_shows_sources_gaps_and_revisions(con, tmp_path):
+    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="a", today=TODAY)
+    import_file(con, SAMPLES / "eksempel_anmeldelser_2025-11.csv", user="a", today=TODAY)
+    sources = status.sources(con).set_index(["source", "period_kind"])
+    assert sources.loc[("Danmarks Statistik", "Q"), "latest"] == "4. kvt. 2025"
+    assert sources.loc[("Københavns Politi", "M"), "latest"] == "nov. 2025"
+    gaps = status.gaps(con)
+    assert set(gaps["period"]) == {"okt. 2025"}  # September and November, but no October
+    revised = (SAMPLES / "eksempel_lang_2025-09.csv").read_text(encoding="utf-8").replace(";122", ";125")
+    path = tmp_path / "rettet.csv"
+    path.write_text(revised, encoding="utf-8")
+    import_file(con, path, user="b", today=TODAY)
+    rev = status.revisions(con)
+    assert rev[["period", "area", "old_value", "new_value"]].values.tolist() == [["2025-09", "København", 122, 125]]
+
+
+def test_choices_put_the_district_first(con):
+    codes, names = choices.areas(con)
+    assert codes[:7] == ["kbh", "101", "147", "155", "185", "084", "000"]
+    assert names["kbh"] == "Københavns Politikreds"
+    categories, _ = choices.categories(con)
+    assert categories[:5] == ["kontaktbedrageri", "opioider", "lomme-og-tricktyveri", "1320", "12"]
+
+
+def test_annotations_can_be_added_and_filtered(con):
+    new = annotations.add_annotation(con, dt.date(2025, 12, 31), "Nytårsaften", user="a")
+    frame = annotations.annotations(con)
+    assert new in set(frame["id"]) and len(frame) == 16
+    assert set(annotations.within(frame, dt.date(2025, 12, 1), dt.date(2025, 12, 31))["text"]) == {"Nytårsaften"}
+    with pytest.raises(ValueError):
+        annotations.add_annotation(con, dt.date(2025, 12, 31), " ", user="a")
