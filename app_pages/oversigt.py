@@ -1,21 +1,24 @@
-"""Oversigt: the latest quarter's figures for the district's municipalities."""
+"""Oversigt: the focus trends and targets at a glance."""
 
 import streamlit as st
 
-from statistik import figures, periods, reference
-from statistik.ui.store import cursor
+from statistik.ui import components
+from statistik.ui.store import load
+from statistik.views import overview
 
-con = cursor()
-members = reference.district_members(con)
-names = reference.area_names(con)
-categories = reference.category_names(con)
-frame = figures.series(con, areas=members, sources=["Danmarks Statistik"])
-latest = frame["period_start"].max()
 st.title("Lokal kriminalitetsstatistik")
-st.caption(f"Københavns Politikreds · {periods.period_label('Q', latest)} · Kilde: Danmarks Statistik (STRAF11)")
-table = (
-    frame[frame["period_start"] == latest]
-    .assign(Område=lambda f: f["area_code"].map(names), Kategori=lambda f: f["category_code"].map(categories))
-    .pivot_table(index="Kategori", columns="Område", values="count", aggfunc="sum")
-)
-st.dataframe(table)
+st.caption("Københavns Politikreds: København, Frederiksberg, Dragør og Tårnby. "
+           "Seneste periode for hver tendens mod samme periode året før.")
+
+cards = load(overview.cards)
+columns = st.columns(3)
+for i, card in enumerate(cards):
+    with columns[i % 3]:
+        components.trend_card(card)
+
+st.subheader("Mål")
+for target in load(overview.target_cards):
+    components.target_card(target)
+
+st.caption("Kilde: Danmarks Statistik (STRAF11) og Københavns Politi, egne beregninger. "
+           "Ændringer testes med en eksakt Poisson-test; se 'Om data'.")

@@ -46,3 +46,10 @@ def short_date(value: dt.date) -> str:
 def timestamp(value: dt.datetime) -> str:
     """'25-11-2026 14:05'."""
     return format_datetime(value, "dd-MM-y HH:mm", locale=LOCALE)
+
+
+def p_value(value: float | None) -> str:
+    """'p = 0,374', or 'p < 0,001' for the very small ones."""
+    if value is None:
+        return "p = –"
+    return "p < 0,001" if value < 0.001 else f"p = {number(value, 3)}"

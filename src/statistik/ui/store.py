@@ -1,21 +1,46 @@
-"""One store connection per dashboard process; a cursor per query."""
+"""One store connection per dashboard process; a cursor per query; results cached per store version."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import streamlit as st
 
-from statistik import bootstrap, store
+from statistik import bootstrap, config, store
 
 
 @st.cache_resource(show_spinner="Åbner databasen …")
-def _connection():
-    return bootstrap.open_store()
+def _connection(path: str):
+    return bootstrap.open_store(Path(path))
 
 
 def cursor():
     """A cursor on the process-wide store connection; stops the page with a message if busy."""
     try:
-        return _connection().cursor()
+        return _connection(str(config.db_path())).cursor()
     except store.StoreBusy as e:
         st.error(str(e).replace("importér filen på siden 'Upload' i dashboardet, eller ", ""))
         st.stop()
+
+
+def version() -> tuple:
+    """Changes whenever anything a page shows changes: uploads, undos, annotations, targets."""
+    return cursor().execute(
+        """SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE status = 'undone'),
+                  (SELECT max(id) FROM annotation), (SELECT count(*) FROM annotation),
+                  (SELECT max(id) FROM target), (SELECT count(*) FROM target),
+                  (SELECT count(*) FROM category)"""
+    ).fetchone()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(_function: Callable, name: str, store_: str, version_: tuple, args: tuple, kwargs: tuple):
+    # `_function` is not hashed (leading underscore); its qualified name stands in for it.
+    return _function(cursor(), *args, **dict(kwargs))
+
+
+def load(function: Callable, *args, **kwargs):
+    """`function(cursor, *args, **kwargs)`, cached until the store changes."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    return _cached(function, name, str(config.db_path()), version(), args, tuple(sorted(kwargs.items())))

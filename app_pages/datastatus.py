@@ -1,0 +1,45 @@
+"""Datastatus: latest period per source, gaps, revisions and imports."""
+
+import streamlit as st
+
+from statistik.ui import components
+from statistik.ui.store import load
+from statistik.views import status
+
+st.title("Datastatus")
+
+st.subheader("Kilder")
+sources = load(status.sources)
+components.table(
+    sources.rename(columns={"source": "Kilde", "period_kind": "Periodetype", "first": "Første periode",
+                            "latest": "Seneste periode", "figures": "Tal", "areas": "Områder",
+                            "categories": "Kategorier", "last_import": "Seneste import"})
+    .assign(Periodetype=lambda f: f["Periodetype"].map({"M": "måned", "Q": "kvartal", "Y": "år"})),
+    {"Tal": "int"},
+)
+
+st.subheader("Huller")
+gaps = load(status.gaps)
+if gaps.empty:
+    st.success("Ingen huller: hver serie har tal for alle perioder mellem sin første og seneste.")
+else:
+    st.warning(f"{len(gaps)} perioder mangler inde i serierne. En manglende periode er ukendt, ikke 0.")
+    components.table(gaps.rename(columns={"source": "Kilde", "area_code": "Område", "category_code": "Kategori",
+                                          "period": "Periode"}))
+
+st.subheader("Revisioner")
+revisions = load(status.revisions)
+if revisions.empty:
+    st.info("Ingen tal er blevet revideret af senere importer.")
+else:
+    components.table(
+        revisions.rename(columns={"time": "Tidspunkt", "upload_id": "Upload", "file_name": "Fil",
+                                  "source": "Kilde", "period": "Periode", "area": "Område",
+                                  "category": "Kategori", "old_value": "Før", "new_value": "Nu",
+                                  "change": "Ændring"}),
+        {"Før": "int", "Nu": "int", "Ændring": "signed"},
+    )
+
+st.subheader("Importer")
+uploads = load(status.uploads)
+components.table(uploads, {"Rækker": "int", "Nye": "int", "Ændrede": "int", "Uændrede": "int"})

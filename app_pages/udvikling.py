@@ -1,0 +1,49 @@
+"""Udvikling: any categories × areas over time, as counts, rates or an index."""
+
+import streamlit as st
+
+from statistik.charts.style import source_line
+from statistik.charts.trend import trend_figure
+from statistik.ui import components, state
+from statistik.ui.store import load
+from statistik.views import annotations, choices, trends
+
+st.title("Udvikling over tid")
+areas_all, area_names = load(choices.areas)
+categories_all, category_names = load(choices.categories)
+
+with st.container(border=True):
+    left, right = st.columns(2)
+    with left:
+        areas = state.multiselect("areas", "Områder", areas_all, area_names, max_selections=6)
+        categories = state.multiselect("categories", "Kategorier", categories_all, category_names,
+                                       max_selections=6)
+    with right:
+        granularity = state.radio("granularity", "Periode", trends.GRANULARITIES)
+        measure = state.radio("measure", "Vis som", trends.MEASURES)
+        base_year = None
+        if measure == "indeks":
+            base_year = int(state.selectbox("base_year", "Basisår (= 100)", [str(y) for y in range(2016, 2026)]))
+        bands = state.radio("bands", "Usikkerhedsbånd (95 %)", {"ja": "Vis", "nej": "Skjul"}) == "ja"
+state.share(["areas", "categories", "granularity", "measure", "bands"] + (["base_year"] if base_year else []))
+
+if not areas or not categories:
+    st.info("Vælg mindst ét område og én kategori.")
+    st.stop()
+
+trend = load(trends.trend, list(areas), list(categories), granularity, measure, base_year)
+for note in trend.notes:
+    st.caption(note)
+if trend.empty:
+    st.warning("Der er ingen tal for det valgte. Politiets egne kategorier kommer, når en analytiker "
+               "uploader dem; Danmarks Statistiks tal findes kun pr. kvartal.")
+    st.stop()
+
+title = load(trends.title, trend, list(areas), list(categories))
+fig = trend_figure(
+    trend.data, title=title, y_title=trend.y_title, source=source_line(trend.sources, trend.computed),
+    annotations=load(annotations.annotations), show_bands=bands,
+)
+components.chart(fig, key="trend")
+with st.expander("Tallene bag grafen"):
+    components.table(trends.table(trend).reset_index(), {c: "dec1" for c in trend.data["series"].unique()})

@@ -1,0 +1,105 @@
+"""Building blocks the pages share: cards, charts, tables, empty states."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from statistik import formatting
+from statistik.charts.sparkline import sparkline_figure
+from statistik.metrics import poisson
+from statistik.views.overview import Card, TargetCard
+
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """A chart across the page's width."""
+    # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme=None)
+
+
+def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, **kw) -> None:
+    """A table with Danish number formats: formats maps column → 'int', 'signed', 'dec1', 'pct' or 'p'."""
+    formatters = {
+        "int": lambda v: formatting.number(v),
+        "signed": lambda v: formatting.signed(v),
+        "dec1": lambda v: formatting.number(v, 1),
+        "pct": lambda v: formatting.percent(v / 100),
+        "p": lambda v: formatting.p_value(v).removeprefix("p = ").removeprefix("p "),
+    }
+    styler = frame.style.format(
+        {col: (lambda v, f=formatters[kind]: "–" if pd.isna(v) else f(v)) for col, kind in (formats or {}).items()},
+        na_rep="–",
+    )
+    st.dataframe(styler, hide_index=True, width="stretch", **kw)
+
+
+def _delta(change) -> str | None:
+    if change is None or change.absolute is None:
+        return None
+    pct = f" ({formatting.percent(change.pct / 100)})" if change.pct is not None else ""
+    return f"{formatting.signed(change.absolute)}{pct}"
+
+
+def trend_card(card: Card) -> None:
+    """One focus trend: latest period against a year before, the test, 12 months and a sparkline."""
+    with st.container(border=True):
+        st.markdown(f"**{card.trend.title}**")
+        st.caption(card.trend.why)
+        if card.empty:
+            empty_state(card)
+            return
+        c = card.change
+        previous = f"samme periode året før: {formatting.number(c.previous)}" if c.previous is not None \
+            else "intet tal for samme periode året før"
+        st.metric(card.period.label, formatting.number(c.current), _delta(c), delta_color="inverse",
+                  help=previous)
+        st.caption(previous)
+        if card.test:
+            st.caption(f"Ændringen {card.test.verdict} ({formatting.p_value(card.test.p_value)}).")
+        if card.small:
+            st.caption(f":material/warning: {poisson.SMALL_COUNT_NOTE}")
+        if card.rolling:
+            st.caption(f"Seneste 12 måneder ({card.rolling_label}): {formatting.number(card.rolling.current)}"
+                       + (f", {_delta(card.rolling)} mod året før" if _delta(card.rolling) else ""))
+        if card.spark is not None and card.spark.notna().sum() > 1:
+            st.plotly_chart(sparkline_figure(card.spark.astype("float64")), width="stretch",
+                            config={"displayModeBar": False, "staticPlot": True},
+                            key=f"spark_{card.trend.category}")
+        st.caption(f"Kilde: {card.source}")
+
+
+def empty_state(card: Card) -> None:
+    """A focus trend without figures: how to add them, and the broader DST category as context."""
+    st.markdown("**Ingen tal endnu.**")
+    st.caption("Tallene kommer fra politiets egne opgørelser. En analytiker uploader dem som CSV "
+               "på siden Upload (eller med `statistik import FIL`).")
+    ctx = card.context
+    if ctx is not None and not ctx.empty:
+        st.caption(
+            f"Til sammenligning (bredere kategori, {ctx.source}): {ctx.trend.title} "
+            f"{ctx.period.label}: {formatting.number(ctx.change.current)}"
+            + (f" ({_delta(ctx.change)} mod året før)" if _delta(ctx.change) else "")
+            + f". {card.trend.title} er en del af denne kategori."
+        )
+
+
+def target_card(tc: TargetCard) -> None:
+    """A target: the latest 12 months and each year met or missed."""
+    with st.container(border=True):
+        st.markdown(f"**{tc.label}**")
+        if tc.status is None:
+            st.info("Ingen tal at måle målet på endnu.")
+            return
+        verdict = "nået" if tc.status.met else "ikke nået"
+        st.metric(f"Seneste 12 måneder ({tc.status.label})", formatting.number(tc.status.count),
+                  help=f"Mål: {tc.target.description}")
+        st.markdown(f"Målet er **{verdict}** for de seneste 12 måneder (mål: {tc.target.description}).")
+        years = tc.years.dropna(subset=["count"]).tail(5)
+        st.caption(" · ".join(
+            f"{int(r.year)}: {formatting.number(r.count)} {'✓ nået' if r.met else '✗ ikke nået'}"
+            for r in years.itertuples()
+        ))
+        st.caption(f"Kilde: {tc.status.source}")

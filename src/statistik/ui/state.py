@@ -1,0 +1,112 @@
+"""Filters that survive moving between pages and can be shared as a link.
+
+The session holds each filter's value; the URL's query parameters mirror it, so a copied link
+opens the same view. Widget keys are separate from the stored values because Streamlit drops
+a widget's state when a page without that widget runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One shared filter: its query parameter and default."""
+
+    param: str
+    default: object
+    many: bool = False
+
+
+FILTERS = {
+    "areas": Filter("omraade", ("kbh",), many=True),
+    "categories": Filter("kategori", ("1320",), many=True),
+    "granularity": Filter("periode", "Q"),
+    "measure": Filter("maal", "antal"),
+    "base_year": Filter("basisaar", "2016"),
+    "bands": Filter("usikkerhed", "ja"),
+    "category": Filter("kat", "1320"),
+    "kind": Filter("type", "Y"),
+    "period": Filter("p", ""),
+    "previous": Filter("foer", ""),
+    "area": Filter("omr", "kbh"),
+    "source": Filter("kilde", ""),
+}
+
+
+def _key(name: str) -> str:
+    return f"filter_{name}"
+
+
+def get(name: str):
+    """The filter's value: from the session, else from the link, else its default."""
+    f = FILTERS[name]
+    if _key(name) not in st.session_state:
+        raw = st.query_params.get_all(f.param) if f.many else st.query_params.get(f.param)
+        if f.many:
+            values = [v for item in raw for v in item.split(",") if v]
+            st.session_state[_key(name)] = tuple(values) or f.default
+        else:
+            st.session_state[_key(name)] = raw if raw else f.default
+    return st.session_state[_key(name)]
+
+
+def put(name: str, value) -> None:
+    """Store a filter's value and show it in the link."""
+    f = FILTERS[name]
+    st.session_state[_key(name)] = tuple(value) if f.many else value
+    if f.many:
+        st.query_params[f.param] = ",".join(value)
+    else:
+        st.query_params[f.param] = str(value)
+
+
+def share(names: Sequence[str]) -> None:
+    """Put the page's filters into the link (so the URL always shows the current view)."""
+    for name in names:
+        put(name, get(name))
+
+
+def _widget(name: str, make: Callable[[str], object]):
+    key = f"widget_{name}"
+
+    def changed() -> None:
+        put(name, st.session_state[key])
+
+    return make(key, changed)
+
+
+def multiselect(name: str, label: str, options: Sequence[str], names: dict[str, str], **kw) -> tuple[str, ...]:
+    """A multiselect bound to a shared filter; unknown values in a link are dropped."""
+    current = [v for v in get(name) if v in options]
+    _widget(name, lambda key, cb: st.multiselect(
+        label, list(options), default=current, format_func=lambda v: names.get(v, v), key=key,
+        on_change=cb, **kw))
+    return tuple(v for v in get(name) if v in options)
+
+
+def selectbox(name: str, label: str, options: Sequence[str], names: dict[str, str] | None = None, **kw) -> str:
+    """A selectbox bound to a shared filter."""
+    options = list(options)
+    value = get(name)
+    index = options.index(value) if value in options else 0
+    names = names or {}
+    _widget(name, lambda key, cb: st.selectbox(
+        label, options, index=index, format_func=lambda v: names.get(v, v), key=key, on_change=cb, **kw))
+    chosen = get(name)
+    return chosen if chosen in options else options[index]
+
+
+def radio(name: str, label: str, options: dict[str, str], **kw) -> str:
+    """A horizontal radio bound to a shared filter (options: value → label)."""
+    keys = list(options)
+    value = get(name)
+    index = keys.index(value) if value in keys else 0
+    _widget(name, lambda key, cb: st.radio(
+        label, keys, index=index, format_func=options.get, horizontal=True, key=key, on_change=cb, **kw))
+    chosen = get(name)
+    return chosen if chosen in keys else keys[index]
