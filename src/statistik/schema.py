@@ -156,6 +156,19 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     {_revision_table(POPULATION, _POPULATION_KEYS)}
     """,
     _annotations_and_targets,
+    # Version 3: every briefing made, so the next one can list what was revised since.
+    """
+    CREATE SEQUENCE briefing_id_seq START 1;
+    CREATE TABLE briefing (
+        id INTEGER PRIMARY KEY DEFAULT nextval('briefing_id_seq'),
+        meeting_date DATE NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR NOT NULL,
+        periods VARCHAR NOT NULL,          -- the periods covered, as shown on the front page
+        suppress_below INTEGER,
+        file_format VARCHAR NOT NULL       -- pdf or docx
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
