@@ -1,8 +1,12 @@
-"""statistik: the Streamlit frame. Page config, the page list, run."""
+"""statistik: the Streamlit frame. Page config, the page list (the role decides it), run."""
 
 import streamlit as st
 
+from statistik.ui import auth
+
 st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=":material/bar_chart:", layout="wide")
+auth.login_box()
+user = auth.current_user()
 pages = {
     "Kriminalitetsstatistik": [
         st.Page("app_pages/oversigt.py", title="Oversigt", icon=":material/home:", default=True),
@@ -15,4 +19,10 @@ pages = {
         st.Page("app_pages/om_data.py", title="Om data", icon=":material/info:"),
     ],
 }
+if user is not None and user.is_analyst:
+    # Pages that change the store exist only for analysts: not hidden, absent.
+    pages["Analytiker"] = [
+        st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("app_pages/maal_og_markeringer.py", title="Mål og markeringer", icon=":material/flag:"),
+    ]
 st.navigation(pages).run()

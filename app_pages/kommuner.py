@@ -32,7 +32,9 @@ title = f"{category_names[category]} pr. 100.000 indbyggere, {period.label}"
 population_year = int(comparison.data["population_year"].max())
 fig = rate_figure(comparison.data, comparison.reference, title=title,
                   source=source_line([comparison.source], computed=True))
-components.chart(fig, key="kommuner")
+components.chart(fig, key="kommuner",
+                 filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
+                         f"Folketal 1. januar {population_year}")
 st.caption(f"Folketal 1. januar {population_year} (FOLK1A). Vandrette streger: 95 %-usikkerhed. "
            "Det grå bånd viser spændet for landets 98 kommuner.")
 shown = comparison.data.rename(columns={
@@ -41,5 +43,7 @@ shown = comparison.data.rename(columns={
 components.table(shown[["Område", "Antal", "Folketal", "Pr. 100.000", "Nedre 95 %", "Øvre 95 %"]],
                  {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1", "Nedre 95 %": "dec1",
                   "Øvre 95 %": "dec1"})
+components.downloads(shown[["Område", "Antal", "Folketal", "Pr. 100.000", "Nedre 95 %", "Øvre 95 %"]],
+                     "kommuner", title=title, source=source_line([comparison.source], computed=True))
 median = comparison.reference["rate"].median()
 st.caption(f"Medianen for de 98 kommuner: {formatting.number(median, 1)} pr. 100.000.")

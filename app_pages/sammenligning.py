@@ -44,16 +44,20 @@ for source, rows in table.groupby("source", sort=True):
     if not chart_rows.empty:
         fig = comparison_figure(chart_rows, title=title, source=source_line([source], computed=True),
                                 current_label=current.label, previous_label=previous.label)
-        components.chart(fig, key=f"sammenligning_{source}")
+        components.chart(fig, key=f"sammenligning_{source}",
+                         filters=f"Område: {area_names[area]} · {current.label} mod {previous.label} · Kilde: {source}")
     shown = rows.assign(
         Vurdering=rows["verdict"].fillna("") + rows["small"].map({True: f" · {SMALL_COUNT_NOTE}"}).fillna(""),
         Bemærkning=rows["change_note"].fillna(""),
     ).rename(columns={"category": "Kategori", "previous": previous.label, "current": current.label,
                       "change": "Ændring", "change_pct": "Ændring %", "p_value": "p-værdi"})
+    columns = ["Kategori", previous.label, current.label, "Ændring", "Ændring %", "p-værdi", "Vurdering",
+               "Bemærkning"]
     components.table(
-        shown[["Kategori", previous.label, current.label, "Ændring", "Ændring %", "p-værdi", "Vurdering",
-               "Bemærkning"]],
+        shown[columns],
         {previous.label: "int", current.label: "int", "Ændring": "signed", "Ændring %": "pct", "p-værdi": "p"},
     )
+    components.downloads(shown[columns], f"sammenligning_{source}", title=title,
+                         source=source_line([source], computed=True))
 st.caption("Eksakt test for to Poisson-tal (betinget binomialtest), 5 % signifikansniveau. "
            "Under 10 tilfælde: få tilfælde — fortolk varsomt. Ingen procent, når grundlaget er 0.")

@@ -44,6 +44,9 @@ fig = trend_figure(
     trend.data, title=title, y_title=trend.y_title, source=source_line(trend.sources, trend.computed),
     annotations=load(annotations.annotations), show_bands=bands,
 )
-components.chart(fig, key="trend")
+components.chart(fig, key="udvikling",
+                 filters=load(trends.filters_text, list(areas), list(categories), granularity, measure))
 with st.expander("Tallene bag grafen"):
-    components.table(trends.table(trend).reset_index(), {c: "dec1" for c in trend.data["series"].unique()})
+    numbers = trends.table(trend)
+    components.table(numbers, {c: "dec1" if measure != "antal" else "int" for c in numbers.columns[1:]})
+    components.downloads(numbers, "udvikling", title=title, source=source_line(trend.sources, trend.computed))

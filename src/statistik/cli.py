@@ -1,7 +1,7 @@
 """The `statistik` command line: a thin layer over the Python API.
 
 Exit codes: 0 done (or nothing to change), 1 rejected or refused, 2 wrong usage,
-3 the store is busy.
+3 the store is busy. Account commands (`user`) touch only the users file, never the store.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from statistik import bootstrap, config, formatting, periods, reference, store, uploads
+from statistik import accounts, bootstrap, config, formatting, periods, reference, store, uploads
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
 from statistik.ingest.plan import describe
 from statistik.metrics import summary as metrics_summary
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+NEW_PASSWORD_ENV = "STATISTIK_NEW_PASSWORD"  # `user add` reads the password from here if set
 
 
 def _say(text: str = "") -> None:
@@ -186,6 +187,39 @@ def cmd_summary(con, args) -> int:
     return EXIT_OK
 
 
+def _new_password() -> str:
+    if NEW_PASSWORD_ENV in os.environ:
+        return os.environ[NEW_PASSWORD_ENV]
+    try:
+        password = getpass.getpass("Adgangskode: ")
+        again = getpass.getpass("Gentag adgangskoden: ")
+    except EOFError:
+        raise ValueError("Ingen adgangskode angivet.") from None
+    if password != again:
+        raise ValueError("De to adgangskoder er ikke ens; intet er gemt.")
+    return password
+
+
+def cmd_user(args) -> int:
+    """Add, list or remove local accounts; only the users file is touched, never the store."""
+    path = config.users_path()
+    try:
+        if args.action == "add":
+            account = accounts.add_account(args.username, _new_password(), args.name, args.role,
+                                           path, replace=args.replace)
+            _say(f"Brugeren {account.username} ({account.role}) er gemt i {path}.")
+        elif args.action == "remove":
+            _say(f"Brugeren {accounts.remove_account(args.username, path).username} er fjernet.")
+        else:
+            listed = accounts.load_accounts(path).values()
+            _say("\n".join(f"{a.username:<20} {a.role:<11} {a.name}" for a in listed)
+                 or f"Ingen lokale brugere i {path}.")
+    except (ValueError, OSError) as e:  # OSError: the users file cannot be written
+        _warn(str(e))
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
@@ -228,12 +262,28 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--code")
     add.add_argument("--parent", metavar="KODE")
     p.set_defaults(func=cmd_category)
+
+    p = sub.add_parser("user", help="lokale brugerkonti til dashboardet (rører ikke databasen)")
+    usub = p.add_subparsers(dest="action", required=True)
+    text = (f"tilføj en bruger; adgangskoden (mindst {accounts.MIN_PASSWORD_LENGTH} tegn) spørges om "
+            f"to gange eller læses fra miljøvariablen {NEW_PASSWORD_ENV} (til scripts)")
+    add = usub.add_parser("add", help=text, description=text)
+    add.add_argument("username", metavar="BRUGERNAVN")
+    add.add_argument("--name", metavar="NAVN", help="fulde navn (standard: brugernavnet)")
+    add.add_argument("--role", choices=list(accounts.ROLES), default=accounts.ANALYST,
+                     help="analytiker må uploade og fortryde; læser kan kun læse (standard: analytiker)")
+    add.add_argument("--replace", action="store_true", help="erstat en eksisterende bruger (ny adgangskode)")
+    usub.add_parser("list", help="vis brugerne")
+    usub.add_parser("remove", help="fjern en bruger").add_argument("username", metavar="BRUGERNAVN")
+    p.set_defaults(func=cmd_user, opens_store=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `statistik` command."""
     args = build_parser().parse_args(argv)
+    if not getattr(args, "opens_store", True):
+        return args.func(args)
     try:
         with store.writer_lock(on_wait=lambda: _warn("Venter på, at en anden import bliver færdig …")):
             con = bootstrap.open_store()

@@ -40,6 +40,8 @@ SETTINGS = {
                            "How long an import waits for another import to finish, in seconds."),
     "memory_limit": Setting("STATISTIK_MEMORY_LIMIT", "1GB",
                             "DuckDB memory limit per process; larger work spills to disk."),
+    "users": Setting("STATISTIK_USERS", str(DATA_DIR / "brugere.toml"),
+                     "Local accounts (TOML, argon2 password hashes); used when no OIDC login is configured."),
 }
 
 
@@ -61,3 +63,8 @@ def lock_wait_seconds() -> float:
 def memory_limit() -> str:
     """DuckDB memory limit."""
     return SETTINGS["memory_limit"].value()
+
+
+def users_path() -> Path:
+    """Path of the local accounts file."""
+    return Path(SETTINGS["users"].value())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import duckdb
 from statistik import config, reference
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
+from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.apply import apply
 from statistik.ingest.problems import Problem, Rejected
 from statistik.ingest.staging import EncodingMismatch, stage, structural_problems
@@ -23,7 +25,7 @@ from statistik.ingest.textfile import TextFile, open_text_file, reopen_as_legacy
 from statistik.ingest.validation import resolve
 from statistik.schema import FIGURES, POPULATION
 
-__all__ = ["Prepared", "Problem", "Rejected", "import_file", "prepare"]
+__all__ = ["PlanChanged", "Prepared", "Problem", "Rejected", "accept", "import_file", "prepare"]
 
 
 @dataclass
@@ -49,13 +51,19 @@ def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path):
     return stage(cur, tf, layout)
 
 
+Progress = Callable[[str, float], None]
+
+
 def _parse_and_validate(
-    cur: duckdb.DuckDBPyConnection, tf: TextFile, path: Path, source: str | None, today: dt.date
+    cur: duckdb.DuckDBPyConnection, tf: TextFile, path: Path, source: str | None, today: dt.date,
+    progress: Progress,
 ) -> planning.Plan:
     """Parse and validate into the cursor's temp tables; the plan without its cell counts."""
     areas, categories = reference.lexicons(cur)
     layout = lay.detect_layout(tf.records, areas)
+    progress(f"Læser filen ({LAYOUT_NAMES[layout.kind]}, {tf.encoding})", 0.1)
     stats = _stage_with_fallback(cur, tf, layout, path)
+    progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
     result = resolve(cur, tf, layout, areas, categories, today)
     problems = structural_problems(cur) + result.problems
     if not problems and stats.rows_read == 0:
@@ -86,16 +94,23 @@ def prepare(
     source: str | None = None,
     name: str | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> Prepared:
-    """Parse, validate and plan one file; raise Rejected listing every problem."""
+    """Parse, validate and plan one file; raise Rejected listing every problem.
+
+    `progress(step, fraction)` is told what is happening, for a progress bar.
+    """
     path = Path(path)
+    progress = progress or (lambda step, fraction: None)
     cur = con.cursor()
     try:
         with open_text_file(path, name) as tf, concurrent.futures.ThreadPoolExecutor(1) as pool:
             checksum = pool.submit(sha256_of, path)  # hashes while DuckDB reads
-            plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today())
+            plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress)
             plan.sha256 = checksum.result()
+        progress("Sammenligner med tallene i databasen", 0.8)
         planning.build(cur, plan)
+        progress("Klar", 1.0)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",
                                     fix="tjek at rækkerne har periode, kommune, kategori og antal")])
@@ -103,6 +118,23 @@ def prepare(
     except BaseException:
         cur.close()
         raise
+
+
+class PlanChanged(Exception):
+    """The store changed between showing a plan and accepting it."""
+
+
+def accept(prepared: Prepared, user: str) -> int:
+    """Write a plan the user has seen, unless the store has changed since; returns the upload id."""
+    plan = prepared.plan
+    shown = (plan.new, plan.changed, plan.unchanged)
+    planning.build(prepared.cursor, plan)
+    if (plan.new, plan.changed, plan.unchanged) != shown:
+        raise PlanChanged(
+            "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
+            "Se den nye plan og godkend igen."
+        )
+    return apply(prepared.cursor, plan, user)
 
 
 def import_file(

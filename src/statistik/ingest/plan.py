@@ -77,12 +77,23 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
 
 
 def changes(con: duckdb.DuckDBPyConnection, plan: Plan, limit: int = 500) -> pd.DataFrame:
-    """The changed cells (old → new), for showing revisions before they are accepted."""
-    m = plan.measure
+    """The changed cells (old → new) in words, for showing revisions before they are accepted."""
+    if plan.measure is FIGURES:
+        frame = con.execute(
+            f"""SELECT p.period_kind, p.period_start, a.name AS "Område", c.name AS "Kategori",
+                       p.old_value AS "Før", p.value AS "Ny"
+                FROM plan_cells p JOIN area a ON a.code = p.area_code
+                LEFT JOIN category c ON c.code = p.category_code
+                WHERE p.status = 'changed'
+                ORDER BY p.period_start, a.name, c.name LIMIT {int(limit)}"""
+        ).df()
+        frame.insert(0, "Periode", [periods.period_label(k, pd.Timestamp(s).date())
+                                    for k, s in zip(frame.pop("period_kind"), frame.pop("period_start"))])
+        return frame
     return con.execute(
-        f"""SELECT {', '.join(k for k in m.keys if k != 'source')}, old_value, value AS new_value
-            FROM plan_cells WHERE status = 'changed'
-            ORDER BY {', '.join(m.keys)} LIMIT {int(limit)}"""
+        f"""SELECT a.name AS "Område", p.year AS "År", p.old_value AS "Før", p.value AS "Ny"
+            FROM plan_cells p JOIN area a ON a.code = p.area_code
+            WHERE p.status = 'changed' ORDER BY a.name, p.year LIMIT {int(limit)}"""
     ).df()
 
 

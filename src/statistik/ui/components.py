@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from statistik import formatting
+from statistik import formatting, tables
+from statistik.charts import export
 from statistik.charts.sparkline import sparkline_figure
 from statistik.metrics import poisson
 from statistik.views.overview import Card, TargetCard
@@ -14,10 +17,30 @@ from statistik.views.overview import Card, TargetCard
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def chart(fig: go.Figure, key: str) -> None:
-    """A chart across the page's width."""
+def chart(fig: go.Figure, key: str, *, filters: str = "") -> None:
+    """A chart across the page's width, with downloads that carry title, source, filters and date."""
     # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme=None)
+    columns = st.columns([1, 1, 1, 5])
+    for column, (fmt, label, mime) in zip(columns, (
+        ("png", "PNG (tryk)", "image/png"), ("svg", "SVG", "image/svg+xml"), ("pdf", "PDF", "application/pdf"),
+    )):
+        column.download_button(
+            label, data=lambda fmt=fmt: export.figure_bytes(fig, fmt, filters=filters, created=dt.date.today()),
+            file_name=f"{key}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:
+    """CSV (for Danish Excel) and XLSX downloads of a table."""
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button("CSV", data=lambda: tables.to_csv_bytes(frame, source=source), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{name}_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(
+        "XLSX", data=lambda: tables.to_xlsx_bytes(frame, title=title, source=source), file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{name}_xlsx",
+        on_click="ignore", icon=":material/download:")
 
 
 def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, **kw) -> None:

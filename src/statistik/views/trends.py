@@ -102,11 +102,24 @@ def trend(
 
 
 def table(trend_: Trend) -> pd.DataFrame:
-    """The chart's numbers as a table: one row per period, one column per series."""
+    """The chart's numbers as a table: a 'Periode' column, then one column per series."""
     if trend_.data.empty:
         return pd.DataFrame()
-    return trend_.data.pivot_table(index="period_start", columns="series", values="value", aggfunc="first",
-                                   dropna=False).sort_index()
+    wide = trend_.data.pivot_table(index=["period_start", "period_kind"], columns="series", values="value",
+                                   aggfunc="first", dropna=False).sort_index().reset_index()
+    labels = [Period("M" if k == "R" else k, s.date()).label for s, k in zip(wide["period_start"], wide["period_kind"])]
+    wide.insert(0, "Periode", labels)
+    wide.columns.name = None
+    return wide.drop(columns=["period_start", "period_kind"])
+
+
+def filters_text(con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str], granularity: str,
+                 measure: str) -> str:
+    """The chosen filters in words, for exported charts."""
+    names, category_names = area_names(con), reference.category_names(con)
+    return (f"Områder: {', '.join(names.get(a, a) for a in areas)} · "
+            f"Kategorier: {', '.join(category_names.get(c, c) for c in categories)} · "
+            f"Periode: {GRANULARITIES[granularity].lower()} · Vist som: {MEASURES[measure].lower()}")
 
 
 def _names(items: list[str]) -> str:

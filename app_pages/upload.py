@@ -1,0 +1,40 @@
+"""Upload (analysts only): validate files, preview the changes, accept; history and undo."""
+
+import streamlit as st
+
+from statistik import uploads
+from statistik.ui import auth, components, uploading
+from statistik.ui.store import cursor, load
+from statistik.views import status
+
+user = auth.current_user()
+st.title("Upload af tal")
+st.caption("Vælg en eller flere CSV-filer. Hver fil kontrolleres og vises, før noget gemmes; "
+           "en fil gemmes helt eller slet ikke, og enhver upload kan fortrydes.")
+
+for name, upload_id in st.session_state.pop("upload_done", []):
+    st.success(f"{name} er gemt som upload {upload_id}. Tallene ses nu på siderne Oversigt og Udvikling.")
+
+source = st.text_input("Kilde (tom: automatisk)", help="Filer fra Statistikbanken får 'Danmarks Statistik', "
+                       "andre 'Københavns Politi'. Skriv en anden kilde, hvis en anden har talt.")
+files = st.file_uploader("CSV-filer", accept_multiple_files=True, type=["csv", "txt", "tsv"])
+for file in files or []:
+    uploading.check(file, source)
+for file in files or []:
+    uploading.show(file, user.id)
+
+st.subheader("Historik")
+history = load(status.uploads)
+components.table(history, {"Rækker": "int", "Nye": "int", "Ændrede": "int", "Uændrede": "int"})
+active = history[history["Status"] == uploads.STATUS_NAMES["imported"]]
+if not active.empty:
+    with st.form("undo"):
+        choice = st.selectbox("Fortryd en upload", active["Upload"].tolist(),
+                              format_func=lambda i: f"{i}: {active.set_index('Upload').loc[i, 'Fil']}")
+        confirmed = st.checkbox("Ja, sæt tallene tilbage til før denne upload")
+        if st.form_submit_button("Fortryd upload") and confirmed:
+            try:
+                undone = uploads.undo(cursor(), int(choice), user.id)
+                st.success(f"Upload {undone['id']} ({undone['file_name']}) er fortrudt.")
+            except uploads.UndoRefused as e:
+                st.error(str(e))

@@ -1,0 +1,88 @@
+"""The upload flow: validate each chosen file, show its plan, accept or cancel."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from statistik import reference
+from statistik.ingest import PlanChanged, Prepared, Rejected, accept, plan as planning, prepare
+from statistik.ui import components
+from statistik.ui.store import cursor
+
+_KEY = "upload_results"  # file id → Prepared or list of problem messages
+
+
+def _results() -> dict:
+    return st.session_state.setdefault(_KEY, {})
+
+
+def check(file, source: str | None) -> None:
+    """Validate and plan an uploaded file once, with a progress bar."""
+    results = _results()
+    if file.file_id in results:
+        return
+    bar = st.progress(0.0, text=f"{file.name}: gemmer filen …")
+    with tempfile.TemporaryDirectory(prefix="statistik-upload-") as tmp:
+        path = Path(tmp) / "upload.csv"
+        with open(path, "wb") as out:
+            for chunk in iter(lambda: file.read(1 << 22), b""):
+                out.write(chunk)
+        try:
+            results[file.file_id] = prepare(
+                cursor(), path, source=source or None, name=file.name,
+                progress=lambda step, fraction: bar.progress(fraction, text=f"{file.name}: {step} …"),
+            )
+        except Rejected as e:
+            results[file.file_id] = [p.message() for p in e.problems]
+    bar.empty()
+
+
+def forget(file_id: str) -> None:
+    """Drop a file's plan (cancelled or accepted)."""
+    result = _results().pop(file_id, None)
+    if isinstance(result, Prepared):
+        result.close()
+
+
+def show(file, user_id: str) -> None:
+    """A file's problems, or its plan with accept and cancel buttons."""
+    result = _results().get(file.file_id)
+    with st.container(border=True):
+        st.markdown(f"**{file.name}**")
+        if result is None:
+            st.caption("Fortrudt eller gemt.")
+            return
+        if isinstance(result, list):
+            st.error(f"Filen er afvist: {len(result)} {'problem' if len(result) == 1 else 'problemer'}. "
+                     "Intet er gemt. Ret filen og upload den igen.")
+            st.markdown("\n".join(f"- {message}" for message in result))
+            return
+        plan = result.plan
+        con = cursor()
+        for line in planning.describe(plan, reference.area_names(con), reference.category_names(con)):
+            st.markdown(f"- {line}")
+        if plan.changed:
+            st.markdown(f"**Reviderede tal** ({plan.changed}): gammel → ny værdi")
+            components.table(planning.changes(result.cursor, plan), {"Før": "int", "Ny": "int"})
+        if not plan.has_changes:
+            st.info("Filen ændrer ingen tal (den er allerede importeret).")
+            if st.button("Luk", key=f"close_{file.file_id}"):
+                forget(file.file_id)
+                st.rerun()
+            return
+        left, right = st.columns(2)
+        if left.button("Godkend og gem", type="primary", key=f"accept_{file.file_id}"):
+            try:
+                upload_id = accept(result, user_id)
+            except PlanChanged as e:
+                st.warning(str(e))
+                return
+            forget(file.file_id)
+            st.session_state.setdefault("upload_done", []).append((file.name, upload_id))
+            st.rerun()
+        if right.button("Annullér", key=f"cancel_{file.file_id}"):
+            forget(file.file_id)
+            st.rerun()
