@@ -135,3 +135,24 @@ def test_import_killed_at_any_moment_leaves_old_or_new_state(db_path, tmp_path):
             outcomes.add("old")
         con.close()
     assert outcomes  # at least one run happened
+
+
+def test_two_sessions_accepting_the_same_cells_never_write_them_twice(con):
+    from statistik.ingest import PlanChanged, accept, prepare
+    first = prepare(con, SAMPLES / "eksempel_lang_2025-09.csv")
+    second = prepare(con, SAMPLES / "eksempel_lang_2025-09.csv")
+    assert (first.plan.new, second.plan.new) == (16, 16)
+    accept(first, "a")
+    try:
+        accept(second, "b")
+        raise AssertionError("the second plan was written although the store had changed")
+    except PlanChanged:
+        pass
+    finally:
+        first.close()
+        second.close()
+    duplicates = con.execute(
+        """SELECT count(*) FROM (SELECT period_kind, period_start, area_code, category_code, source
+                                 FROM figure GROUP BY ALL HAVING count(*) > 1)"""
+    ).fetchone()[0]
+    assert duplicates == 0

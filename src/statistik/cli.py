@@ -17,7 +17,6 @@ from statistik import accounts, bootstrap, config, formatting, periods, referenc
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
 from statistik.ingest.plan import describe
-from statistik.metrics import summary as metrics_summary
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 NEW_PASSWORD_ENV = "STATISTIK_NEW_PASSWORD"  # `user add` reads the password from here if set
@@ -158,6 +157,8 @@ def cmd_category(con, args) -> int:
 
 def cmd_summary(con, args) -> int:
     """Count, change on last year, rate and exact test for one area, category and period."""
+    from statistik.metrics import summary as metrics_summary  # scipy: only this command pays for it
+
     try:
         result = metrics_summary.summary(con, args.area, args.category, args.period)
     except (ValueError, metrics_summary.NoFigures) as e:

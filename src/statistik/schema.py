@@ -96,6 +96,21 @@ def _annotations_and_targets(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _without_primary_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 4: figure and population without primary-key indexes.
+
+    Keeping a five-column index up to date cost more than the rest of a large import; the
+    importer already writes each key once, and in-process writers take store.write_lock.
+    """
+    for m, keys in ((FIGURES, _FIGURE_KEYS), (POPULATION, _POPULATION_KEYS)):
+        con.execute(f"""
+            CREATE TABLE {m.table}_v4 ({keys}, {m.value} BIGINT NOT NULL, upload_id INTEGER NOT NULL);
+            INSERT INTO {m.table}_v4 SELECT {', '.join(m.keys)}, {m.value}, upload_id FROM {m.table};
+            DROP TABLE {m.table};
+            ALTER TABLE {m.table}_v4 RENAME TO {m.table};
+        """)
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
 MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
@@ -169,6 +184,7 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
         file_format VARCHAR NOT NULL       -- pdf or docx
     );
     """,
+    _without_primary_keys,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -90,13 +91,19 @@ def writer_lock(
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Writers in one process (dashboard sessions) take turns: a plan is checked and written
+# under this lock, so two sessions can never write the same cell twice.
+write_lock = threading.RLock()
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run a block in one transaction: all of it is written, or none of it."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+    """Run a block in one transaction, holding the write lock: all of it is written, or none."""
+    with write_lock:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from statistik import config, reference
+from statistik import config, reference, store
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
@@ -128,13 +128,14 @@ def accept(prepared: Prepared, user: str) -> int:
     """Write a plan the user has seen, unless the store has changed since; returns the upload id."""
     plan = prepared.plan
     shown = (plan.new, plan.changed, plan.unchanged)
-    planning.build(prepared.cursor, plan)
-    if (plan.new, plan.changed, plan.unchanged) != shown:
-        raise PlanChanged(
-            "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
-            "Se den nye plan og godkend igen."
-        )
-    return apply(prepared.cursor, plan, user)
+    with store.write_lock:
+        planning.build(prepared.cursor, plan)
+        if (plan.new, plan.changed, plan.unchanged) != shown:
+            raise PlanChanged(
+                "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
+                "Se den nye plan og godkend igen."
+            )
+        return apply(prepared.cursor, plan, user)
 
 
 def import_file(

@@ -48,6 +48,11 @@ def _width(tf: TextFile, layout: lay.Layout) -> int:
     return max([layout.width] + [len(f) for _, f in tf.records]) + SPARE_COLUMNS
 
 
+# A report's date as a day, for the usual formats (day first); NULL leaves it to Python.
+DAY_SQL = """coalesce(try_strptime({v}, '%Y-%m-%d'), try_strptime({v}, '%d-%m-%Y'),
+                       try_strptime({v}, '%d.%m.%Y'), try_strptime({v}, '%d/%m/%Y'))::DATE"""
+
+
 def _col(i: int | None) -> str:
     return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}), '')"
 
@@ -93,11 +98,25 @@ def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> S
 def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
     if layout.kind == lay.WIDE:
         _stage_wide(con, tf, layout)
+    elif layout.kind == lay.REPORTS:
+        # Reports are counted per month right away: grouping by the day would keep almost
+        # every row. Dates SQL cannot read stay as written, for Python to parse or report.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE staged AS
+                SELECT CASE WHEN day IS NULL THEN period_raw ELSE strftime(day, '%Y-%m') END AS period_raw,
+                       area_raw, category_raw, value_raw, extra, count(*) AS n, max(day) AS last_day,
+                       NULL::BIGINT AS first_row, NULL::VARCHAR AS column_name
+                FROM (SELECT *, {DAY_SQL.format(v='period_raw')} AS day
+                      FROM ({source_sql(tf, layout, rejects=True)}))
+                GROUP BY ALL""",
+            {"path": str(tf.utf8_path)},
+        )
     else:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE staged AS
                 SELECT period_raw, area_raw, category_raw, value_raw, extra,
-                       count(*) AS n, NULL::BIGINT AS first_row, NULL::VARCHAR AS column_name
+                       count(*) AS n, NULL::DATE AS last_day, NULL::BIGINT AS first_row,
+                       NULL::VARCHAR AS column_name
                 FROM ({source_sql(tf, layout, rejects=True)})
                 GROUP BY ALL""",
             {"path": str(tf.utf8_path)},
@@ -139,7 +158,7 @@ def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
             SELECT period_raw, area_raw, category_raw, value_raw, extra,
-                   1::BIGINT AS n, row AS first_row, column_name
+                   1::BIGINT AS n, NULL::DATE AS last_day, row AS first_row, column_name
             FROM ({unions})""",
         {f"h{i}": layout.header[i] for i in layout.period_columns},
     )

@@ -12,6 +12,7 @@ import hashlib
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +45,6 @@ class TextFile:
     records: list[tuple[int, list[str]]]   # sample: (physical line, fields), blank lines left out
     multiline: bool = False       # quoted fields span lines (Excel Alt+Enter): read serially
     _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
-    _line_map: list[int] | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Remove the UTF-8 copy, if one was made."""
@@ -58,17 +58,25 @@ class TextFile:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def physical_line(self, after_line: int, row: int) -> int:
-        """Physical line where the `row`-th (1-based) record after line `after_line` starts.
+    def physical_lines(self, after_line: int, rows: set[int]) -> dict[int, int]:
+        """Physical line where each `row`-th (1-based) record after line `after_line` starts.
 
         DuckDB skips blank lines and a quoted field may span lines, so its row numbers are
-        mapped back to lines by reading the file once more (only on the error path).
+        mapped back to lines by reading the file once more, up to the last row asked for
+        (only on the error path; nothing but the answers is kept).
         """
-        if self._line_map is None:
-            self._line_map = _record_lines(self.utf8_path, after_line, self.delimiter, self.multiline)
-        if row - 1 < len(self._line_map):
-            return self._line_map[row - 1]
-        return after_line + row
+        found: dict[int, int] = {}
+        wanted = {r for r in rows if r}
+        if not wanted:
+            return found
+        last = max(wanted)
+        for row, line in enumerate(_record_starts(self.utf8_path, after_line, self.delimiter, self.multiline),
+                                   start=1):
+            if row in wanted:
+                found[row] = line
+            if row >= last:
+                break
+        return found
 
 
 def sha256_of(path: Path) -> str:
@@ -80,9 +88,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _record_lines(path: Path, after_line: int, delimiter: str, multiline: bool) -> list[int]:
+def _record_starts(path: Path, after_line: int, delimiter: str, multiline: bool) -> Iterator[int]:
     """The physical line on which each record after `after_line` starts, as DuckDB counts records."""
-    starts: list[int] = []
     with open(path, encoding="utf-8-sig", newline="") as f:
         lines = iter(f)  # universal newlines: \n, \r\n and a lone \r all end a line
         for _ in range(after_line):
@@ -90,15 +97,14 @@ def _record_lines(path: Path, after_line: int, delimiter: str, multiline: bool) 
         if not multiline:
             for number, line in enumerate(lines, start=after_line + 1):
                 if line.strip("\r\n"):
-                    starts.append(number)
-            return starts
+                    yield number
+            return
         reader = csv.reader(lines, delimiter=delimiter)
         line = after_line + 1
         for fields in reader:
             if fields:
-                starts.append(line)
+                yield line
             line = after_line + reader.line_num + 1
-    return starts
 
 
 def _detect_encoding(head: bytes, complete: bool) -> str:
@@ -251,5 +257,4 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> TextFile:
     tf.encoding = ENCODING_NAMES[encoding]
     tf.utf8_path = utf8_path
     tf._tmpdir = tmpdir
-    tf._line_map = None
     return tf

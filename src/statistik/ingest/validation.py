@@ -7,6 +7,7 @@ Values are resolved once per distinct spelling in Python (few), and joined back 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -15,7 +16,7 @@ import pandas as pd
 from statistik import periods
 from statistik.ingest import layout as lay
 from statistik.ingest.problems import Problem
-from statistik.ingest.staging import source_sql
+from statistik.ingest.staging import DAY_SQL, source_sql
 from statistik.ingest.textfile import TextFile
 from statistik.vocabulary import Lexicon, is_summary, normalize, slug
 
@@ -29,6 +30,7 @@ _VALUE_STATUS = r"""
       ELSE 'invalid'
     END"""
 _VALUE = r"TRY_CAST(replace(regexp_replace(v, ',0+$', ''), '.', '') AS BIGINT)"
+_MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
 _CLEAN_VALUE = "regexp_replace(value_raw, '[\\s\u00a0]', '', 'g')"
 
 
@@ -71,7 +73,10 @@ def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
 def _period_map(con, layout: lay.Layout, today: dt.date) -> pd.DataFrame:
     rows = []
     for raw in _distinct(con, "period_raw"):
-        if layout.kind == lay.REPORTS:
+        if layout.kind == lay.REPORTS and _MONTH_KEY.match(raw):
+            period = periods.parse_period(raw)  # counted per month by staging; days checked there
+            future = False
+        elif layout.kind == lay.REPORTS:
             day = periods.parse_date(raw)
             period = periods.Period(periods.MONTH, day.replace(day=1)) if day else None
             future = bool(day and day > today)
@@ -135,35 +140,35 @@ def resolve(
     _register(con, "area_map", area_map)
     _register(con, "category_map", category_map)
     needs_category = layout.kind != lay.POPULATION
+    category_status = "coalesce(c.status, 'empty')" if needs_category else "'ok'"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
-            SELECT s.*, p.period_kind, p.period_start::DATE AS period_start,
-                   CASE WHEN p.period_status = 'ongoing' THEN 'ok' ELSE p.period_status END AS period_status,
-                   coalesce(p.period_status = 'ongoing', false) AS ongoing,
-                   a.code AS area_code, coalesce(a.status, 'empty') AS area_status,
-                   c.code AS category_code,
-                   {"coalesce(c.status, 'empty')" if needs_category else "'ok'"} AS category_status,
-                   {_VALUE_STATUS} AS value_status, {_VALUE} AS value
-            FROM (SELECT *, {_CLEAN_VALUE} AS v FROM staged) s
-            LEFT JOIN period_map p USING (period_raw)
-            LEFT JOIN area_map a ON a.raw = s.area_raw
-            LEFT JOIN category_map c ON c.raw = s.category_raw
-            WHERE NOT (s.period_raw IS NULL AND s.area_raw IS NULL AND s.category_raw IS NULL
-                       AND s.value_raw IS NULL)"""
-    )
-    # A summary label in any label column makes the whole row a summary row: skipped, not checked.
-    con.execute(
-        """ALTER TABLE resolved ADD COLUMN summary BOOLEAN;
-           UPDATE resolved SET summary = 'summary' IN (period_status, area_status, category_status)"""
+            SELECT *, 'summary' IN (period_status, area_status, category_status) AS summary
+            FROM (
+              SELECT s.*, p.period_kind, p.period_start::DATE AS period_start,
+                     CASE WHEN s.last_day > $today THEN 'future_day'
+                          WHEN p.period_status = 'ongoing' THEN 'ok' ELSE p.period_status END AS period_status,
+                     coalesce(p.period_status = 'ongoing', false) AS ongoing,
+                     a.code AS area_code, coalesce(a.status, 'empty') AS area_status,
+                     c.code AS category_code, {category_status} AS category_status,
+                     {_VALUE_STATUS} AS value_status, {_VALUE} AS value
+              FROM (SELECT *, {_CLEAN_VALUE} AS v FROM staged) s
+              LEFT JOIN period_map p USING (period_raw)
+              LEFT JOIN area_map a ON a.raw = s.area_raw
+              LEFT JOIN category_map c ON c.raw = s.category_raw
+              WHERE NOT (s.period_raw IS NULL AND s.area_raw IS NULL AND s.category_raw IS NULL
+                         AND s.value_raw IS NULL))""",
+        {"today": today},
     )
     findings = _findings(con, layout, area_map, category_map)
     result.rows_skipped = con.execute(
         f"SELECT coalesce({_rows(layout)}, 0) FROM resolved WHERE summary"
     ).fetchone()[0]
     _locate(con, tf, layout, findings)
+    lines = tf.physical_lines(layout.header_line, {r for f in findings for r in (f.first_row, *f.other_rows)})
     for f in findings:
-        line = tf.physical_line(layout.header_line, f.first_row) if f.first_row else None
-        others = tuple(tf.physical_line(layout.header_line, r) for r in f.other_rows)
+        line = lines.get(f.first_row)
+        others = tuple(lines[r] for r in f.other_rows if r in lines)
         p = Problem(f.text, line=line, column=f.column, more_lines=max(f.rows - 1, 0), fix=f.fix,
                     other_lines=others)
         (result.warnings if f.warning else result.problems).append(p)
@@ -193,7 +198,8 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
 
     first_row = "min(first_row)" if wide else "NULL"
     add(f"""SELECT period_raw, period_status, {first_row}, {rows} FROM resolved
-            WHERE period_status <> 'ok' AND period_raw IS NOT NULL AND {live} GROUP BY ALL""",
+            WHERE period_status NOT IN ('ok', 'future_day') AND period_raw IS NOT NULL AND {live}
+            GROUP BY ALL""",
         lambda raw, status, row, n: _Finding(
             {"unknown": f"ukendt {'dato' if layout.kind == lay.REPORTS else 'periode'} {raw!r}",
              "future": f"perioden {raw!r} ligger i fremtiden",
@@ -202,6 +208,10 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
             fix={"unknown": "skriv fx 2025-09, sep 2025, 2025K3 eller 2025" if layout.kind != lay.REPORTS
                  else "skriv datoen som 03-09-2025 eller 2025-09-03"}.get(status),
             warning=status == "not_january"))
+    add(f"""SELECT max(last_day), sum(n) FROM resolved WHERE period_status = 'future_day' AND {live}
+            HAVING sum(n) > 0""",
+        lambda last, n: _Finding(f"dato i fremtiden (den seneste er {last:%d-%m-%Y})", period_col,
+                                 {"future_day": last}, rows=n))
     if not wide:
         add(f"""SELECT sum(n) FROM resolved WHERE period_raw IS NULL AND {live} HAVING sum(n) > 0""",
             lambda n: _Finding("mangler periode", period_col, {"period_raw": None}, rows=n))
@@ -252,16 +262,19 @@ def _findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.
 
 def _duplicates(con, layout, value_col, first_row, live) -> list[_Finding]:
     """The same cell given more than once: an error when the counts differ."""
+    ok = f"""value_status = 'ok' AND period_status = 'ok' AND area_status = 'ok'
+             AND category_status = 'ok' AND {live}"""
+    keys = "period_kind, period_start, area_code, category_code"
+    # Find the repeated cells first (cheap); describe only those.
     rows = con.execute(
-        f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
+        f"""WITH repeated AS (SELECT {keys} FROM resolved WHERE {ok} GROUP BY ALL HAVING sum(n) > 1)
+            SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
                    list(DISTINCT {{'period_raw': period_raw, 'area_raw': area_raw,
                                     'category_raw': category_raw}}),
                    {first_row}, sum(n)
-            FROM resolved
-            WHERE value_status = 'ok' AND period_status = 'ok' AND area_status = 'ok'
-              AND category_status = 'ok' AND {live}
-            GROUP BY period_kind, period_start, area_code, category_code
-            HAVING sum(n) > 1
+            FROM resolved SEMI JOIN repeated USING ({keys})
+            WHERE {ok}
+            GROUP BY {keys}
             ORDER BY 2 DESC LIMIT 50"""
     ).fetchall()
     out = []
@@ -293,6 +306,8 @@ def _locate(con, tf: TextFile, layout: lay.Layout, findings: list[_Finding]) -> 
             cond = " OR ".join(f"({p})" for p in parts)
         elif "extra" in f.where:
             cond = "extra"
+        elif "future_day" in f.where:
+            cond = f"{DAY_SQL.format(v='period_raw')} = DATE '{f.where['future_day']}'"
         else:
             cond = " AND ".join(f"{k} IS NOT DISTINCT FROM {_sql_str(v)}" for k, v in f.where.items())
         conditions.append(f"CASE WHEN {cond} THEN {i} END")

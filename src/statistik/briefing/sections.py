@@ -1,0 +1,177 @@
+"""The figures of each focus trend: which source and period, the cells by municipality, the chart's periods.
+
+A trend uses one source (sources are never added together): by default the one whose
+figures end last (Danmarks Statistik on a tie), at its latest period with a district
+figure; with a chosen period, a source that has that period (a year or quarter is summed
+from months or quarters when every part is there; a month is never cut from a quarter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from statistik import reference
+from statistik.briefing.cells import Books, CellBook, Span, month_offset, span_of, window_ending
+from statistik.metrics import change as mc, poisson, rates
+from statistik.metrics.frame import preferred_source
+from statistik.periods import YEAR, Period, months_in
+from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, population_with_district
+
+CHART_MONTHS = 36          # about three years on every chart
+MIN_CHART_POINTS = 3       # fewer district points than this: no chart, the table says it all
+
+
+@dataclass
+class AreaRow:
+    """One municipality (or the district) in a trend's table: the cells it shows."""
+
+    area: str
+    name: str
+    current: Span
+    previous: Span
+    rolling: Span | None                  # None when the period is itself a year
+    population: tuple[int, int] | None    # inhabitants and FOLK1A year for the rate
+
+
+@dataclass
+class Figures:
+    """A category's figures in the briefing: one source and period, a row per area, the chart's periods."""
+
+    category: str
+    name: str
+    book: CellBook
+    period: Period
+    rows: list[AreaRow]
+    chart_starts: list[dt.date] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """Where the figures come from."""
+        return self.book.source
+
+    @property
+    def previous_period(self) -> Period:
+        """The same period a year earlier."""
+        return Period(self.period.kind, month_offset(self.period.start, -12))
+
+    @property
+    def district(self) -> AreaRow:
+        """The district's row."""
+        return self.rows[-1]
+
+    @property
+    def rolling_label(self) -> str | None:
+        """'1. kvt. 2025 – 4. kvt. 2025' style label of the 12 months, or None for a year."""
+        row = self.district
+        if row.rolling is None:
+            return None
+        first = Period(self.book.kind, row.rolling[1])
+        return f"{first.label} – {self.period.label}" if first != self.period else self.period.label
+
+    def change(self, row: AreaRow) -> mc.Change | None:
+        """The change on last year, or None when a count behind it is hidden."""
+        if self.book.suppression.hides(row.current, row.previous):
+            return None
+        return mc.change(self.book.count(row.current), self.book.count(row.previous))
+
+    def test(self, row: AreaRow) -> poisson.PoissonTest | None:
+        """The exact test of the change; None when a count is missing or hidden."""
+        c = self.change(row)
+        if c is None or c.current is None or c.previous is None:
+            return None
+        return poisson.exact_test(c.current, c.previous)
+
+    def rate_span(self, row: AreaRow) -> Span:
+        """The cell the rate is computed from: 12 months, or the year itself."""
+        return row.rolling or row.current
+
+    def rate(self, row: AreaRow) -> float | None:
+        """Cases per 100.000 inhabitants in the rate span; None when hidden or unknown."""
+        count = self.book.visible(self.rate_span(row))
+        return rates.rate(count, row.population[0]) if row.population and count is not None else None
+
+    def small(self, row: AreaRow) -> bool:
+        """Fewer than 10 cases in the period or the year before, judged on the counts shown only."""
+        counts = [c for c in (self.book.visible(row.current), self.book.visible(row.previous)) if c is not None]
+        return bool(counts) and poisson.is_small(*counts)
+
+
+@dataclass
+class Section:
+    """A focus trend: its figures, or none and (maybe) the broader DST category as context."""
+
+    trend: FocusTrend
+    figures: Figures | None
+    context: Figures | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether the trend itself has no figures for the period."""
+        return self.figures is None
+
+
+def _sources(con: duckdb.DuckDBPyConnection, category: str, members: list[str]) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT source FROM figure WHERE category_code = ? AND area_code IN (SELECT unnest(?)) "
+        "ORDER BY source", [category, members]).fetchall()]
+
+
+def choose(con: duckdb.DuckDBPyConnection, books: Books, category: str,
+           period: Period | None) -> tuple[CellBook, Period] | None:
+    """The book and period a category is shown with; None when no source has a district figure for it."""
+    found = []
+    for source in _sources(con, category, books.members):
+        book = books.get(category, source)
+        chosen = book.latest() if period is None else period
+        if chosen is not None and book.count((DISTRICT, chosen.start, months_in(chosen.kind))) is not None:
+            found.append((chosen.end, book, chosen))
+    if not found:
+        return None
+    last = max(end for end, _, _ in found)
+    best = preferred_source(book.source for end, book, _ in found if end == last)
+    return next((book, p) for end, book, p in found if end == last and book.source == best)
+
+
+def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, period: Period | None,
+                with_chart: bool = True) -> Figures | None:
+    """A category's rows by municipality and district (published in its book), and its chart periods."""
+    picked = choose(con, books, category, period)
+    if picked is None:
+        return None
+    book, period = picked
+    names = area_names(con)
+    population = population_with_district(con)
+    rows = []
+    for area in [*books.members, DISTRICT]:
+        current = span_of(area, period)
+        previous = (area, month_offset(period.start, -12), current[2])
+        rolling = None if period.kind == YEAR else window_ending(area, period)
+        year = month_offset((rolling or current)[1], 11).year
+        inhabitants = rates.population_for(population, area, year)
+        book.publish_all([current, previous, *([rolling] if rolling else [])])
+        rows.append(AreaRow(area, names.get(area, area), current, previous, rolling, inhabitants))
+    result = Figures(category, reference.category_names(con).get(category, category), book, period, rows)
+    if with_chart:
+        last = month_offset(period.start, months_in(period.kind) - book.size)
+        starts = book.starts(month_offset(last, -(CHART_MONTHS - book.size)), last)
+        points = sum(book.count((DISTRICT, day, book.size)) is not None for day in starts)
+        if points >= MIN_CHART_POINTS:
+            result.chart_starts = starts
+            book.publish_all((area, day, book.size) for area in [DISTRICT, *books.members] for day in starts)
+    return result
+
+
+def section(con: duckdb.DuckDBPyConnection, books: Books, trend: FocusTrend, period: Period | None) -> Section:
+    """A focus trend's section; without figures, the broader DST category as context (no chart)."""
+    found = figures_for(con, books, trend.category, period)
+    if found is not None or not trend.context:
+        return Section(trend, found)
+    return Section(trend, None, figures_for(con, books, trend.context, period, with_chart=False))
+
+
+def sections(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[Section]:
+    """A section for every focus trend, in the cooperation plan's order."""
+    return [section(con, books, trend, period) for trend in FOCUS_TRENDS]
