@@ -77,8 +77,7 @@ def trend_card(card: Card) -> None:
         c = card.change
         previous = f"samme periode året før: {formatting.number(c.previous)}" if c.previous is not None \
             else "intet tal for samme periode året før"
-        st.metric(card.period.label, formatting.number(c.current), _delta(c), delta_color="inverse",
-                  help=previous)
+        st.metric(card.period.label, formatting.number(c.current), _delta(c), delta_color="inverse")
         st.caption(previous)
         if card.test:
             st.caption(f"Ændringen {card.test.verdict} ({formatting.p_value(card.test.p_value)}).")
@@ -117,8 +116,7 @@ def target_card(tc: TargetCard) -> None:
             st.info("Ingen tal at måle målet på endnu.")
             return
         verdict = "nået" if tc.status.met else "ikke nået"
-        st.metric(f"Seneste 12 måneder ({tc.status.label})", formatting.number(tc.status.count),
-                  help=f"Mål: {tc.target.description}")
+        st.metric(f"Seneste 12 måneder ({tc.status.label})", formatting.number(tc.status.count))
         st.markdown(f"Målet er **{verdict}** for de seneste 12 måneder (mål: {tc.target.description}).")
         years = tc.years.dropna(subset=["count"]).tail(5)
         st.caption(" · ".join(

@@ -1,0 +1,128 @@
+"""A real browser (Debian's Chromium) clicks through every page of `streamlit run`.
+
+Screenshots go to $STATISTIK_SCREENSHOTS (or the test's temp folder). One of them is in the
+README; look at them after a change to what users see.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from statistik import accounts
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "korrekt-hest-batteri"
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app(db_path, tmp_path):
+    """`streamlit run dashboard.py` on a free port, with a fresh store and one analyst account."""
+    users = tmp_path / "brugere.toml"
+    accounts.add_account("kim", PASSWORD, "Kim Analytiker", path=users)
+    port = _free_port()
+    env = {**os.environ, "STATISTIK_DB": str(db_path), "STATISTIK_USERS": str(users)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        raise RuntimeError("streamlit did not start: " + server.stdout.read().decode(errors="replace"))
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium from Debian, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), "Chromium mangler: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:
+    time.sleep(0.4)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.6)
+
+
+def _shot(page, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path):
+    shots = Path(os.environ.get("STATISTIK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    page.goto(app)
+    _settle(page)
+    assert page.get_by_text("Lokal kriminalitetsstatistik").first.is_visible()
+    assert page.get_by_text("398", exact=True).first.is_visible()  # burglary, district, 4. kvt. 2025
+    _shot(page, shots, "oversigt")
+
+    for link, expected, name in [
+        ("Udvikling", "Udvikling over tid", "udvikling"),
+        ("Kommuner", "Kommunerne side om side", "kommuner"),
+        ("Sammenlign perioder", "Sammenlign to perioder", "sammenligning"),
+        ("Datastatus", "Datastatus", "datastatus"),
+        ("Om data", "Kilde: Danmarks Statistik (STRAF11, FOLK1A)", "om_data"),
+    ]:
+        page.get_by_role("link", name=link).click()
+        _settle(page)
+        assert page.get_by_text(expected).first.is_visible(), link
+        assert not page.locator("[data-testid='stException']").count(), link
+        _shot(page, shots, name)
+    assert not page.get_by_role("link", name="Upload").count()  # read-only without login
+
+    page.get_by_text("Log ind (analytikere)").click()
+    page.get_by_label("Brugernavn").fill("kim")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    _settle(page)
+    page.get_by_role("link", name="Upload").click()
+    _settle(page)
+    page.locator("input[type='file']").set_input_files(str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    page.get_by_text("Tal: 16 nye, 0 ændrede, 0 uændrede.").wait_for(timeout=60_000)
+    _shot(page, shots, "upload_plan")
+    page.get_by_role("button", name="Godkend og gem").click()
+    page.get_by_text("er gemt som upload 3").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Oversigt").click()
+    _settle(page)
+    assert page.get_by_text("155", exact=True).first.is_visible()  # contact fraud, district, sep. 2025
+    _shot(page, shots, "oversigt_efter_upload")
