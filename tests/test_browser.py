@@ -126,3 +126,35 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
     _settle(page)
     assert page.get_by_text("155", exact=True).first.is_visible()  # contact fraud, district, sep. 2025
     _shot(page, shots, "oversigt_efter_upload")
+
+
+def _login_and_open_upload(page, app) -> None:
+    page.goto(app)
+    _settle(page)
+    page.get_by_text("Log ind (analytikere)").click()
+    page.get_by_label("Brugernavn").fill("kim")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    _settle(page)
+    page.get_by_role("link", name="Upload").click()
+    _settle(page)
+
+
+def test_a_file_over_100_mb_uploads_with_progress_and_imports(app, browser, tmp_path):
+    import duckdb
+    big = tmp_path / "anmeldelser_stor.csv"
+    duckdb.connect().execute(f"""COPY (
+        SELECT '2025-' || lpad(((i % 9) + 1)::VARCHAR, 2, '0') || '-' || lpad(((i % 28) + 1)::VARCHAR, 2, '0')
+                   AS anmeldt,
+               ['København', 'Frederiksberg', 'Dragør', 'Tårnby'][(i % 4) + 1] AS gerningskommune,
+               ['Kontaktbedrageri', 'Opioider', 'Lomme- og tricktyveri'][(i % 3) + 1] AS overtrædelse,
+               '0100-' || lpad(i::VARCHAR, 12, '0') || '-25-med-fritekst-fra-politiets-system' AS journalnr
+        FROM range(1, 2000001) t(i)) TO '{big}' (HEADER, DELIMITER ';')""")
+    assert big.stat().st_size > 100 * 2**20
+    page = browser.new_page(viewport={"width": 1440, "height": 1600})
+    _login_and_open_upload(page, app)
+    page.locator("input[type='file']").set_input_files(str(big))
+    page.get_by_text("Rækker læst: 2.000.000.").wait_for(timeout=180_000)
+    assert page.get_by_text("Tal: 36 nye, 0 ændrede, 0 uændrede.").is_visible()
+    page.get_by_role("button", name="Godkend og gem").click()
+    page.get_by_text("er gemt som upload 3").wait_for(timeout=180_000)
