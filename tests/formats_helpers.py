@@ -7,13 +7,11 @@ every stored row so a test can check that a rejected file wrote nothing.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
 from statistik import periods
-from statistik.bootstrap import open_store
 from statistik.ingest import Rejected, import_file
 
 TODAY = dt.date(2026, 11, 25)
@@ -27,23 +25,10 @@ INDBRUD, VOLD, TOT = "1320", "12", "TOT"
 POLICE, DST = "Københavns Politi", "Danmarks Statistik"
 
 
-@pytest.fixture(scope="module")
-def fmt_template(tmp_path_factory) -> Path:
-    """A store seeded with the shipped DST figures, built once per module."""
-    path = tmp_path_factory.mktemp("fmt-template") / "statistik.duckdb"
-    open_store(path).close()
-    return path
-
-
 @pytest.fixture
-def store(fmt_template, tmp_path, monkeypatch):
-    """An open connection to a fresh copy of the seeded store."""
-    path = tmp_path / "statistik.duckdb"
-    shutil.copy(fmt_template, path)
-    monkeypatch.setenv("STATISTIK_DB", str(path))
-    con = open_store(path)
-    yield con
-    con.close()
+def store(con):
+    """An open connection to a fresh copy of the seeded store (conftest's `con`)."""
+    return con
 
 
 @pytest.fixture

@@ -86,6 +86,16 @@ def _shot(page, folder: Path, name: str) -> Path:
     return path
 
 
+def _login_and_open_upload(page) -> None:
+    page.get_by_text("Log ind (analytikere)").click()
+    page.get_by_label("Brugernavn").fill("kim")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    _settle(page)
+    page.get_by_role("link", name="Upload").click()
+    _settle(page)
+
+
 def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path):
     shots = Path(os.environ.get("STATISTIK_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
@@ -110,13 +120,7 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
         _shot(page, shots, name)
     assert not page.get_by_role("link", name="Upload").count()  # read-only without login
 
-    page.get_by_text("Log ind (analytikere)").click()
-    page.get_by_label("Brugernavn").fill("kim")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    _settle(page)
-    page.get_by_role("link", name="Upload").click()
-    _settle(page)
+    _login_and_open_upload(page)
     page.locator("input[type='file']").set_input_files(str(SAMPLES / "eksempel_lang_2025-09.csv"))
     page.get_by_text("Tal: 16 nye, 0 ændrede, 0 uændrede.").wait_for(timeout=60_000)
     _shot(page, shots, "upload_plan")
@@ -126,18 +130,6 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
     _settle(page)
     assert page.get_by_text("155", exact=True).first.is_visible()  # contact fraud, district, sep. 2025
     _shot(page, shots, "oversigt_efter_upload")
-
-
-def _login_and_open_upload(page, app) -> None:
-    page.goto(app)
-    _settle(page)
-    page.get_by_text("Log ind (analytikere)").click()
-    page.get_by_label("Brugernavn").fill("kim")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    _settle(page)
-    page.get_by_role("link", name="Upload").click()
-    _settle(page)
 
 
 def test_a_file_over_100_mb_uploads_with_progress_and_imports(app, browser, tmp_path):
@@ -152,7 +144,9 @@ def test_a_file_over_100_mb_uploads_with_progress_and_imports(app, browser, tmp_
         FROM range(1, 2000001) t(i)) TO '{big}' (HEADER, DELIMITER ';')""")
     assert big.stat().st_size > 100 * 2**20
     page = browser.new_page(viewport={"width": 1440, "height": 1600})
-    _login_and_open_upload(page, app)
+    page.goto(app)
+    _settle(page)
+    _login_and_open_upload(page)
     page.locator("input[type='file']").set_input_files(str(big))
     page.get_by_text("Rækker læst: 2.000.000.").wait_for(timeout=180_000)
     assert page.get_by_text("Tal: 36 nye, 0 ændrede, 0 uændrede.").is_visible()

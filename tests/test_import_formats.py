@@ -17,7 +17,7 @@ import pytest
 from formats_helpers import (  # noqa: F401  (fixtures)
     DRAGOER, DST, FRB, INDBRUD, KBH, KONTAKT, LANDET, LOCAL_SAMPLES, LOMME, OPIOIDER, POLICE,
     REGION_H, TAARNBY, TOT, VOLD,
-    do_import, dst_codes, figure, fmt_template, messages, rejected, snapshot, store,
+    do_import, dst_codes, figure, messages, rejected, snapshot, store,
     store_without_dst_2025, stored_cells, upload_row,
 )
 

@@ -17,7 +17,7 @@ import pytest
 
 from formats_helpers import (  # noqa: F401  (fixtures)
     FRB, INDBRUD, KBH, KONTAKT, LOMME, OPIOIDER, POLICE, TAARNBY, DRAGOER,
-    do_import, figure, fmt_template, messages, rejected, snapshot, store, stored_cells, upload_row,
+    do_import, figure, messages, rejected, snapshot, store, stored_cells, upload_row,
 )
 
 # A copy of ../shared/data/samples kept with the tests (test_project checks they agree).

@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from statistik import figures
-from statistik.bootstrap import open_store
 from statistik.metrics.change import (
     NO_CURRENT, NO_PREVIOUS, ZERO_BASE, add_change, change, compare_periods, with_last_year, year_to_date,
 )
@@ -15,14 +14,7 @@ from statistik.periods import parse_period
 POLICE = "Københavns Politi"
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dragor(con):
     return figures.series(con, areas=["155"])
 

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from statistik import config, figures, reference
-from statistik.bootstrap import open_store
 from statistik.metrics.change import with_last_year
 from statistik.metrics.district import (
     district_population, district_total, with_district, with_district_population,
@@ -18,14 +17,7 @@ STRAF11 = config.DATA_DIR / "straf11_2016K1-2025K4_koder.csv"
 FOLK1A = config.DATA_DIR / "folk1a_2016-2025_koder.csv"
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def members(con):
     return reference.district_members(con)
 

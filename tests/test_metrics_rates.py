@@ -4,19 +4,11 @@ import pandas as pd
 import pytest
 
 from statistik import figures
-from statistik.bootstrap import open_store
 from statistik.metrics.rates import add_rates, population_for, rate
 from statistik.metrics.series import aggregate, at
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def population(con):
     return figures.population(con)
 

@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from statistik import figures
-from statistik.bootstrap import open_store
 from statistik.metrics.district import district_total
 from statistik.metrics.frame import SeriesError
 from statistik.metrics.relative import index, share
@@ -13,14 +12,7 @@ from statistik.metrics.series import aggregate, at, rolling
 MEMBERS = ["101", "147", "155", "185"]
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dragor_burglary(con):
     return figures.series(con, areas=["155"], categories=["1320"])
 

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from statistik import figures
-from statistik.bootstrap import open_store
 from statistik.metrics.frame import GranularityError, SeriesError, fill_gaps
 from statistik.metrics.series import aggregate, at, rolling
 
@@ -14,14 +13,7 @@ POLICE = "Københavns Politi"
 DST = "Danmarks Statistik"
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dragor_burglary(con):
     return figures.series(con, areas=["155"], categories=["1320"])
 

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from statistik import figures
-from statistik.bootstrap import open_store
 from statistik.metrics.frame import GranularityError
 from statistik.metrics.targets import ABOVE, DRAGOER_BURGLARY, Target, current_status, evaluate
 
@@ -14,14 +13,7 @@ POLICE = "Københavns Politi"
 DST = "Danmarks Statistik"
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = open_store(tmp_path_factory.mktemp("store") / "s.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dragor(con):
     return figures.series(con, areas=["155"])
 
