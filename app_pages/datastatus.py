@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statistik import formatting
 from statistik.ui import components
 from statistik.ui.store import load
 from statistik.views import status
@@ -19,11 +20,13 @@ components.table(
 )
 
 st.subheader("Huller")
-gaps = load(status.gaps)
-if gaps.empty:
+gaps, missing = load(status.gaps)
+if not missing:
     st.success("Ingen huller: hver serie har tal for alle perioder mellem sin første og seneste.")
 else:
-    st.warning(f"{len(gaps)} perioder mangler inde i serierne. En manglende periode er ukendt, ikke 0.")
+    shown = f" (de første {len(gaps)} vises)" if missing > len(gaps) else ""
+    st.warning(f"{formatting.number(missing)} perioder mangler inde i serierne{shown}. "
+               "En manglende periode er ukendt, ikke 0.")
     components.table(gaps.rename(columns={"source": "Kilde", "area_code": "Område", "category_code": "Kategori",
                                           "period": "Periode"}))
 

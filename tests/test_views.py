@@ -112,8 +112,8 @@ def test_status_shows_sources_gaps_and_revisions(con, tmp_path):
     sources = status.sources(con).set_index(["source", "period_kind"])
     assert sources.loc[("Danmarks Statistik", "Q"), "latest"] == "4. kvt. 2025"
     assert sources.loc[("Københavns Politi", "M"), "latest"] == "nov. 2025"
-    gaps = status.gaps(con)
-    assert set(gaps["period"]) == {"okt. 2025"}  # September and November, but no October
+    gaps, missing = status.gaps(con)
+    assert set(gaps["period"]) == {"okt. 2025"} and missing == 12  # Sept and Nov, no Oct: 4 areas × 3
     revised = (SAMPLES / "eksempel_lang_2025-09.csv").read_text(encoding="utf-8").replace(";122", ";125")
     path = tmp_path / "rettet.csv"
     path.write_text(revised, encoding="utf-8")
