@@ -13,6 +13,7 @@ pages = {
         st.Page("app_pages/udvikling.py", title="Udvikling", icon=":material/show_chart:"),
         st.Page("app_pages/kommuner.py", title="Kommuner", icon=":material/location_city:"),
         st.Page("app_pages/sammenligning.py", title="Sammenlign perioder", icon=":material/compare_arrows:"),
+        st.Page("app_pages/bilag.py", title="Bilag til kredsrådet", icon=":material/description:"),
     ],
     "Om tallene": [
         st.Page("app_pages/datastatus.py", title="Datastatus", icon=":material/fact_check:"),

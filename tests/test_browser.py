@@ -120,6 +120,16 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
         _shot(page, shots, name)
     assert not page.get_by_role("link", name="Upload").count()  # read-only without login
 
+    page.get_by_role("link", name="Bilag til kredsrådet").click()
+    _settle(page)
+    _shot(page, shots, "bilag")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Hent PDF").click()
+    pdf = Path(download.value.path())
+    from pypdf import PdfReader
+    assert "Lokal kriminalitetsstatistik" in PdfReader(pdf).pages[0].extract_text()
+    shutil.copy(pdf, shots / "bilag.pdf")
+
     _login_and_open_upload(page)
     page.locator("input[type='file']").set_input_files(str(SAMPLES / "eksempel_lang_2025-09.csv"))
     page.get_by_text("Tal: 16 nye, 0 ændrede, 0 uændrede.").wait_for(timeout=60_000)

@@ -11,7 +11,7 @@ from statistik import uploads
 from statistik.bootstrap import open_store
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
-PAGES = ["oversigt", "udvikling", "kommuner", "sammenligning", "datastatus", "om_data"]
+PAGES = ["oversigt", "udvikling", "kommuner", "sammenligning", "bilag", "datastatus", "om_data"]
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
@@ -108,3 +108,11 @@ def test_about_page_cites_the_source_and_lists_the_annotations(db_path):
     at = open_page("om_data")
     assert "Kilde: Danmarks Statistik (STRAF11, FOLK1A)" in texts(at)
     assert "Distortion" in set(at.dataframe[0].value["Tekst"])
+
+
+def test_briefing_page_offers_pdf_and_word_for_the_meeting(db_path):
+    at = open_page("bilag")
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Hent PDF", "Hent Word (DOCX)"} <= labels
+    at.date_input[0].set_value(__import__("datetime").date(2026, 1, 15)).run()
+    assert "**Bilag til mødet 15. januar 2026**, tal under 5 skjult" in texts(at)

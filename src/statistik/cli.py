@@ -188,6 +188,30 @@ def cmd_summary(con, args) -> int:
     return EXIT_OK
 
 
+def cmd_briefing(con, args) -> int:
+    """The council briefing ("Lokal kriminalitetsstatistik") as PDF or Word, logged in the store."""
+    import datetime as dt
+
+    from statistik import briefing  # reportlab, python-docx and the browser only for this command
+    from statistik.charts.export import ExportError
+    try:
+        meeting = dt.date.fromisoformat(args.meeting)
+    except ValueError:
+        _warn(f"Ugyldig mødedato {args.meeting!r}; skriv den som ÅÅÅÅ-MM-DD, fx 2026-01-15.")
+        return EXIT_REJECTED
+    try:
+        out = briefing.make_briefing(con, meeting, Path(args.out), period=args.period,
+                                     suppress_below=args.suppress_below, user=args.user)
+    except (briefing.BriefingError, ExportError) as e:
+        _warn(str(e))
+        return EXIT_REJECTED
+    except OSError as e:
+        _warn(f"Bilaget kunne ikke gemmes i {args.out}: {e.strerror or e}.")
+        return EXIT_REJECTED
+    _say(f"Bilaget til kredsrådsmødet {formatting.date(meeting)} er gemt i {out}.")
+    return EXIT_OK
+
+
 def _new_password() -> str:
     if NEW_PASSWORD_ENV in os.environ:
         return os.environ[NEW_PASSWORD_ENV]
@@ -263,6 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--code")
     add.add_argument("--parent", metavar="KODE")
     p.set_defaults(func=cmd_category)
+
+    p = sub.add_parser("briefing", help="bilag til kredsrådsmødet som PDF eller Word")
+    p.add_argument("--meeting", required=True, metavar="ÅÅÅÅ-MM-DD", help="mødedatoen")
+    p.add_argument("--period", help="periode for tendenserne: år 2025, kvartal 2025K4 eller måned 2025-09 "
+                                    "(standard: den seneste for hver kilde)")
+    p.add_argument("--suppress-below", type=int, metavar="N",
+                   help="skjul antal fra 1 til N-1, fx 5 til offentlige mødepapirer (0 vises)")
+    p.add_argument("--out", required=True, metavar="FIL", help="filen, der skrives: .pdf eller .docx")
+    p.add_argument("--user", default=user, help="hvem laver bilaget (standard: login-navnet)")
+    p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("user", help="lokale brugerkonti til dashboardet (rører ikke databasen)")
     usub = p.add_subparsers(dest="action", required=True)

@@ -77,6 +77,10 @@ class CellBook:
             day = month_offset(day, self.size)
         return out
 
+    def first_day(self) -> dt.date | None:
+        """The first day of the earliest native period with a figure."""
+        return min((d for (_, d) in self._counts), default=None)
+
     def latest(self) -> Period | None:
         """The latest native period with a district figure (every municipality has one)."""
         days = sorted({d for (_, d) in self._counts}, reverse=True)

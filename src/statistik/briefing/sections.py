@@ -157,6 +157,9 @@ def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, per
     if with_chart:
         last = month_offset(period.start, months_in(period.kind) - book.size)
         starts = book.starts(month_offset(last, -(CHART_MONTHS - book.size)), last)
+        # A series younger than the window starts where its figures start: no empty years.
+        while starts and book.count((DISTRICT, starts[0], book.size)) is None:
+            starts = starts[1:]
         points = sum(book.count((DISTRICT, day, book.size)) is not None for day in starts)
         if points >= MIN_CHART_POINTS:
             result.chart_starts = starts

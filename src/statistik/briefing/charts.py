@@ -1,0 +1,94 @@
+"""The briefing's charts: each trend over about three years and each target by year, rendered in one browser session.
+
+Hidden cells are left out of the data the figure is built from, so they appear nowhere in
+the image, its labels or (in an interactive copy) its hover text.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from statistik import config
+from statistik.briefing.cells import CellBook, Span
+from statistik.briefing.goals import Goal
+from statistik.briefing.sections import Figures
+from statistik.briefing.tables import source_text
+from statistik.charts import export
+from statistik.charts.style import source_line
+from statistik.charts.targets import target_figure
+from statistik.charts.trend import trend_figure
+from statistik.metrics.poisson import intervals
+from statistik.periods import Period
+
+CHART_WIDTH_PX = 1000      # laid out for 1000 px and printed 16 cm wide: fonts of about 8–12 pt
+_PER = {"M": "måned", "Q": "kvartal", "Y": "år"}
+
+
+def _value(book: CellBook, span: Span) -> float:
+    count = book.visible(span)
+    return math.nan if count is None else float(count)
+
+
+def trend_data(figures: Figures) -> pd.DataFrame:
+    """Series (district first, then the municipalities) by native period with the exact 95 % interval;
+    hidden or missing cells are NaN, interval included."""
+    book = figures.book
+    rows = []
+    for row in [figures.district, *figures.rows[:-1]]:
+        for day in figures.chart_starts:
+            rows.append({"series": row.name, "period_start": pd.Timestamp(day), "period_kind": book.kind,
+                         "value": _value(book, (row.area, day, book.size))})
+    data = pd.DataFrame(rows)
+    low, high = intervals(data["value"].to_numpy("float64"))
+    missing = data["value"].isna().to_numpy()
+    data["low"], data["high"] = np.where(missing, np.nan, low), np.where(missing, np.nan, high)
+    return data
+
+
+def hidden_points(figures: Figures) -> int:
+    """How many points the chart leaves out because they are hidden."""
+    book = figures.book
+    return sum(book.suppression.hides((row.area, day, book.size))
+               for row in figures.rows for day in figures.chart_starts)
+
+
+def trend_chart(figures: Figures, annotations: pd.DataFrame) -> go.Figure:
+    """A trend's lines for the district and its municipalities, with events and law changes."""
+    book = figures.book
+    first = Period(book.kind, figures.chart_starts[0]).label
+    last = Period(book.kind, figures.chart_starts[-1]).label
+    return trend_figure(
+        trend_data(figures), title=f"{figures.name}, {first} – {last}",
+        subtitle=f"{config.DISTRICT_NAME} og de fire kommuner, anmeldelser pr. {_PER[book.kind]}",
+        y_title="Antal anmeldelser", source=source_line([figures.source], computed=True),
+        annotations=annotations, show_bands=True,
+    )
+
+
+def target_chart(goal: Goal) -> go.Figure:
+    """A target's calendar years against the limit; a year whose count is hidden is left out."""
+    book = goal.book
+    shown = [(year, span) for year, span in goal.years if not book.suppression.hides(span)]
+    data = pd.DataFrame({
+        "year": [year for year, _ in shown],
+        "count": [float(book.count(span)) for _, span in shown],
+        "met": pd.array([goal.year_met(year, span) for year, span in shown], dtype="boolean"),
+    })
+    title = f"{goal.category_name} i {goal.area_name} pr. år"
+    return target_figure(data, title=title, source=source_text([book.source]),
+                         limit=goal.target.limit, direction=goal.target.direction)
+
+
+def hidden_years(goal: Goal) -> list[int]:
+    """The years a target chart leaves out because their count is hidden."""
+    return [year for year, span in goal.years if goal.book.suppression.hides(span)]
+
+
+def render(figures: list[go.Figure]) -> list[bytes]:
+    """Every chart as a print-resolution PNG, in ONE browser session."""
+    return export.render_many([(fig, "png") for fig in figures], width=CHART_WIDTH_PX)
+

@@ -1,0 +1,104 @@
+"""The notes at the end of a briefing: definitions, sources, method, revisions and suppression."""
+
+from __future__ import annotations
+
+from statistik import config, formatting
+from statistik.briefing.content import Briefing
+from statistik.briefing.document import BULLET, Heading, Paragraph
+from statistik.briefing.tables import revisions_table
+from statistik.views.common import FOCUS_TRENDS
+
+REVISIONS_LISTED = 40
+NO_REVISIONS = "Ingen tal er revideret siden forrige bilag."
+DST_CITATION = "Kilde: Danmarks Statistik (STRAF11, FOLK1A)"
+
+
+def definitions(b: Briefing) -> list:
+    """What the figures count and how the district, 12 months and missing figures are defined."""
+    members = ", ".join(b.member_names[:-1]) + " og " + b.member_names[-1]
+    items = [
+        "Anmeldelser: anmeldte overtrædelser efter gerningskommune og anmeldelsestidspunkt, ikke sigtelser "
+        "eller domme. Én anmeldelse kan dække flere forhold.",
+        f"{config.DISTRICT_NAME}: {members}. Kredsens tal er summen af de fire kommuner og vises kun, "
+        "når alle fire har tal for perioden.",
+        "Seneste 12 måneder: de fire kvartaler (eller tolv måneder), der slutter med den viste periode.",
+        "Manglende tal er ikke 0: en periode uden tal er et hul i grafen og «–» i tabellerne.",
+        "Danmarks Statistiks tal og politiets egne tal lægges aldrig sammen; hver tendens bruger én kilde.",
+    ]
+    items += [f"{t.title}: {t.why}" for t in FOCUS_TRENDS]
+    return [Heading("Definitioner", 2), *(Paragraph(i, BULLET) for i in items)]
+
+
+def sources() -> list:
+    """Where the figures come from, with the citation Danmarks Statistik asks for."""
+    return [
+        Heading("Kilder", 2),
+        Paragraph(f"{DST_CITATION}. STRAF11: anmeldte forbrydelser efter gerningskommune og overtrædelsens art, "
+                  "pr. kvartal. FOLK1A: folketal 1. januar, brugt til rater. Tallene må genbruges med "
+                  "kildeangivelse."),
+        Paragraph(f"{config.DEFAULT_SOURCE}: politiets egne månedstal for kategorier, som Danmarks Statistik "
+                  "ikke har (kontaktbedrageri, opioider, lomme- og tricktyveri). De uploades af kredsens analytikere."),
+        Paragraph("Kredsens total, ændringer, procenter, rater og test er egne beregninger."),
+    ]
+
+
+def method() -> list:
+    """How changes are tested and rates computed."""
+    return [
+        Heading("Metode", 2),
+        Paragraph("Er ændringen større end tilfældig variation? Antallet i perioden sammenlignes med samme "
+                  "periode året før med en eksakt test for to Poisson-tal (betinget binomialtest, tosidet). "
+                  "Er p-værdien under 5 %, kaldes ændringen større end tilfældig variation.", BULLET),
+        Paragraph("Usikkerheden på et antal er et eksakt 95 %-interval for et Poisson-tal (Garwood); det er "
+                  "det skraverede bånd om hver linje i graferne. Ved få tilfælde er intervallet bredt; derfor "
+                  "markeres under 10 tilfælde med «få tilfælde — fortolk varsomt».", BULLET),
+        Paragraph("Rater er anmeldelser pr. 100.000 indbyggere med folketallet 1. januar i periodens år "
+                  "(FOLK1A); findes året endnu ikke, bruges det seneste. Tabellerne siger, hvilket år der er brugt.",
+                  BULLET),
+        Paragraph("Der vises aldrig en procent på et grundlag på 0: går et tal fra 0 til 3, vises kun ændringen i antal.",
+                  BULLET),
+    ]
+
+
+def revisions(b: Briefing) -> list:
+    """Figures revised since the previous briefing, or that there are none."""
+    out = [Heading("Revisioner siden forrige bilag", 2)]
+    if b.previous is None:
+        out.append(Paragraph("Der er ikke lavet et bilag til et tidligere møde med denne database; "
+                             "listen viser alle revisioner."))
+    else:
+        out.append(Paragraph(f"Forrige bilag: kredsrådsmødet {formatting.date(b.previous.meeting_date)}, "
+                             f"lavet {formatting.timestamp(b.previous.created_at)}."))
+    if not b.revisions:
+        out.append(Paragraph(NO_REVISIONS if b.previous else "Ingen tal er revideret."))
+        return out
+    out.append(Paragraph(f"{formatting.number(len(b.revisions))} tal for kredsens kommuner er ændret af senere "
+                         "importer (før: værdien ved forrige bilag; nu: værdien i dette bilag)."))
+    out.append(revisions_table(b.revisions, b.below, REVISIONS_LISTED))
+    return out
+
+
+def suppression(b: Briefing) -> list:
+    """How small counts are hidden, or that they are not."""
+    out = [Heading("Små tal (diskretionering)", 2)]
+    if b.below is None:
+        out.append(Paragraph("Små tal er ikke skjult i dette bilag. Til offentlige mødepapirer kan bilaget laves "
+                             "med små tal skjult (fx under 5)."))
+        return out
+    n = b.below
+    out += [
+        Paragraph(f"Antal fra 1 til {n - 1} er skjult og vist som «<{n}» overalt: i tabeller, i teksten og i "
+                  "graferne, hvor punktet er udeladt.", BULLET),
+        Paragraph("Sekundær diskretionering: hvor et skjult tal ellers kunne regnes ud af en sum (kredsens total, "
+                  "12 måneder eller et år), er det mindste andet tal i summen også skjult og vist som «skjult». "
+                  "Det gentages, til ingen sum har netop ét skjult tal.", BULLET),
+        Paragraph("Ændringer, procenter, rater og test, der bygger på et skjult tal, er også skjult.", BULLET),
+        Paragraph("0 vises og skjules ikke, som det er almindelig praksis (også hos Danmarks Statistik): at der "
+                  "ingen tilfælde er, udpeger ingen personer.", BULLET),
+    ]
+    return out
+
+
+def notes(b: Briefing) -> list:
+    """The notes chapter."""
+    return [Heading("Noter", 1), *definitions(b), *sources(), *method(), *revisions(b), *suppression(b)]

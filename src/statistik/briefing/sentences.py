@@ -1,0 +1,101 @@
+"""The summary in Danish sentences, generated from the numbers: direction, size, chance, targets.
+
+Sentences speak of the district. They never give a percent on a base of 0, say "få tilfælde"
+when a count is below 10, and show a hidden count as the document does everywhere ('<5').
+"""
+
+from __future__ import annotations
+
+from statistik import config, formatting
+from statistik.briefing.goals import Goal
+from statistik.briefing.sections import Figures, Section
+from statistik.briefing.suppression import SECONDARY_MARK
+from statistik.metrics.poisson import SIGNIFICANT
+
+# How a count of a category reads in a sentence: "24 indbrud".
+COUNT_NOUNS = {"1320": "indbrud", "12": "voldsforbrydelser"}
+SMALL_NOTE = "Der er få tilfælde, så tallene skal fortolkes varsomt."
+NO_FIGURES = "ingen tal endnu (politiets egne tal er ikke uploadet)"
+
+
+def _source_note(figures: Figures) -> str:
+    return "" if figures.source == config.DST_SOURCE else f" ({figures.source})"
+
+
+def _amount(figures: Figures, span, label: str) -> str:
+    """'398 i 4. kvt. 2025', 'få tilfælde (<5) i …' or 'et skjult antal i …'."""
+    mark = figures.book.suppression.mark(span)
+    if mark == SECONDARY_MARK:
+        return f"et skjult antal i {label}"
+    if mark:
+        return f"få tilfælde ({mark}) i {label}"
+    return f"{figures.book.show(span)} i {label}"
+
+
+def change_sentences(figures: Figures, title: str) -> list[str]:
+    """'Indbrud i beboelser steg fra 239 i 4. kvt. 2024 til 398 i 4. kvt. 2025 (+66,5 %).' and the verdict."""
+    row, book = figures.district, figures.book
+    now, before = figures.period.label, figures.previous_period.label
+    if book.suppression.hides(row.current, row.previous):
+        return [f"{title}: {_amount(figures, row.current, now)}{_source_note(figures)} mod "
+                f"{_amount(figures, row.previous, before)}. Ændringen vises ikke, fordi små tal er skjult."]
+    current, previous = book.count(row.current), book.count(row.previous)
+    if previous is None:
+        return [f"{title}: {formatting.number(current)} i {now}{_source_note(figures)}. "
+                f"Der er ingen tal for {before} at sammenligne med."]
+    change = figures.change(row)
+    small = [SMALL_NOTE] if figures.small(row) else []
+    if change.absolute == 0:
+        return [f"{title} er uændret: {formatting.number(current)} i både {before} og {now}"
+                f"{_source_note(figures)}.", *small]
+    verb, noun = ("steg", "Stigningen") if change.absolute > 0 else ("faldt", "Faldet")
+    pct = f" ({formatting.percent(change.pct / 100)})" if change.pct is not None else ""
+    first = (f"{title} {verb} fra {formatting.number(previous)} i {before} til "
+             f"{formatting.number(current)} i {now}{_source_note(figures)}{pct}.")
+    test = figures.test(row)
+    verdict = f"{noun} er {SIGNIFICANT}." if test.significant else f"{noun} kan skyldes tilfældig variation."
+    return [first, verdict, *small]
+
+
+def section_sentences(section: Section, period_label: str | None = None) -> list[str]:
+    """The sentences of one focus trend (its figures, or that it has none and its broader category)."""
+    title = section.trend.title
+    if section.figures is not None:
+        return change_sentences(section.figures, title)
+    missing = f"ingen tal for {period_label}" if period_label else NO_FIGURES
+    out = [f"{title}: {missing}."]
+    if section.context is not None:
+        out += change_sentences(section.context, f"Den bredere kategori {section.context.name}")
+    return out
+
+
+def _goal_noun(label: str) -> str:
+    """'Partnerskabsmål: under 30 …' → 'partnerskabsmålet'; otherwise 'målet'."""
+    head = label.split(":", 1)[0].strip()
+    return head[0].lower() + head[1:] + "et" if ":" in label and head.lower().endswith("mål") else "målet"
+
+
+def goal_sentences(goal: Goal, latest: bool = True) -> list[str]:
+    """'Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30).'"""
+    noun = _goal_noun(goal.label)
+    if goal.met is None:
+        return [f"{goal.area_name}: {noun} kan ikke opgøres, fordi der mangler tal."]
+    verb = "nåede" if goal.met else "nåede ikke"
+    months = 12 if goal.target.period_kind == "Y" else None
+    when = (f"i de seneste {months} måneder" if latest else f"i de {months} måneder til og med {goal.end.label}") \
+        if months else f"til og med {goal.end.label}"
+    things = COUNT_NOUNS.get(goal.target.category, "anmeldelser")
+    mark = goal.book.suppression.mark(goal.window)
+    if mark == SECONDARY_MARK:
+        first = (f"{goal.area_name} {verb} {noun} {when} (mål: {goal.limit_text}); "
+                 f"antallet er skjult, fordi små tal er skjult.")
+    else:
+        first = f"{goal.area_name} {verb} {noun}: {goal.book.show(goal.window)} {things} {when} (mål: {goal.limit_text})."
+    return [first, f"Opgjort for {goal.window_label}."]
+
+
+def summary(sections: list[Section], goals: list[Goal], period_label: str | None = None) -> list[str]:
+    """One bullet per focus trend and per target."""
+    bullets = [" ".join(section_sentences(s, period_label)) for s in sections]
+    bullets += [" ".join(goal_sentences(g, latest=period_label is None)) for g in goals]
+    return bullets

@@ -1,0 +1,202 @@
+"""What a briefing says, from the real store, before anything is rendered: periods, sentences, tables, log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import SAMPLES, TODAY, write
+from statistik.bootstrap import open_store
+from statistik.briefing import assemble, log, sentences
+from statistik.briefing.cells import CellBook
+from statistik.briefing.content import BriefingError, collect
+from statistik.briefing.sections import AreaRow, Figures
+from statistik.briefing.tables import overview_table, trend_table
+from statistik.ingest import import_file
+from statistik.periods import Period
+
+MEETING = dt.date(2026, 1, 15)
+AREAS = ["101", "147", "155", "185"]
+
+
+@pytest.fixture(scope="module")
+def store(seeded_template, tmp_path_factory):
+    """A seeded store with the police sample imported, shared by the module (read-only tests)."""
+    path = tmp_path_factory.mktemp("briefing_content") / "s.duckdb"
+    shutil.copy(seeded_template, path)
+    con = open_store(path)
+    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def latest(store):
+    return collect(store, MEETING, user="t", today=TODAY)
+
+
+def section(briefing, category):
+    return next(s for s in briefing.sections if s.trend.category == category)
+
+
+def test_default_periods_are_the_latest_of_each_source(latest):
+    assert latest.periods_text() == "4. kvt. 2025 (Danmarks Statistik); sep. 2025 (Københavns Politi)"
+    [dst, police] = latest.sources
+    assert (dst.source, dst.latest.label, police.latest.label) == ("Danmarks Statistik", "4. kvt. 2025", "sep. 2025")
+
+
+def test_burglary_summary_sentence_has_direction_size_and_chance(latest):
+    burglary = section(latest, "1320")
+    assert burglary.figures.source == "Danmarks Statistik"
+    assert sentences.section_sentences(burglary) == [
+        "Indbrud i beboelser steg fra 239 i 4. kvt. 2024 til 398 i 4. kvt. 2025 (+66,5 %).",
+        "Stigningen er større end tilfældig variation.",
+    ]
+
+
+def test_the_dragoer_target_sentence(latest):
+    [goal] = latest.goals
+    assert sentences.goal_sentences(goal)[0] == \
+        "Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30)."
+    assert goal.window_label == "1. kvt. 2025 – 4. kvt. 2025"
+    assert [y for y, _ in goal.years][-3:] == [2023, 2024, 2025]
+
+
+def test_police_figures_without_last_year_say_so(latest):
+    [text] = sentences.section_sentences(section(latest, "kontaktbedrageri"))
+    assert text == ("Kontaktbedrageri: 155 i sep. 2025 (Københavns Politi). "
+                    "Der er ingen tal for sep. 2024 at sammenligne med.")
+
+
+def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(store):
+    b = collect(store, MEETING, period="2025K2", user="t")
+    assert sentences.section_sentences(section(b, "1320"))[0] == \
+        "Indbrud i beboelser faldt fra 280 i 2. kvt. 2024 til 226 i 2. kvt. 2025 (−19,3 %)."
+    # Police figures are monthly and only for September: no second quarter, so the broader DST category.
+    pickpocketing = section(b, "lomme-og-tricktyveri")
+    assert pickpocketing.empty and pickpocketing.context.name == "Andre tyverier"
+    text = sentences.section_sentences(pickpocketing, "2. kvt. 2025")
+    assert text[0] == "Lomme- og tricktyveri: ingen tal for 2. kvt. 2025."
+    assert text[1].startswith("Den bredere kategori Andre tyverier faldt fra 4.140 i 2. kvt. 2024 til 3.912")
+
+
+def test_a_chosen_year_sums_the_quarters(store):
+    b = collect(store, MEETING, period="2025", user="t")
+    burglary = section(b, "1320").figures
+    assert burglary.period == Period("Y", dt.date(2025, 1, 1))
+    assert burglary.book.count(burglary.district.current) == 1155
+    assert burglary.district.rolling is None                     # a year is its own 12 months
+
+
+def test_a_chosen_month_uses_the_police_figures(store):
+    b = collect(store, MEETING, period="2025-09", user="t")
+    burglary = section(b, "1320").figures
+    assert burglary.source == "Københavns Politi"               # DST quarters are never cut into months
+    assert burglary.book.count(burglary.district.current) == 52 + 11 + 4 + 7
+
+
+def test_an_unknown_period_or_threshold_is_refused_in_danish(store):
+    with pytest.raises(BriefingError, match="Ukendt periode"):
+        collect(store, MEETING, period="2025Q9x")
+    with pytest.raises(BriefingError, match="mindst 2"):
+        collect(store, MEETING, suppress_below=1)
+
+
+def test_without_police_figures_the_sections_say_so_briefly(seeded_template, tmp_path):
+    path = tmp_path / "s.duckdb"
+    shutil.copy(seeded_template, path)
+    con = open_store(path)
+    try:
+        b = collect(con, MEETING, user="t")
+    finally:
+        con.close()
+    assert sentences.section_sentences(section(b, "kontaktbedrageri")) == \
+        ["Kontaktbedrageri: ingen tal endnu (politiets egne tal er ikke uploadet)."]
+    opioids = sentences.section_sentences(section(b, "opioider"))
+    assert opioids[1].startswith("Den bredere kategori Lov om euforiserende stoffer")
+    overview = overview_table(b.sections)
+    assert ["Kontaktbedrageri", "–", "–", "–", "–", "–", "–", "ingen tal"] in overview.rows
+    assert any(r[0] == "Andre tyverier (bredere kategori)" for r in overview.rows)
+
+
+def test_trend_table_by_municipality(latest):
+    table = trend_table(section(latest, "1320").figures)
+    assert table.header[:5] == ["Område", "4. kvt. 2025", "4. kvt. 2024", "Ændring", "Ændring i %"]
+    rows = {r[0]: r for r in table.rows}
+    assert rows["Københavns Politikreds"][1:6] == ["398", "239", "+159", "+66,5 %", "1.155"]
+    assert rows["Dragør"][1:3] == ["10", "6"]
+    assert table.bold_rows == {4}
+    assert table.source == "Kilde: Danmarks Statistik (STRAF11, FOLK1A), egne beregninger"
+
+
+def test_never_a_percent_on_a_base_of_zero(latest):
+    violence = {r[0]: r for r in trend_table(section(latest, "12").figures).rows}
+    assert violence["Dragør"][1:5] == ["11", "0", "+11", "–"]
+
+
+def test_suppressed_tables_show_less_than_n_and_hide_a_complement(store):
+    b = collect(store, MEETING, period="2025K3", suppress_below=5, user="t")
+    table = trend_table(section(b, "1320").figures)
+    rows = {r[0]: r for r in table.rows}
+    assert rows["Dragør"][1] == "<5"                                # 3 burglaries in 3. kvt. 2025
+    assert rows["Tårnby"][1] == "skjult"                           # 20: the next smallest
+    assert rows["Københavns Politikreds"][1] == "262"
+    assert rows["Dragør"][3:5] == ["skjult", "skjult"]             # change and percent of a hidden count
+    assert any("<5" in n for n in table.notes)
+    burglary = section(b, "1320")
+    text = " ".join(sentences.section_sentences(burglary))
+    assert "262" in text                                          # the district's own count is large
+
+
+def synthetic(current: int, previous: int) -> Figures:
+    frame = pd.DataFrame([
+        {"period_kind": "Q", "period_start": pd.Timestamp(day), "area_code": area, "category_code": "x",
+         "source": "Danmarks Statistik", "count": count}
+        for day, total in (("2024-10-01", previous), ("2025-10-01", current))
+        for area, count in zip(AREAS, [total, 0, 0, 0])
+    ])
+    book = CellBook("x", "Danmarks Statistik", frame, AREAS)
+    q4 = dt.date(2025, 10, 1)
+    rows = [AreaRow(a, a, (a, q4, 3), (a, dt.date(2024, 10, 1), 3), None, None) for a in [*AREAS, "kbh"]]
+    return Figures("x", "X", book, Period("Q", q4), rows)
+
+
+def test_unchanged_small_and_zero_base_sentences():
+    assert sentences.change_sentences(synthetic(40, 40), "Røverier") == \
+        ["Røverier er uændret: 40 i både 4. kvt. 2024 og 4. kvt. 2025."]
+    small = sentences.change_sentences(synthetic(3, 0), "Røverier")
+    assert small[0] == "Røverier steg fra 0 i 4. kvt. 2024 til 3 i 4. kvt. 2025."   # no percent on 0
+    assert "få tilfælde" in small[-1]
+    hidden = synthetic(3, 12)
+    hidden.book.publish_all(r.current for r in hidden.rows)
+    hidden.book.publish_all(r.previous for r in hidden.rows)
+    hidden.book.protect(5)
+    [text] = sentences.change_sentences(hidden, "Røverier")
+    assert text.startswith("Røverier: få tilfælde (<5) i 4. kvt. 2025")
+    assert " 3 " not in text
+
+
+def test_revisions_since_the_previous_briefing(con, tmp_path):
+    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
+    assert "Ingen tal er revideret." in assemble.build(collect(con, MEETING), {}).texts()
+    entry = log.record(con, dt.date(2025, 11, 20), "t", "x", None, "pdf")
+    now = collect(con, MEETING)
+    assert now.previous.id == entry
+    assert "Ingen tal er revideret siden forrige bilag." in assemble.build(now, {}).texts()
+
+    revised = write(tmp_path / "rettelse.csv", "periode;kommune;kategori;antal\n2025-09;Tårnby;Opioider;7\n")
+    import_file(con, revised, user="a", today=TODAY)
+    after = collect(con, MEETING, suppress_below=5)
+    [revision] = after.revisions
+    assert (revision.area_name, revision.old, revision.new) == ("Tårnby", 2, 7)
+    texts = assemble.build(after, {}).texts()
+    i = texts.index("Revisioner siden forrige bilag")
+    assert texts[i + 9:i + 14] == ["sep. 2025", "Tårnby", "Opioider", "<5", "7"]
+    assert any(t.startswith("Siden forrige bilag") and "rettelse.csv" in t for t in texts)
+
+    # The same meeting again (the Word file after the PDF) still reports the changes since the one before.
+    log.record(con, MEETING, "t", "x", 5, "pdf")
+    assert collect(con, MEETING).previous.id == entry
