@@ -31,15 +31,21 @@ else:
                                           "period": "Periode"}))
 
 st.subheader("Revisioner")
-revisions = load(status.revisions)
+last = load(status.last_briefing)
+since = last[1] if last else None
+if last:
+    st.caption(f"Tal ændret af importer siden sidste bilag (til mødet {formatting.date(last[0])}, "
+               f"lavet {formatting.timestamp(last[1])}).")
+revisions = load(status.revisions, since)
 if revisions.empty:
-    st.info("Ingen tal er blevet revideret af senere importer.")
+    st.info("Ingen tal er revideret" + (" siden sidste bilag." if last else " af senere importer."))
 else:
     components.table(
-        revisions.rename(columns={"time": "Tidspunkt", "upload_id": "Upload", "file_name": "Fil",
-                                  "source": "Kilde", "period": "Periode", "area": "Område",
-                                  "category": "Kategori", "old_value": "Før", "new_value": "Nu",
-                                  "change": "Ændring"}),
+        revisions[["time", "upload_id", "file_name", "source", "period", "area", "category", "old_value",
+                   "new_value", "change"]]
+        .rename(columns={"time": "Tidspunkt", "upload_id": "Upload", "file_name": "Fil", "source": "Kilde",
+                         "period": "Periode", "area": "Område", "category": "Kategori", "old_value": "Før",
+                         "new_value": "Nu", "change": "Ændring"}),
         {"Før": "int", "Nu": "int", "Ændring": "signed"},
     )
 

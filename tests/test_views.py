@@ -137,3 +137,18 @@ def test_annotations_can_be_added_and_filtered(con):
     assert set(annotations.within(frame, dt.date(2025, 12, 1), dt.date(2025, 12, 31))["text"]) == {"Nytårsaften"}
     with pytest.raises(ValueError):
         annotations.add_annotation(con, dt.date(2025, 12, 31), " ", user="a")
+
+
+def test_revisions_since_the_last_briefing(con, tmp_path):
+    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="a", today=TODAY)
+    revised = tmp_path / "rettet.csv"
+    revised.write_text((SAMPLES / "eksempel_lang_2025-09.csv").read_text(encoding="utf-8").replace(";122", ";125"),
+                       encoding="utf-8")
+    import_file(con, revised, user="b", today=TODAY)
+    assert status.last_briefing(con) is None
+    con.execute("""INSERT INTO briefing (meeting_date, created_at, created_by, periods, file_format)
+                   VALUES (DATE '2026-01-15', now()::TIMESTAMP + INTERVAL 1 MINUTE, 'a', '4. kvt. 2025', 'pdf')""")
+    meeting, made = status.last_briefing(con)
+    assert str(meeting) == "2026-01-15"
+    assert status.revisions(con, made).empty
+    assert len(status.revisions(con)) == 1

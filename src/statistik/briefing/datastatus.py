@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from statistik.periods import KIND_NAMES, Period
+from statistik.views import status
 
 REVISIONS_SHOWN = 40      # more than this: the rest are counted, not listed
 
@@ -66,13 +67,4 @@ def imports_since(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> 
 
 def revisions_since(con: duckdb.DuckDBPyConnection, members: list[str], since: dt.datetime | None) -> pd.DataFrame:
     """Figures of the district's municipalities changed (not added) by imports after a moment, newest first."""
-    return con.execute(
-        """SELECT u.created_at AS time, u.file_name, r.source, r.period_kind, r.period_start, r.area_code,
-                  a.name AS area, r.category_code, c.name AS category, r.old_value, r.new_value
-           FROM figure_revision r JOIN upload u ON u.id = r.upload_id
-           JOIN area a ON a.code = r.area_code JOIN category c ON c.code = r.category_code
-           WHERE u.status = 'imported' AND r.old_value IS NOT NULL
-             AND r.area_code IN (SELECT unnest($members)) AND ($since IS NULL OR u.created_at >= date_trunc('second', $since::TIMESTAMP))
-           ORDER BY u.created_at DESC, r.period_start DESC, c.name, r.area_code""",
-        {"members": members, "since": since},
-    ).df()
+    return status.revisions(con, since, areas=members)

@@ -58,18 +58,28 @@ def gaps(con: duckdb.DuckDBPyConnection, limit: int = 200) -> tuple[pd.DataFrame
     return frame, (rows[0][5] if rows else 0)
 
 
-def revisions(con: duckdb.DuckDBPyConnection, since: dt.datetime | None = None) -> pd.DataFrame:
-    """Figures changed by imports (still in force) since a moment, old → new."""
+def revisions(
+    con: duckdb.DuckDBPyConnection, since: dt.datetime | None = None, areas: list[str] | None = None
+) -> pd.DataFrame:
+    """Figures changed by imports still in force since a moment (to the second), old → new, newest first."""
     return con.execute(
-        f"""SELECT u.created_at AS time, u.id AS upload_id, u.file_name, r.source,
-                   {PERIOD_CODE_SQL.replace('f.', 'r.')} AS period, a.name AS area, c.name AS category,
+        f"""SELECT u.created_at AS time, u.id AS upload_id, u.file_name, r.source, r.period_kind, r.period_start,
+                   {PERIOD_CODE_SQL.replace('f.', 'r.')} AS period, r.area_code, a.name AS area,
+                   r.category_code, c.name AS category,
                    r.old_value, r.new_value, r.new_value - r.old_value AS change
             FROM figure_revision r JOIN upload u ON u.id = r.upload_id
             JOIN area a ON a.code = r.area_code JOIN category c ON c.code = r.category_code
-            WHERE u.status = 'imported' AND ($since IS NULL OR u.created_at >= $since)
-            ORDER BY u.created_at DESC, r.period_start, a.name, c.name""",
-        {"since": since},
+            WHERE u.status = 'imported'
+              AND ($since IS NULL OR u.created_at >= date_trunc('second', $since::TIMESTAMP))
+              AND ($areas IS NULL OR r.area_code IN (SELECT unnest($areas)))
+            ORDER BY u.created_at DESC, r.period_start DESC, c.name, r.area_code""",
+        {"since": since, "areas": areas},
     ).df()
+
+
+def last_briefing(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.datetime] | None:
+    """Meeting date and time of the newest briefing made, or None."""
+    return con.execute("SELECT meeting_date, created_at FROM briefing ORDER BY created_at DESC LIMIT 1").fetchone()
 
 
 def uploads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
