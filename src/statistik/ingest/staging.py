@@ -112,13 +112,14 @@ def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> 
             {"path": str(tf.utf8_path)},
         )
     else:
+        # One row per file row: grouping identical rows costs more than it saves here, and a
+        # repeated row is found anyway as a repeated cell.
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE staged AS
                 SELECT period_raw, area_raw, category_raw, value_raw, extra,
-                       count(*) AS n, NULL::DATE AS last_day, NULL::BIGINT AS first_row,
+                       1::BIGINT AS n, NULL::DATE AS last_day, NULL::BIGINT AS first_row,
                        NULL::VARCHAR AS column_name
-                FROM ({source_sql(tf, layout, rejects=True)})
-                GROUP BY ALL""",
+                FROM ({source_sql(tf, layout, rejects=True)})""",
             {"path": str(tf.utf8_path)},
         )
     total, empty = con.execute(

@@ -24,12 +24,14 @@ from statistik.vocabulary import Lexicon, is_summary, normalize, slug
 _VALUE_STATUS = r"""
     CASE
       WHEN v IS NULL OR v IN ('..', '.', ':') THEN 'missing'
-      WHEN regexp_full_match(v, '\d+(,0+)?') OR regexp_full_match(v, '\d{1,3}(\.\d{3})+(,0+)?') THEN 'ok'
+      WHEN regexp_full_match(v, '[0-9]{1,15}') THEN 'ok'
+      WHEN regexp_full_match(v, '\d{1,15}(,0+)?') OR regexp_full_match(v, '\d{1,3}(\.\d{3}){1,4}(,0+)?') THEN 'ok'
       WHEN regexp_full_match(v, '[-−–]\s*\d[\d.,]*') THEN 'negative'
       WHEN regexp_full_match(v, '\d[\d.]*[.,]\d+') THEN 'decimal'
       ELSE 'invalid'
     END"""
-_VALUE = r"TRY_CAST(replace(regexp_replace(v, ',0+$', ''), '.', '') AS BIGINT)"
+_VALUE = r"""CASE WHEN regexp_full_match(v, '[0-9]{1,15}') THEN TRY_CAST(v AS BIGINT)
+             ELSE TRY_CAST(replace(regexp_replace(v, ',0+$', ''), '.', '') AS BIGINT) END"""
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
 _CLEAN_VALUE = "regexp_replace(value_raw, '[\\s\u00a0]', '', 'g')"
 
@@ -174,7 +176,7 @@ def resolve(
         (result.warnings if f.warning else result.problems).append(p)
     result.problems.sort(key=Problem.sort_key)
     result.warnings.sort(key=Problem.sort_key)
-    _build_cells(con, layout)
+    _build_cells(con, layout, repeated=any("combo" in f.where for f in findings))
     return result
 
 
@@ -331,8 +333,8 @@ def _sql_str(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _build_cells(con, layout: lay.Layout) -> None:
-    """One row per store key: reports counted, identical duplicates taken once."""
+def _build_cells(con, layout: lay.Layout, repeated: bool) -> None:
+    """One row per store key: reports counted, identical duplicates (`repeated`) taken once."""
     ok = """period_status = 'ok' AND area_status = 'ok' AND category_status = 'ok'"""
     if layout.kind == lay.POPULATION:
         con.execute(
@@ -341,12 +343,14 @@ def _build_cells(con, layout: lay.Layout) -> None:
                 FROM resolved WHERE {ok} AND value_status = 'ok' GROUP BY ALL"""
         )
         return
-    value = "sum(n)" if layout.kind == lay.REPORTS else "max(value)"
-    where = "" if layout.kind == lay.REPORTS else "AND value_status = 'ok'"
+    reports = layout.kind == lay.REPORTS
+    value = "sum(n)" if reports else ("max(value)" if repeated else "value")
+    where = "" if reports else "AND value_status = 'ok'"
+    group = "GROUP BY ALL" if reports or repeated else ""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cells AS
             SELECT period_kind, period_start, area_code, category_code, {value} AS value
-            FROM resolved WHERE {ok} {where} GROUP BY ALL"""
+            FROM resolved WHERE {ok} {where} {group}"""
     )
     if layout.statbank and layout.kind == lay.LONG:
         # Statistikbanken's BULK format leaves out combinations whose value is 0: a selection
