@@ -53,3 +53,34 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write a small test file and return its path."""
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture(scope="module")
+def police_store(seeded_template, tmp_path_factory):
+    """A seeded store with the police sample (Sept 2025) imported, shared by a module's read-only tests."""
+    from statistik.ingest import import_file
+    path = tmp_path_factory.mktemp("police") / "statistik.duckdb"
+    shutil.copy(seeded_template, path)
+    connection = open_store(path)
+    import_file(connection, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
+    yield connection
+    connection.close()
+
+
+def counting_kaleido():
+    """The real Kaleido class, subclassed to count browser starts and renders."""
+    import kaleido
+
+    class CountingKaleido(kaleido.Kaleido):
+        opened = 0
+        rendered = 0
+
+        async def open(self):
+            type(self).opened += 1
+            return await super().open()
+
+        async def calc_fig(self, *args, **kwargs):
+            type(self).rendered += 1
+            return await super().calc_fig(*args, **kwargs)
+
+    return CountingKaleido

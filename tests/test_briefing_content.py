@@ -1,15 +1,13 @@
-"""What a briefing says, from the real store, before anything is rendered: periods, sentences, tables, log."""
+"""What a briefing says, from the real police_store, before anything is rendered: periods, sentences, tables, log."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
 
 from conftest import SAMPLES, TODAY, write
-from statistik.bootstrap import open_store
 from statistik.briefing import assemble, log, sentences
 from statistik.briefing.cells import CellBook
 from statistik.briefing.content import BriefingError, collect
@@ -22,20 +20,11 @@ MEETING = dt.date(2026, 1, 15)
 AREAS = ["101", "147", "155", "185"]
 
 
-@pytest.fixture(scope="module")
-def store(seeded_template, tmp_path_factory):
-    """A seeded store with the police sample imported, shared by the module (read-only tests)."""
-    path = tmp_path_factory.mktemp("briefing_content") / "s.duckdb"
-    shutil.copy(seeded_template, path)
-    con = open_store(path)
-    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")
-def latest(store):
-    return collect(store, MEETING, user="t", today=TODAY)
+def latest(police_store):
+    return collect(police_store, MEETING, user="t", today=TODAY)
 
 
 def section(briefing, category):
@@ -71,8 +60,8 @@ def test_police_figures_without_last_year_say_so(latest):
                     "Der er ingen tal for sep. 2024 at sammenligne med.")
 
 
-def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(store):
-    b = collect(store, MEETING, period="2025K2", user="t")
+def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(police_store):
+    b = collect(police_store, MEETING, period="2025K2", user="t")
     assert sentences.section_sentences(section(b, "1320"))[0] == \
         "Indbrud i beboelser faldt fra 280 i 2. kvt. 2024 til 226 i 2. kvt. 2025 (−19,3 %)."
     # Police figures are monthly and only for September: no second quarter, so the broader DST category.
@@ -83,36 +72,30 @@ def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(sto
     assert text[1].startswith("Den bredere kategori Andre tyverier faldt fra 4.140 i 2. kvt. 2024 til 3.912")
 
 
-def test_a_chosen_year_sums_the_quarters(store):
-    b = collect(store, MEETING, period="2025", user="t")
+def test_a_chosen_year_sums_the_quarters(police_store):
+    b = collect(police_store, MEETING, period="2025", user="t")
     burglary = section(b, "1320").figures
     assert burglary.period == Period("Y", dt.date(2025, 1, 1))
     assert burglary.book.count(burglary.district.current) == 1155
     assert burglary.district.rolling is None                     # a year is its own 12 months
 
 
-def test_a_chosen_month_uses_the_police_figures(store):
-    b = collect(store, MEETING, period="2025-09", user="t")
+def test_a_chosen_month_uses_the_police_figures(police_store):
+    b = collect(police_store, MEETING, period="2025-09", user="t")
     burglary = section(b, "1320").figures
     assert burglary.source == "Københavns Politi"               # DST quarters are never cut into months
     assert burglary.book.count(burglary.district.current) == 52 + 11 + 4 + 7
 
 
-def test_an_unknown_period_or_threshold_is_refused_in_danish(store):
+def test_an_unknown_period_or_threshold_is_refused_in_danish(police_store):
     with pytest.raises(BriefingError, match="Ukendt periode"):
-        collect(store, MEETING, period="2025Q9x")
+        collect(police_store, MEETING, period="2025Q9x")
     with pytest.raises(BriefingError, match="mindst 2"):
-        collect(store, MEETING, suppress_below=1)
+        collect(police_store, MEETING, suppress_below=1)
 
 
-def test_without_police_figures_the_sections_say_so_briefly(seeded_template, tmp_path):
-    path = tmp_path / "s.duckdb"
-    shutil.copy(seeded_template, path)
-    con = open_store(path)
-    try:
-        b = collect(con, MEETING, user="t")
-    finally:
-        con.close()
+def test_without_police_figures_the_sections_say_so_briefly(con):
+    b = collect(con, MEETING, user="t")
     assert sentences.section_sentences(section(b, "kontaktbedrageri")) == \
         ["Kontaktbedrageri: ingen tal endnu (politiets egne tal er ikke uploadet)."]
     opioids = sentences.section_sentences(section(b, "opioider"))
@@ -137,8 +120,8 @@ def test_never_a_percent_on_a_base_of_zero(latest):
     assert violence["Dragør"][1:5] == ["11", "0", "+11", "–"]
 
 
-def test_suppressed_tables_show_less_than_n_and_hide_a_complement(store):
-    b = collect(store, MEETING, period="2025K3", suppress_below=5, user="t")
+def test_suppressed_tables_show_less_than_n_and_hide_a_complement(police_store):
+    b = collect(police_store, MEETING, period="2025K3", suppress_below=5, user="t")
     table = trend_table(section(b, "1320").figures)
     rows = {r[0]: r for r in table.rows}
     assert rows["Dragør"][1] == "<5"                                # 3 burglaries in 3. kvt. 2025

@@ -9,17 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 
 import docx
 import kaleido
 import pytest
 from pypdf import PdfReader
 
-from conftest import SAMPLES, TODAY
-from statistik.bootstrap import open_store
+from conftest import TODAY, counting_kaleido
 from statistik.briefing import MEDIA_TYPES, briefing_bytes, make_briefing
-from statistik.ingest import import_file
 
 MEETING = dt.date(2026, 1, 15)
 MUNICIPALITIES = ["København", "Frederiksberg", "Dragør", "Tårnby"]
@@ -27,59 +24,39 @@ DISTRICT_ROW = "Københavns Politikreds"
 A4 = (595.3, 841.9)
 
 
-class CountingKaleido(kaleido.Kaleido):
-    """The real Kaleido, counting browser starts and renders."""
+CountingKaleido = counting_kaleido()
 
-    opened = 0
-    rendered = 0
 
-    async def open(self):
-        type(self).opened += 1
-        return await super().open()
-
-    async def calc_fig(self, *args, **kwargs):
-        type(self).rendered += 1
-        return await super().calc_fig(*args, **kwargs)
 
 
 @pytest.fixture(scope="module")
-def store(seeded_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("briefing_documents") / "s.duckdb"
-    shutil.copy(seeded_template, path)
-    con = open_store(path)
-    import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def pdf(store, tmp_path_factory):
+def pdf(police_store, tmp_path_factory):
     """The PDF for the meeting, with the browser starts counted: (reader, text, starts, renders)."""
     out = tmp_path_factory.mktemp("pdf") / "bilag.pdf"
     CountingKaleido.opened = CountingKaleido.rendered = 0
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kaleido, "Kaleido", CountingKaleido)
-        assert make_briefing(store, MEETING, out, user="t", today=TODAY) == out
+        assert make_briefing(police_store, MEETING, out, user="t", today=TODAY) == out
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return reader, text, CountingKaleido.opened, CountingKaleido.rendered
 
 
 @pytest.fixture(scope="module")
-def word(store):
-    return docx.Document(io.BytesIO(briefing_bytes(store, MEETING, "docx", user="t", today=TODAY)))
+def word(police_store):
+    return docx.Document(io.BytesIO(briefing_bytes(police_store, MEETING, "docx", user="t", today=TODAY)))
 
 
 @pytest.fixture(scope="module")
-def suppressed_pdf_text(store):
-    data = briefing_bytes(store, MEETING, "pdf", period="2025K3", suppress_below=5, user="t", today=TODAY)
+def suppressed_pdf_text(police_store):
+    data = briefing_bytes(police_store, MEETING, "pdf", period="2025K3", suppress_below=5, user="t", today=TODAY)
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture(scope="module")
-def suppressed_word(store):
+def suppressed_word(police_store):
     return docx.Document(io.BytesIO(
-        briefing_bytes(store, MEETING, "docx", period="2025K3", suppress_below=5, user="t", today=TODAY)))
+        briefing_bytes(police_store, MEETING, "docx", period="2025K3", suppress_below=5, user="t", today=TODAY)))
 
 
 def municipality_tables(document) -> list[list[list[str]]]:

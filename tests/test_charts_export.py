@@ -9,6 +9,8 @@ import struct
 import kaleido
 import pandas as pd
 import pytest
+
+from conftest import counting_kaleido
 from kaleido.errors import ChromeNotFoundError
 
 from statistik.charts import export
@@ -25,19 +27,7 @@ def figure():
     return target_figure(data, title=TITLE, source=SOURCE, limit=30)
 
 
-class CountingKaleido(kaleido.Kaleido):
-    """The real Kaleido, counting browser starts and renders."""
-
-    opened = 0
-    rendered = 0
-
-    async def open(self):
-        type(self).opened += 1
-        return await super().open()
-
-    async def calc_fig(self, *args, **kwargs):
-        type(self).rendered += 1
-        return await super().calc_fig(*args, **kwargs)
+CountingKaleido = counting_kaleido()
 
 
 @pytest.fixture(scope="module")
