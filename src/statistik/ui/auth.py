@@ -47,7 +47,7 @@ def _oidc_analysts() -> set[str]:
 def current_user() -> User | None:
     """The logged-in user, or None."""
     if _oidc_settings() is not None:
-        if not st.user.is_logged_in:
+        if not st.user.get("is_logged_in", False):
             return None
         email = str(st.user.get("email", "")).lower()
         role = accounts.ANALYST if email in _oidc_analysts() else accounts.READER
