@@ -11,6 +11,7 @@ import tomllib
 import pytest
 
 from statistik import accounts, cli
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 
 PASSWORD = "korrekt-hest-batteri"
 STATISTIK = [sys.executable, "-m", "statistik.cli"]
@@ -152,17 +153,17 @@ def run_main(capsys, monkeypatch, *args: str, password: str = PASSWORD) -> tuple
 
 def test_cli_refusals_exit_1_with_a_danish_message(users, capsys, monkeypatch):
     status, _, err = run_main(capsys, monkeypatch, "add", "kim", password="kort")
-    assert status == cli.EXIT_REJECTED and "mindst 10 tegn" in err
-    assert run_main(capsys, monkeypatch, "add", "kim")[0] == cli.EXIT_OK
+    assert status == EXIT_REJECTED and "mindst 10 tegn" in err
+    assert run_main(capsys, monkeypatch, "add", "kim")[0] == EXIT_OK
     status, _, err = run_main(capsys, monkeypatch, "add", "kim")
-    assert status == cli.EXIT_REJECTED and "findes allerede" in err
+    assert status == EXIT_REJECTED and "findes allerede" in err
     run_main(capsys, monkeypatch, "add", "kim", "--replace", password="en-ny-adgangskode")
     assert accounts.verify("kim", "en-ny-adgangskode", users)
     status, _, err = run_main(capsys, monkeypatch, "remove", "ole")
-    assert status == cli.EXIT_REJECTED and "ingen bruger" in err
+    assert status == EXIT_REJECTED and "ingen bruger" in err
     with pytest.raises(SystemExit) as usage:
         cli.main(["user", "add", "ole", "--role", "admin"])
-    assert usage.value.code == cli.EXIT_USAGE
+    assert usage.value.code == EXIT_USAGE
 
 
 def test_cli_list_says_when_there_are_no_users(users, capsys, monkeypatch):
@@ -172,9 +173,9 @@ def test_cli_list_says_when_there_are_no_users(users, capsys, monkeypatch):
 def test_cli_asks_for_the_password_twice(users, monkeypatch, capsys):
     monkeypatch.delenv("STATISTIK_NEW_PASSWORD", raising=False)
     answers = iter([PASSWORD, PASSWORD + "x"])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
-    assert cli.main(["user", "add", "kim"]) == cli.EXIT_REJECTED
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert cli.main(["user", "add", "kim"]) == EXIT_REJECTED
     assert "ikke ens" in capsys.readouterr().err and not users.exists()
     answers = iter([PASSWORD, PASSWORD])
-    assert cli.main(["user", "add", "kim"]) == cli.EXIT_OK
+    assert cli.main(["user", "add", "kim"]) == EXIT_OK
     assert accounts.verify("kim", PASSWORD, users)

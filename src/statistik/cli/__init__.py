@@ -1,0 +1,47 @@
+"""The `statistik` command line: a thin layer over the Python API.
+
+Exit codes: 0 done (or nothing to change), 1 rejected or refused, 2 wrong usage,
+3 the store is busy. Account commands (`user`) touch only the users file, never the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from statistik import bootstrap, store
+from statistik.cli import data, reports, users
+from statistik.cli.common import EXIT_BUSY, EXIT_OK, warn
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    user = getpass.getuser()
+    for module in (data, reports, users):
+        module.register(sub, user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `statistik` command."""
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "opens_store", True):
+        return args.func(args)
+    try:
+        with store.writer_lock(on_wait=lambda: warn("Venter på, at en anden import bliver færdig …")):
+            con = bootstrap.open_store()
+            try:
+                return args.func(con, args)
+            finally:
+                con.close()
+    except store.StoreBusy as e:
+        warn(str(e))
+        return EXIT_BUSY
+    except BrokenPipeError:
+        # The reader stopped early (`statistik export | head`); that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
