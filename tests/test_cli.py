@@ -130,3 +130,9 @@ def test_summary_for_the_district_by_name_in_danish(db_path):
 def test_summary_for_a_month_of_quarterly_figures_says_why_not(db_path):
     err = run("summary", "--area", "155", "--category", "1320", "--period", "2024-09", check_exit=1).stderr
     assert "kun tal pr. kvartal" in err
+
+
+def test_import_says_which_columns_it_does_not_use(db_path):
+    out = run("import", str(SAMPLES / "eksempel_anmeldelser_2025-11.csv")).stdout
+    assert "Format: én række pr. anmeldelse (tælles ved import)" in out
+    assert "Kolonner, der ikke bruges: journalnr." in out

@@ -10,7 +10,6 @@ from typing import BinaryIO
 import duckdb
 import pandas as pd
 
-EXPORT_HEADER = ("periode", "omraade_kode", "omraade", "kategori_kode", "kategori", "antal", "kilde")
 
 # The period code of a row, as in periods.period_code: '2025-09', '2025K3', '2025'.
 PERIOD_CODE_SQL = """CASE f.period_kind

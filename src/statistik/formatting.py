@@ -38,11 +38,6 @@ def date(value: dt.date) -> str:
     return format_date(value, "d. MMMM y", locale=LOCALE)
 
 
-def short_date(value: dt.date) -> str:
-    """'25-11-2026'."""
-    return format_date(value, "dd-MM-y", locale=LOCALE)
-
-
 def timestamp(value: dt.datetime) -> str:
     """'25-11-2026 14:05'."""
     return format_datetime(value, "dd-MM-y HH:mm", locale=LOCALE)

@@ -15,8 +15,6 @@ import pandas as pd
 from statistik.periods import KIND_NAMES, Period
 from statistik.views import status
 
-REVISIONS_SHOWN = 40      # more than this: the rest are counted, not listed
-
 
 @dataclass(frozen=True)
 class SourceStatus:

@@ -49,8 +49,3 @@ def record(
         [meeting, created_at, user, periods, suppress_below, file_format],
     ).fetchone()[0]
 
-
-def entries(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
-    """Every logged briefing, newest first."""
-    return [LogEntry(*row) for row in con.execute(
-        f"SELECT {_COLUMNS} FROM briefing ORDER BY created_at DESC, id DESC").fetchall()]

@@ -83,6 +83,7 @@ def _parse_and_validate(
         rows_read=stats.rows_read,
         rows_skipped=result.rows_skipped,
         new_categories=result.new_categories,
+        ignored_columns=layout.skipped_columns,
         warnings=result.warnings,
     )
 

@@ -62,7 +62,6 @@ class Layout:
     period_columns: dict[int, periods.Period] = field(default_factory=dict)  # wide layouts
     skipped_columns: list[str] = field(default_factory=list)
     statbank: bool = False                # a Statistikbanken download (BULK or matrix)
-    fill_down: bool = False               # empty leading cells repeat the row above (matrix)
 
     @property
     def width(self) -> int:
@@ -161,7 +160,7 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
             roles[CATEGORY] = rest[0]
         _require(roles, [AREA, CATEGORY], header_line, "bred tabel")
         return Layout(WIDE, header_line, header, roles, period_columns, skipped,
-                      statbank=h > 0 and bool(unnamed), fill_down=True)
+                      statbank=h > 0 and bool(unnamed))
 
     skipped += [header[i] for i in period_columns]
     if DATE in roles or (PERIOD in roles and COUNT not in roles and POP not in roles

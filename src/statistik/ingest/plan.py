@@ -36,6 +36,7 @@ class Plan:
     areas: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     new_categories: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -118,6 +119,8 @@ def describe(plan: Plan, area_names: dict[str, str], category_names: dict[str, s
     ]
     if plan.categories:
         lines.append(f"Kategorier: {_span([names.get(c, c) for c in plan.categories])}.")
+    if plan.ignored_columns:
+        lines.append(f"Kolonner, der ikke bruges: {_span(plan.ignored_columns)}.")
     if plan.new_categories:
         lines.append(f"Nye kategorier fra Danmarks Statistik: {_span(list(plan.new_categories.values()))}.")
     lines.append(

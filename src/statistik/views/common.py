@@ -43,11 +43,6 @@ def area_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {DISTRICT: config.DISTRICT_NAME, **reference.area_names(con)}
 
 
-def district_areas(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The district and its municipalities, in the order pages offer them."""
-    return [DISTRICT, *reference.district_members(con)]
-
-
 def series_with_district(
     con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str] | None = None,
     sources: list[str] | None = None,
