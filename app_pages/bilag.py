@@ -32,7 +32,7 @@ def make(fmt: str):
 
 st.markdown(f"**Bilag til mødet {formatting.date(meeting)}**"
             + (f", tal under {int(below)} skjult" if suppress else ", alle tal vist"))
-columns = st.columns([1, 1, 4])
+columns = st.columns([1, 1.3, 3])
 for column, fmt, label in ((columns[0], "pdf", "Hent PDF"), (columns[1], "docx", "Hent Word (DOCX)")):
     column.download_button(label, data=make(fmt), file_name=f"lokal_kriminalitetsstatistik_{meeting:%Y-%m-%d}.{fmt}",
                            mime=briefing.MEDIA_TYPES[fmt], on_click="ignore", icon=":material/description:",
