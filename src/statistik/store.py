@@ -22,7 +22,11 @@ from statistik import config, schema
 
 
 class StoreBusy(Exception):
-    """The store is open for writing in another process."""
+    """The store is open for writing in another process (`holder` describes it)."""
+
+    def __init__(self, message: str, holder: str = "en anden proces"):
+        super().__init__(message)
+        self.holder = holder
 
 
 def _holder(message: str) -> str:
@@ -51,7 +55,8 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         raise StoreBusy(
             f"Databasen {path} er åben i {holder}. "
             "Kører dashboardet, så importér filen på siden 'Upload' i dashboardet, "
-            "eller stop dashboardet og prøv igen."
+            "eller stop dashboardet og prøv igen.",
+            holder,
         ) from e
     schema.migrate(con)
     return con

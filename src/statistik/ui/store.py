@@ -20,7 +20,8 @@ def cursor():
     try:
         return _connection(str(config.db_path())).cursor()
     except store.StoreBusy as e:
-        st.error(str(e).replace("importér filen på siden 'Upload' i dashboardet, eller ", ""))
+        st.error(f"Databasen er optaget af {e.holder}, fx en import fra kommandolinjen. "
+                 "Genindlæs siden om lidt.")
         st.stop()
 
 
