@@ -156,3 +156,26 @@ def test_two_sessions_accepting_the_same_cells_never_write_them_twice(con):
                                  FROM figure GROUP BY ALL HAVING count(*) > 1)"""
     ).fetchone()[0]
     assert duplicates == 0
+
+
+def test_dashboard_says_plainly_when_an_import_holds_the_store(db_path):
+    from streamlit.testing.v1 import AppTest
+
+    from test_pages import DASHBOARD
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            from statistik.bootstrap import open_store
+            con = open_store({str(db_path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+        assert not at.exception
+        assert any("Databasen er optaget af proces" in e.value for e in at.error)
+    finally:
+        holder.communicate("done\n", timeout=30)
