@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from statistik.schema import FIGURES, MEASURES, POPULATION
 from statistik.store import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUS_NAMES = {"imported": "importeret", "undone": "fortrudt"}
 

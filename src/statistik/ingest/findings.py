@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from statistik.ingest import layout as lay
 from statistik.ingest.staging import DAY_SQL, source_sql
 from statistik.ingest.textfile import TextFile
@@ -34,7 +32,8 @@ def rows_sql(layout: lay.Layout) -> str:
     return "count(DISTINCT first_row)" if layout.kind == lay.WIDE else "sum(n)"
 
 
-def findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.DataFrame) -> list[Finding]:
+def findings(con, layout: lay.Layout, suggestions: dict[str, dict[str, str | None]]) -> list[Finding]:
+    """Every problem in `resolved`; `suggestions` maps a raw column's unknown values to a fix."""
     findings: list[Finding] = []
     wide = layout.kind == lay.WIDE
     period_col = layout.role_name(lay.DATE if layout.kind == lay.REPORTS else lay.PERIOD) if not wide else None
@@ -76,20 +75,16 @@ def findings(con, layout: lay.Layout, area_map: pd.DataFrame, category_map: pd.D
         add(f"""SELECT sum(n) FROM resolved WHERE value_status = 'missing' AND {live} HAVING sum(n) > 0""",
             lambda n: Finding("intet antal; rækken springes over", value_col, {"value_raw": None},
                                rows=n, warning=True))
-    for role, column, mapping, what in (
-        (lay.AREA, "area_raw", area_map, "kommune"),
-        (lay.CATEGORY, "category_raw", category_map, "kategori"),
-    ):
+    for role, column, what in ((lay.AREA, "area_raw", "kommune"), (lay.CATEGORY, "category_raw", "kategori")):
         if role not in layout.roles:
             continue
         status_col = "area_status" if role == lay.AREA else "category_status"
-        suggestions = dict(zip(mapping["raw"], mapping["suggestion"]))
         add(f"""SELECT {column}, {status_col}, {first_row}, {rows} FROM resolved
                 WHERE {status_col} IN ('unknown', 'empty') AND {live} GROUP BY ALL""",
             lambda raw, status, row, n, what=what, role=role, column=column: Finding(
                 f"ukendt {what} {raw!r}" if status == "unknown" else f"mangler {what}",
                 layout.role_name(role), {column: raw}, first_row=row, rows=n,
-                fix=(f"mente du {suggestions[raw]}?" if suggestions.get(raw) else
+                fix=(f"mente du {suggestions[column][raw]}?" if suggestions[column].get(raw) else
                      ("brug kommunens navn eller kode, fx København eller 101" if role == lay.AREA
                       else "ny kategori? tilføj den med: statistik category add \"Navn\""))
                 if status == "unknown" else None))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from statistik import periods
 from statistik.formatting import number
@@ -14,6 +14,9 @@ from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.problems import Problem
 from statistik.ingest.textfile import DELIMITER_NAMES
 from statistik.schema import FIGURES, Measure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -88,7 +91,7 @@ def changes(con: duckdb.DuckDBPyConnection, plan: Plan, limit: int = 500) -> pd.
                 WHERE p.status = 'changed'
                 ORDER BY p.period_start, a.name, c.name LIMIT {int(limit)}"""
         ).df()
-        frame.insert(0, "Periode", [periods.period_label(k, pd.Timestamp(s).date())
+        frame.insert(0, "Periode", [periods.period_label(k, s.date())
                                     for k, s in zip(frame.pop("period_kind"), frame.pop("period_start"))])
         return frame
     return con.execute(

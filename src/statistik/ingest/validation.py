@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 
 import duckdb
-import pandas as pd
 
 from statistik import periods
 from statistik.ingest import layout as lay
@@ -46,10 +45,13 @@ class Resolution:
     new_categories: dict[str, str] = field(default_factory=dict)  # code → name
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register(f"{name}_df", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-    con.unregister(f"{name}_df")
+def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]) -> None:
+    """A temp table from Python rows (column name → SQL type), in one statement."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
+    if rows:
+        lists = {f"c{i}": [row[i] for row in rows] for i in range(len(columns))}
+        unnests = ", ".join(f"unnest($c{i})::{t}" for i, t in enumerate(columns.values()))
+        con.execute(f"INSERT INTO {name} SELECT {unnests}", lists)
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
@@ -58,7 +60,11 @@ def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
     ).fetchall()]
 
 
-def _period_map(con, layout: lay.Layout, today: dt.date) -> pd.DataFrame:
+_PERIOD_MAP = {"period_raw": "VARCHAR", "period_kind": "VARCHAR", "period_start": "DATE", "period_status": "VARCHAR"}
+_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "suggestion": "VARCHAR"}
+
+
+def _period_map(con, layout: lay.Layout, today: dt.date) -> list[tuple]:
     rows = []
     for raw in _distinct(con, "period_raw"):
         if layout.kind == lay.REPORTS and _MONTH_KEY.match(raw):
@@ -84,12 +90,10 @@ def _period_map(con, layout: lay.Layout, today: dt.date) -> pd.DataFrame:
         else:
             status = "future" if future else ("ongoing" if period.end > today else "ok")
         rows.append((raw, period.kind if period else None, period.start if period else None, status))
-    return pd.DataFrame(rows, columns=["period_raw", "period_kind", "period_start", "period_status"]).astype(
-        {"period_raw": "str", "period_kind": "object", "period_start": "datetime64[s]", "period_status": "str"}
-    )
+    return rows
 
 
-def _label_map(con, column: str, lexicon: Lexicon, register_new: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+def _label_map(con, column: str, lexicon: Lexicon, register_new: bool) -> tuple[list[tuple], dict[str, str]]:
     rows, new = [], {}
     for raw in _distinct(con, column):
         code = lexicon.resolve(raw)
@@ -104,10 +108,7 @@ def _label_map(con, column: str, lexicon: Lexicon, register_new: bool) -> tuple[
             rows.append((raw, code, "ok", None))
         else:
             rows.append((raw, None, "unknown", lexicon.suggest(raw)))
-    frame = pd.DataFrame(rows, columns=["raw", "code", "status", "suggestion"]).astype(
-        {"raw": "str", "code": "object", "status": "str", "suggestion": "object"}
-    )
-    return frame, new
+    return rows, new
 
 
 def resolve(
@@ -120,13 +121,13 @@ def resolve(
 ) -> Resolution:
     """Build the temp tables `resolved` and `cells`; return every problem, with lines."""
     result = Resolution()
-    _register(con, "period_map", _period_map(con, layout, today))
+    _register(con, "period_map", _PERIOD_MAP, _period_map(con, layout, today))
     area_map, _ = _label_map(con, "area_raw", areas, register_new=False)
     category_map, result.new_categories = _label_map(
         con, "category_raw", categories, register_new=layout.statbank and layout.kind != lay.POPULATION
     )
-    _register(con, "area_map", area_map)
-    _register(con, "category_map", category_map)
+    _register(con, "area_map", _LABEL_MAP, area_map)
+    _register(con, "category_map", _LABEL_MAP, category_map)
     needs_category = layout.kind != lay.POPULATION
     category_status = "coalesce(c.status, 'empty')" if needs_category else "'ok'"
     con.execute(
@@ -148,7 +149,8 @@ def resolve(
                          AND s.value_raw IS NULL))""",
         {"today": today},
     )
-    found = findings(con, layout, area_map, category_map)
+    suggestions = {"area_raw": {r[0]: r[3] for r in area_map}, "category_raw": {r[0]: r[3] for r in category_map}}
+    found = findings(con, layout, suggestions)
     result.rows_skipped = con.execute(
         f"SELECT coalesce({rows_sql(layout)}, 0) FROM resolved WHERE summary"
     ).fetchone()[0]
