@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -29,10 +30,12 @@ def test_two_imports_at_the_same_time_both_land(db_path):
     con.close()
 
 
-def test_import_while_another_process_holds_the_store_says_what_to_do(db_path):
+@contextlib.contextmanager
+def store_held_elsewhere(db_path):
+    """Another process (as the dashboard would) holding the store open until the block ends."""
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, time
+            import sys
             from statistik.bootstrap import open_store
             con = open_store({str(db_path)!r})
             print("ready", flush=True)
@@ -42,13 +45,18 @@ def test_import_while_another_process_holds_the_store_says_what_to_do(db_path):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
+        yield holder.pid
+    finally:
+        holder.communicate("done\n", timeout=30)
+
+
+def test_import_while_another_process_holds_the_store_says_what_to_do(db_path):
+    with store_held_elsewhere(db_path) as pid:
         result = subprocess.run([*STATISTIK, "import", str(SAMPLES / "eksempel_lang_2025-09.csv")],
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 3
-        assert f"proces {holder.pid}" in result.stderr
+        assert f"proces {pid}" in result.stderr
         assert "Upload" in result.stderr and "stop dashboardet" in result.stderr
-    finally:
-        holder.communicate("done\n", timeout=30)
     # Once the holder is gone, the same import works.
     ok = subprocess.run([*STATISTIK, "import", str(SAMPLES / "eksempel_lang_2025-09.csv")],
                         capture_output=True, text=True, timeout=60)
@@ -162,20 +170,7 @@ def test_dashboard_says_plainly_when_an_import_holds_the_store(db_path):
     from streamlit.testing.v1 import AppTest
 
     from test_pages import DASHBOARD
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys
-            from statistik.bootstrap import open_store
-            con = open_store({str(db_path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with store_held_elsewhere(db_path):
         at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
         assert not at.exception
         assert any("Databasen er optaget af proces" in e.value for e in at.error)
-    finally:
-        holder.communicate("done\n", timeout=30)
