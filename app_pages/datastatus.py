@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from statistik import formatting
+from statistik import formatting, periods
 from statistik.ui import components
 from statistik.ui.store import load
 from statistik.views import status
@@ -15,7 +15,7 @@ components.table(
     sources.rename(columns={"source": "Kilde", "period_kind": "Periodetype", "first": "Første periode",
                             "latest": "Seneste periode", "figures": "Tal", "areas": "Områder",
                             "categories": "Kategorier", "last_import": "Seneste import"})
-    .assign(Periodetype=lambda f: f["Periodetype"].map({"M": "måned", "Q": "kvartal", "Y": "år"})),
+    .assign(Periodetype=lambda f: f["Periodetype"].map(periods.KIND_NAMES)),
     {"Tal": "int"},
 )
 

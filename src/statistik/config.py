@@ -16,6 +16,8 @@ DATA_DIR = PROJECT_ROOT / "data"
 DST_SOURCE = "Danmarks Statistik"
 DEFAULT_SOURCE = "Københavns Politi"
 
+REGION_CODE = "084"   # Region Hovedstaden, the district's region
+COUNTRY_CODE = "000"  # Hele landet
 DISTRICT_CODE = "kbh"
 DISTRICT_NAME = "Københavns Politikreds"
 

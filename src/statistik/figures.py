@@ -13,17 +13,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-# The period code of a row, as in periods.period_code: '2025-09', '2025K3', '2025'.
-PERIOD_CODE_SQL = """CASE f.period_kind
-    WHEN 'M' THEN strftime(f.period_start, '%Y-%m')
-    WHEN 'Q' THEN year(f.period_start)::VARCHAR || 'K' || quarter(f.period_start)::VARCHAR
-    ELSE year(f.period_start)::VARCHAR END"""
+def period_code_sql(alias: str) -> str:
+    """SQL for the period code of a row of `alias`, as periods.period_code: '2025-09', '2025K3', '2025'."""
+    return f"""CASE {alias}.period_kind
+        WHEN 'M' THEN strftime({alias}.period_start, '%Y-%m')
+        WHEN 'Q' THEN year({alias}.period_start)::VARCHAR || 'K' || quarter({alias}.period_start)::VARCHAR
+        ELSE year({alias}.period_start)::VARCHAR END"""
 
 
 def export_sql() -> str:
     """Every stored figure with codes and names, in the export's column order."""
     return f"""
-        SELECT {PERIOD_CODE_SQL} AS periode, f.area_code AS omraade_kode, a.name AS omraade,
+        SELECT {period_code_sql('f')} AS periode, f.area_code AS omraade_kode, a.name AS omraade,
                f.category_code AS kategori_kode, c.name AS kategori, f.count AS antal,
                f.source AS kilde
         FROM figure f JOIN area a ON a.code = f.area_code

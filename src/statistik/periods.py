@@ -71,10 +71,15 @@ def months_in(kind: str) -> int:
     return {MONTH: 1, QUARTER: 3, YEAR: 12}[kind]
 
 
+def month_offset(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` months after `day`'s month."""
+    total = day.year * 12 + day.month - 1 + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
 def shift(period: Period, steps: int) -> Period:
     """The period `steps` periods of the same kind later (earlier when negative)."""
-    total = period.start.year * 12 + period.start.month - 1 + steps * months_in(period.kind)
-    return Period(period.kind, dt.date(total // 12, total % 12 + 1, 1))
+    return Period(period.kind, month_offset(period.start, steps * months_in(period.kind)))
 
 
 def period_code(kind: str, start: dt.date) -> str:

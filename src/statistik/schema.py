@@ -19,6 +19,10 @@ class Measure:
     keys: tuple[str, ...]
     value: str
 
+    def match(self, left: str, right: str) -> str:
+        """SQL joining two aliases on this measure's key columns."""
+        return " AND ".join(f"{left}.{k} = {right}.{k}" for k in self.keys)
+
 
 FIGURES = Measure(
     table="figure",

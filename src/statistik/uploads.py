@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from statistik.schema import FIGURES, MEASURES, POPULATION
+from statistik.schema import MEASURES
 from statistik.store import transaction
 
 if TYPE_CHECKING:
@@ -69,12 +69,11 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> dict:
             f"Upload {upload_id} kan ikke fortrydes endnu: senere uploads har ændret de samme tal: "
             f"{names}. Fortryd dem først."
         )
-    m = FIGURES if upload["measure"] == "figure" else POPULATION
-    match = " AND ".join(f"t.{k} = r.{k}" for k in m.keys)
+    m = next(x for x in MEASURES if x.table == upload["measure"])
     with transaction(con):
         con.execute(
             f"""UPDATE {m.table} t SET {m.value} = r.old_value, upload_id = r.old_upload_id
-                FROM {m.revisions} r WHERE r.upload_id = $id AND {match}""",
+                FROM {m.revisions} r WHERE r.upload_id = $id AND {m.match('t', 'r')}""",
             {"id": upload_id},
         )
         con.execute(f"DELETE FROM {m.table} WHERE upload_id = $id", {"id": upload_id})

@@ -19,16 +19,10 @@ import pandas as pd
 from statistik import figures, reference
 from statistik.briefing.suppression import Group, Suppression, suppress
 from statistik.metrics import frame as mf
-from statistik.periods import Period, months_in
+from statistik.periods import Period, month_offset, months_in
 from statistik.views.common import DISTRICT
 
 Span = tuple[str, dt.date, int]
-
-
-def month_offset(day: dt.date, months: int) -> dt.date:
-    """The first day of the month `months` months after `day`'s month."""
-    total = day.year * 12 + day.month - 1 + months
-    return dt.date(total // 12, total % 12 + 1, 1)
 
 
 def span_of(area: str, period: Period) -> Span:

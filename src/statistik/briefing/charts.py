@@ -22,10 +22,9 @@ from statistik.charts.style import source_line
 from statistik.charts.targets import target_figure
 from statistik.charts.trend import trend_figure
 from statistik.metrics.poisson import intervals
-from statistik.periods import Period
+from statistik.periods import KIND_NAMES, Period
 
 CHART_WIDTH_PX = 1000      # laid out for 1000 px and printed 16 cm wide: fonts of about 8–12 pt
-_PER = {"M": "måned", "Q": "kvartal", "Y": "år"}
 
 
 def _value(book: CellBook, span: Span) -> float:
@@ -63,7 +62,7 @@ def trend_chart(figures: Figures, annotations: pd.DataFrame) -> go.Figure:
     last = Period(book.kind, figures.chart_starts[-1]).label
     return trend_figure(
         trend_data(figures), title=f"{figures.name}, {first} – {last}",
-        subtitle=f"{config.DISTRICT_NAME} og de fire kommuner, anmeldelser pr. {_PER[book.kind]}",
+        subtitle=f"{config.DISTRICT_NAME} og de fire kommuner, anmeldelser pr. {KIND_NAMES[book.kind]}",
         y_title="Antal anmeldelser", source=source_line([figures.source], computed=True),
         annotations=annotations, show_bands=True,
     )

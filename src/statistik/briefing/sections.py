@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import duckdb
 
 from statistik import reference
-from statistik.briefing.cells import Books, CellBook, Span, month_offset, span_of, window_ending
+from statistik.briefing.cells import Books, CellBook, Span, span_of, window_ending
 from statistik.metrics import change as mc, poisson, rates
 from statistik.metrics.frame import preferred_source
-from statistik.periods import YEAR, Period, months_in
+from statistik.periods import YEAR, Period, month_offset, months_in
 from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, population_with_district
 
 CHART_MONTHS = 36          # about three years on every chart

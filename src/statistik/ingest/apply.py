@@ -7,7 +7,6 @@ import datetime as dt
 import duckdb
 
 from statistik.ingest.plan import Plan
-from statistik.schema import FIGURES
 from statistik.store import transaction
 
 
@@ -15,14 +14,13 @@ def apply(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
     """Record the upload and write its new and changed cells; returns the upload id."""
     m = plan.measure
     keys = ", ".join(m.keys)
-    match = " AND ".join(f"t.{k} = p.{k}" for k in m.keys)
     with transaction(con):
         upload_id = con.execute(
             """INSERT INTO upload VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                                           ?, ?, ?, 'imported', NULL, NULL)
                RETURNING id""",
             [plan.file_name, plan.sha256, dt.datetime.now().replace(microsecond=0), user,
-             plan.source, "figure" if m is FIGURES else "population", plan.layout,
+             plan.source, m.table, plan.layout,
              plan.encoding, plan.rows_read, plan.rows_skipped, plan.new, plan.changed,
              plan.unchanged],
         ).fetchone()[0]
@@ -38,7 +36,7 @@ def apply(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
         )
         con.execute(
             f"""UPDATE {m.table} t SET {m.value} = p.value, upload_id = {upload_id}
-                FROM plan_cells p WHERE p.status = 'changed' AND {match}"""
+                FROM plan_cells p WHERE p.status = 'changed' AND {m.match('t', 'p')}"""
         )
         con.execute(
             f"""INSERT INTO {m.table} ({keys}, {m.value}, upload_id)

@@ -48,10 +48,6 @@ class Plan:
         return bool(self.new or self.changed)
 
 
-def _key_join(m: Measure, left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in m.keys)
-
-
 def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
     """Compare the temp table `cells` with the store into the temp table `plan_cells`."""
     m = plan.measure
@@ -63,7 +59,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
                    CASE WHEN s.{m.value} IS NULL THEN 'new'
                         WHEN s.{m.value} <> c.value THEN 'changed' ELSE 'unchanged' END AS status
             FROM (SELECT {source} * FROM cells) c
-            LEFT JOIN {m.table} s ON {_key_join(m, 'c', 's')}""",
+            LEFT JOIN {m.table} s ON {m.match('c', 's')}""",
         params,
     )
     counts = dict(con.execute("SELECT status, count(*) FROM plan_cells GROUP BY status").fetchall())

@@ -136,6 +136,18 @@ def preferred_source(sources: Iterable[str]) -> str | None:
     return names[0] if names else None
 
 
+def newest_source(frame: pd.DataFrame) -> str | None:
+    """The source whose latest figure ends last (Danmarks Statistik on a tie); None if it has no counts.
+
+    Ends are compared, not starts: a month and a quarter can end on the same day.
+    """
+    known = frame[frame[COUNT].notna()]
+    if known.empty:
+        return None
+    ends = month_number(known[START]) + known[KIND].map(months_in).astype("int64")
+    return preferred_source(known.loc[ends == ends.max(), SOURCE])
+
+
 def empty(extra: Iterable[str] = ()) -> pd.DataFrame:
     """An empty series frame with the standard columns and `extra` ones."""
     dtypes = {START: TIMESTAMP_DTYPE, COUNT: "Int64"}

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from statistik.metrics.frame import (
-    AREA, CATEGORY, COUNT, KIND, KINDS, SERIES_KEYS, SOURCE, START, WINDOW_START, month_number,
-    preferred_source,
+    AREA, CATEGORY, COUNT, KIND, KINDS, SERIES_KEYS, SOURCE, START, WINDOW_START, newest_source,
 )
 from statistik.metrics.series import COMPLETE, aggregate, rolling
 from statistik.periods import YEAR, Period, months_in
@@ -120,11 +119,8 @@ def current_status(target: Target, frame: pd.DataFrame, source: str | None = Non
     windows = windows[windows[COUNT].notna()]
     if windows.empty:
         return None
-    # Compare window ends, not starts: a monthly and a quarterly window can end on the same day.
-    ends = month_number(windows[START]) + windows[KIND].map(months_in).astype("int64")
-    candidates = windows[ends == ends.max()]
-    chosen = preferred_source(candidates[SOURCE])
-    row = candidates[candidates[SOURCE] == chosen].iloc[0]
+    chosen = newest_source(windows)
+    row = windows[windows[SOURCE] == chosen].iloc[-1]
     return TargetStatus(
         target=target,
         source=chosen,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from statistik import config, figures, reference
 from statistik.metrics import district, frame as mf
-from statistik.periods import Period, months_in
+from statistik.periods import Period
 
 DISTRICT = config.DISTRICT_CODE
 
@@ -64,13 +64,11 @@ def population_with_district(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return district.with_district_population(figures.population(con), reference.district_members(con))
 
 
-def newest_source(frame: pd.DataFrame) -> str | None:
-    """The source whose latest figure ends last (Danmarks Statistik on a tie)."""
-    known = frame[frame[mf.COUNT].notna()]
-    if known.empty:
-        return None
-    ends = mf.month_number(known[mf.START]) + known[mf.KIND].map(months_in).astype("int64")
-    return mf.preferred_source(known.loc[ends == ends.max(), mf.SOURCE])
+def newest_series(con: duckdb.DuckDBPyConnection, area: str, category: str) -> tuple[str | None, pd.DataFrame]:
+    """One area's figures for a category from the source with the newest figures (and that source)."""
+    frame = series_with_district(con, [area], [category])
+    source = mf.newest_source(frame)
+    return source, frame[frame[mf.SOURCE] == source]
 
 
 def period_of(row: pd.Series) -> Period:

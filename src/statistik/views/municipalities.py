@@ -12,7 +12,7 @@ from statistik.metrics import frame as mf, rates, series
 from statistik.periods import Period
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
-REGION, COUNTRY = "084", "000"
+REGION, COUNTRY = config.REGION_CODE, config.COUNTRY_CODE
 
 
 @dataclass

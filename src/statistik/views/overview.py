@@ -11,7 +11,7 @@ from statistik import reference
 from statistik.metrics import change as mc, frame as mf, poisson, series, targets
 from statistik.periods import Period, months_in
 from statistik.views.common import (
-    DISTRICT, FOCUS_TRENDS, FocusTrend, newest_source, period_of, series_with_district,
+    DISTRICT, FOCUS_TRENDS, FocusTrend, newest_series, period_of,
 )
 
 SPARK_MONTHS = 36
@@ -46,15 +46,13 @@ class Card:
 
 def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT) -> Card:
     """The latest figures of a trend in an area, from the source with the newest figures."""
-    frame = series_with_district(con, [area], [trend.category])
+    source, frame = newest_series(con, area, trend.category)
     result = Card(trend, area)
-    source = newest_source(frame)
     if source is None:
         if trend.context:
             name = reference.category_names(con).get(trend.context, trend.context)
             result.context = card(con, FocusTrend(trend.context, name, ""), area)
         return result
-    frame = frame[frame[mf.SOURCE] == source]
     known = frame[frame[mf.COUNT].notna()]
     latest = known.loc[known[mf.START].idxmax()]
     with_last = mc.with_last_year(frame)
@@ -107,12 +105,10 @@ def target_cards(con: duckdb.DuckDBPyConnection) -> list[TargetCard]:
     """Every stored target evaluated on the figures of the source with the newest data."""
     out = []
     for target, label in stored_targets(con):
-        frame = series_with_district(con, [target.area], [target.category])
-        source = newest_source(frame)
+        source, frame = newest_series(con, target.area, target.category)
         if source is None:
             out.append(TargetCard(target, label, pd.DataFrame(columns=["year", "count", "met"]), None))
             continue
-        frame = frame[frame[mf.SOURCE] == source]
         evaluated = targets.evaluate(target, frame)
         years = pd.DataFrame({
             "year": evaluated[mf.START].dt.year.to_numpy(),

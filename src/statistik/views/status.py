@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from statistik.figures import PERIOD_CODE_SQL
+from statistik.figures import period_code_sql
 from statistik.periods import Period
 from statistik.uploads import STATUS_NAMES, list_uploads
 
@@ -64,7 +64,7 @@ def revisions(
     """Figures changed by imports still in force since a moment (to the second), old → new, newest first."""
     return con.execute(
         f"""SELECT u.created_at AS time, u.id AS upload_id, u.file_name, r.source, r.period_kind, r.period_start,
-                   {PERIOD_CODE_SQL.replace('f.', 'r.')} AS period, r.area_code, a.name AS area,
+                   {period_code_sql('r')} AS period, r.area_code, a.name AS area,
                    r.category_code, c.name AS category,
                    r.old_value, r.new_value, r.new_value - r.old_value AS change
             FROM figure_revision r JOIN upload u ON u.id = r.upload_id
