@@ -65,12 +65,6 @@ def test_rolling_windows_of_quarterly_figures_are_not_broken_into_gaps():
     assert list(lines(draw(data))[0].y) == [100, 110, 120]
 
 
-def test_rolling_quarterly_windows_given_by_their_last_quarter_are_labelled_by_its_last_month():
-    data = frame([100, 110], kind="R", start="2025-07-01")
-    data["period_start"] = [pd.Timestamp("2025-07-01"), pd.Timestamp("2025-10-01")]   # 3. and 4. kvt.
-    assert list(lines(draw(data))[0].customdata) == ["12 mdr. til og med sep. 2025", "12 mdr. til og med dec. 2025"]
-
-
 def test_a_missing_value_is_a_gap_not_zero():
     fig = draw(frame([10, None, 14]))
     line = lines(fig)[0]

@@ -152,3 +152,14 @@ def test_revisions_since_the_last_briefing(con, tmp_path):
     assert str(meeting) == "2026-01-15"
     assert status.revisions(con, made).empty
     assert len(status.revisions(con)) == 1
+
+
+def test_rolling_windows_of_quarters_are_shown_at_their_last_month(con):
+    from statistik.charts.trend import trend_figure
+    trend = trends.trend(con, ["155"], ["1320"], "R", "antal")
+    assert trend.data["period_start"].max() == __import__("pandas").Timestamp("2025-12-01")
+    assert trends.title(con, trend, ["155"], ["1320"]).endswith("dec. 2025 (løbende 12 måneder)")
+    assert trends.table(trend)["Periode"].iloc[-1] == "dec. 2025"
+    fig = trend_figure(trend.data.tail(2), title="t", y_title="y", source="s")
+    line = next(t for t in fig.data if t.mode == "lines+markers")
+    assert list(line.customdata) == ["12 mdr. til og med sep. 2025", "12 mdr. til og med dec. 2025"]

@@ -57,21 +57,6 @@ def with_gaps(data: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def rolling_by_last_month(data: pd.DataFrame) -> pd.DataFrame:
-    """'R' series of quarterly windows given by their last quarter's start (Jan/Apr/Jul/Oct) moved to its last month.
-
-    `statistik.metrics.series.rolling` labels a window by its last period; for quarters that is
-    the quarter's first day, which would read 'okt. 2025' for a window ending in December.
-    Windows already at their last month (Mar/Jun/Sep/Dec) and monthly windows are left alone.
-    """
-    d = data.copy()
-    for name, s in d[d[KIND] == axes.ROLLING].groupby(SERIES, sort=False):
-        months = sorted({t.year * 12 + t.month - 1 for t in s[START]})
-        if len(months) > 1 and _step(axes.ROLLING, months) == 3 and all(m % 3 == 0 for m in months):
-            d.loc[s.index, START] = s[START] + pd.DateOffset(months=2)
-    return d
-
-
 def _prepare(data: pd.DataFrame) -> pd.DataFrame:
     d = data.copy().reset_index(drop=True)
     d[START] = pd.to_datetime(d[START]).dt.normalize()
@@ -81,7 +66,7 @@ def _prepare(data: pd.DataFrame) -> pd.DataFrame:
             d[column] = pd.to_numeric(d[column], errors="coerce").astype("float64")
     for kind in d[KIND].unique():
         axes.base_kind(kind)                     # refuses unknown kinds
-    return with_gaps(rolling_by_last_month(d)) if not d.empty else d
+    return with_gaps(d) if not d.empty else d
 
 
 def _band(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:

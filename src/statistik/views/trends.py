@@ -10,7 +10,7 @@ import pandas as pd
 from statistik import reference
 from statistik.metrics import frame as mf, poisson, rates, relative, series
 from statistik.metrics.frame import SeriesError
-from statistik.periods import Period
+from statistik.periods import Period, months_in
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
 GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
@@ -83,9 +83,14 @@ def trend(
     several_sources = frame[mf.SOURCE].nunique() > 1
     label = (frame[mf.AREA].map(names) + " · " + frame[mf.CATEGORY].map(categories_named)
              + ((" (" + frame[mf.SOURCE] + ")") if several_sources else ""))
+    starts = frame[mf.START]
+    if granularity == "R" and not frame.empty:
+        # A rolling window is shown at its last month (December for a window of quarters to 4. kvt.).
+        last_month = mf.month_number(starts) + frame[mf.KIND].map(months_in).astype("int64") - 1
+        starts = mf.from_month_number(last_month.to_numpy()).set_axis(frame.index)
     data = pd.DataFrame({
         "series": label,
-        "period_start": frame[mf.START],
+        "period_start": starts,
         "period_kind": "R" if granularity == "R" else frame[mf.KIND],
         "value": frame[value].astype("Float64").astype("float64"),
         "low": frame[low].astype("Float64").astype("float64") if low else float("nan"),
