@@ -21,8 +21,8 @@ with right:
     kind = state.radio("kind", "Periode", {"Y": "Seneste år", "Q": "Seneste kvartal"})
 state.share(["category", "kind"])
 
-period = load(municipalities.latest_period, category, kind, "Danmarks Statistik")
-comparison = load(municipalities.compare, category, period)
+comparison = load(municipalities.compare, category, kind)
+period = comparison.period
 if comparison.data.empty:
     st.info(f"Danmarks Statistik har ingen tal for {category_names.get(category, category).lower()}. "
             "Politiets egne kategorier findes kun for kredsens kommuner; se siden Udvikling.")

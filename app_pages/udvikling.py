@@ -39,14 +39,11 @@ if trend.empty:
                "uploader dem; Danmarks Statistiks tal findes kun pr. kvartal.")
     st.stop()
 
-title = load(trends.title, trend, list(areas), list(categories))
-fig = trend_figure(
-    trend.data, title=title, y_title=trend.y_title, source=source_line(trend.sources, trend.computed),
-    annotations=load(annotations.annotations), show_bands=bands,
-)
-components.chart(fig, key="udvikling",
-                 filters=load(trends.filters_text, list(areas), list(categories), granularity, measure))
+source = source_line(trend.sources, trend.computed)
+fig = trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=source,
+                   annotations=load(annotations.annotations), show_bands=bands)
+components.chart(fig, key="udvikling", filters=trend.filters)
 with st.expander("Tallene bag grafen"):
     numbers = trends.table(trend)
     components.table(numbers, {c: "dec1" if measure != "antal" else "int" for c in numbers.columns[1:]})
-    components.downloads(numbers, "udvikling", title=title, source=source_line(trend.sources, trend.computed))
+    components.downloads(numbers, "udvikling", title=trend.title, source=source)

@@ -77,8 +77,10 @@ class Lexicon:
     aliases: dict[str, str] = field(default_factory=dict)
     strip_words: tuple[str, ...] = ()       # words that may follow or precede a name ('kommune')
     _index: dict[str, str] = field(init=False, default_factory=dict)
+    _folded_names: dict[str, str] = field(init=False, default_factory=dict)  # for suggestions
 
     def __post_init__(self) -> None:
+        self._folded_names = {fold(normalize(name)): name for name in self.names.values()}
         for code, name in self.names.items():
             for key in (code, code.lstrip("0") or "0", code.zfill(4), name):
                 self._add(normalize(key), code)
@@ -115,10 +117,8 @@ class Lexicon:
 
     def suggest(self, text: str) -> str | None:
         """The display name closest to an unknown spelling, if any is close."""
-        key = fold(normalize(text))
-        choices = {fold(normalize(name)): name for name in self.names.values()}
-        close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75)
-        return choices[close[0]] if close else None
+        close = difflib.get_close_matches(fold(normalize(text)), list(self._folded_names), n=1, cutoff=0.75)
+        return self._folded_names[close[0]] if close else None
 
 
 def area_lexicon(areas: dict[str, str]) -> Lexicon:

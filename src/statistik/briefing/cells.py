@@ -11,6 +11,7 @@ document, which cells are hidden.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import duckdb
@@ -20,7 +21,7 @@ from statistik import figures, reference
 from statistik.briefing.suppression import Group, Suppression, suppress
 from statistik.metrics import frame as mf
 from statistik.periods import Period, month_offset, months_in
-from statistik.views.common import DISTRICT
+from statistik.views.common import DISTRICT, area_names, population_with_district
 
 Span = tuple[str, dt.date, int]
 
@@ -146,6 +147,30 @@ class Books:
         self.con = con
         self.members = reference.district_members(con)
         self._books: dict[tuple[str, str], CellBook] = {}
+        self._sources: dict[str, list[str]] = {}
+
+    @functools.cached_property
+    def area_names(self) -> dict[str, str]:
+        """Area code → name, the district included (read once per document)."""
+        return area_names(self.con)
+
+    @functools.cached_property
+    def category_names(self) -> dict[str, str]:
+        """Category code → name (read once per document)."""
+        return reference.category_names(self.con)
+
+    @functools.cached_property
+    def population(self) -> pd.DataFrame:
+        """Population per area and year, the district's sum included (read once per document)."""
+        return population_with_district(self.con)
+
+    def sources(self, category: str) -> list[str]:
+        """The sources with figures for a category in the district's municipalities, by name."""
+        if category not in self._sources:
+            self._sources[category] = [r[0] for r in self.con.execute(
+                "SELECT DISTINCT source FROM figure WHERE category_code = ? AND area_code IN (SELECT unnest(?)) "
+                "ORDER BY source", [category, self.members]).fetchall()]
+        return self._sources[category]
 
     def get(self, category: str, source: str) -> CellBook:
         """The book of a category and source."""
@@ -159,7 +184,3 @@ class Books:
         """Decide the hidden cells of every book."""
         for book in self._books.values():
             book.protect(below)
-
-    def all(self) -> list[CellBook]:
-        """Every book used."""
-        return list(self._books.values())

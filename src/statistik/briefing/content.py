@@ -17,7 +17,6 @@ from statistik.briefing.suppression import validate_threshold
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in, parse_period
 from statistik.views.annotations import annotations
-from statistik.views.common import area_names
 
 
 class BriefingError(ValueError):
@@ -117,7 +116,7 @@ def collect(
     books = Books(con)
     previous = log.previous(con, meeting)
     since = previous.created_at if previous else None
-    names = area_names(con)
+    names = books.area_names
     try:
         the_sections = sections(con, books, chosen)
         the_goals = goals(con, books, chosen)

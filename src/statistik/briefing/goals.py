@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from statistik import reference
-from statistik.briefing.cells import Books, CellBook, Span, month_offset, window_ending
+from statistik.briefing.cells import Books, CellBook, Span, window_ending
 from statistik.briefing.sections import choose
 from statistik.metrics.targets import BELOW, Target
-from statistik.periods import Period, months_in
-from statistik.views.common import area_names
+from statistik.periods import Period, month_offset, months_in
 from statistik.views.overview import stored_targets
 
 
@@ -69,7 +67,7 @@ def _years(book: CellBook, area: str, last: dt.date, months: int) -> list[tuple[
 
 def goals(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[Goal]:
     """Every stored target, its window ending with the period (default: the latest) and its years; cells published."""
-    names, categories = area_names(con), reference.category_names(con)
+    names, categories = books.area_names, books.category_names
     out = []
     for target, label in stored_targets(con):
         picked = choose(con, books, target.category, period)

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from statistik import reference
 from statistik.briefing.cells import Books, CellBook, Span, span_of, window_ending
 from statistik.metrics import change as mc, poisson, rates
 from statistik.metrics.frame import preferred_source
 from statistik.periods import YEAR, Period, month_offset, months_in
-from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, population_with_district
+from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend
 
 CHART_MONTHS = 36          # about three years on every chart
 MIN_CHART_POINTS = 3       # fewer district points than this: no chart, the table says it all
@@ -113,17 +112,11 @@ class Section:
         return self.figures is None
 
 
-def _sources(con: duckdb.DuckDBPyConnection, category: str, members: list[str]) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT source FROM figure WHERE category_code = ? AND area_code IN (SELECT unnest(?)) "
-        "ORDER BY source", [category, members]).fetchall()]
-
-
 def choose(con: duckdb.DuckDBPyConnection, books: Books, category: str,
            period: Period | None) -> tuple[CellBook, Period] | None:
     """The book and period a category is shown with; None when no source has a district figure for it."""
     found = []
-    for source in _sources(con, category, books.members):
+    for source in books.sources(category):
         book = books.get(category, source)
         chosen = book.latest() if period is None else period
         if chosen is not None and book.count((DISTRICT, chosen.start, months_in(chosen.kind))) is not None:
@@ -142,8 +135,7 @@ def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, per
     if picked is None:
         return None
     book, period = picked
-    names = area_names(con)
-    population = population_with_district(con)
+    names, population = books.area_names, books.population
     rows = []
     for area in [*books.members, DISTRICT]:
         current = span_of(area, period)
@@ -153,7 +145,7 @@ def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, per
         inhabitants = rates.population_for(population, area, year)
         book.publish_all([current, previous, *([rolling] if rolling else [])])
         rows.append(AreaRow(area, names.get(area, area), current, previous, rolling, inhabitants))
-    result = Figures(category, reference.category_names(con).get(category, category), book, period, rows)
+    result = Figures(category, books.category_names.get(category, category), book, period, rows)
     if with_chart:
         last = month_offset(period.start, months_in(period.kind) - book.size)
         starts = book.starts(month_offset(last, -(CHART_MONTHS - book.size)), last)

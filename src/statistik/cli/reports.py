@@ -37,7 +37,7 @@ def cmd_summary(con, args) -> int:
              f"(folketal 1. januar {result['population_year']})")
     if result["p_value"] is not None:
         verdict = "større end tilfældig variation" if result["significant"] else "kan skyldes tilfældig variation"
-        say(f"  Ændringen {verdict} (p = {n(result['p_value'], 3)}, eksakt Poisson-test)")
+        say(f"  Ændringen {verdict} ({formatting.p_value(result['p_value'])}, eksakt Poisson-test)")
     if result["small_count"]:
         say("  Få tilfælde — fortolk varsomt.")
     return EXIT_OK

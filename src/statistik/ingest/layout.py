@@ -148,12 +148,11 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
         # recognised by their values: the one that holds areas, then the one left.
         leading = [i for i in unnamed if i < min(period_columns)]
 
-        def area_share(i: int) -> float:
-            return _share(_values(records, h, i), lambda v: areas.resolve(v) or is_summary(v))
-
         if AREA not in roles and leading:
-            best = max(leading, key=area_share)
-            if area_share(best) >= 0.5:
+            shares = {i: _share(_values(records, h, i), lambda v: areas.resolve(v) or is_summary(v))
+                      for i in leading}
+            best = max(leading, key=shares.get)
+            if shares[best] >= 0.5:
                 roles[AREA] = best
         rest = [i for i in leading if i not in roles.values()]
         if CATEGORY not in roles and rest:

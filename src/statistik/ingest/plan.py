@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -62,17 +61,21 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
             LEFT JOIN {m.table} s ON {m.match('c', 's')}""",
         params,
     )
-    counts = dict(con.execute("SELECT status, count(*) FROM plan_cells GROUP BY status").fetchall())
-    plan.new, plan.changed, plan.unchanged = (counts.get(k, 0) for k in ("new", "changed", "unchanged"))
-    if m is FIGURES:
-        plan.periods = [periods.Period(k, s) for k, s in con.execute(
-            "SELECT DISTINCT period_kind, period_start FROM plan_cells ORDER BY 2, 1").fetchall()]
-        plan.categories = [r[0] for r in con.execute(
-            "SELECT DISTINCT category_code FROM plan_cells ORDER BY 1").fetchall()]
-    else:
-        plan.periods = [periods.Period(periods.YEAR, dt.date(y, 1, 1)) for (y,) in con.execute(
-            "SELECT DISTINCT year FROM plan_cells ORDER BY 1").fetchall()]
-    plan.areas = [r[0] for r in con.execute("SELECT DISTINCT area_code FROM plan_cells ORDER BY 1").fetchall()]
+    # Counts and what the file covers, in one pass over plan_cells.
+    period = ("{'kind': period_kind, 'start': period_start}" if m is FIGURES
+              else "{'kind': 'Y', 'start': make_date(year, 1, 1)}")
+    category = "category_code" if m is FIGURES else "NULL::VARCHAR"
+    (plan.new, plan.changed, plan.unchanged, found_periods, plan.areas, categories) = con.execute(
+        f"""SELECT count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'changed'),
+                   count(*) FILTER (WHERE status = 'unchanged'),
+                   list(DISTINCT {period}), list(DISTINCT area_code ORDER BY area_code),
+                   list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL)
+            FROM plan_cells"""
+    ).fetchone()
+    plan.periods = sorted((periods.Period(p["kind"], p["start"]) for p in found_periods or []),
+                          key=lambda p: (p.start, p.kind))
+    plan.areas = plan.areas or []
+    plan.categories = categories or []
     return plan
 
 

@@ -28,7 +28,6 @@ class StageStats:
     """What reading the file found."""
 
     rows_read: int        # data rows (blank and all-empty rows left out)
-    empty_rows: int
 
 
 def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool) -> str:
@@ -122,15 +121,13 @@ def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> 
                 FROM ({source_sql(tf, layout, rejects=True)})""",
             {"path": str(tf.utf8_path)},
         )
-    total, empty = con.execute(
-        """SELECT coalesce(sum(n), 0),
-                  coalesce(sum(n) FILTER (WHERE period_raw IS NULL AND area_raw IS NULL
-                                          AND category_raw IS NULL AND value_raw IS NULL), 0)
-           FROM staged"""
-    ).fetchone()
-    if layout.kind == lay.WIDE:
-        total, empty = con.execute("SELECT count(*), count(*) FILTER (WHERE empty) FROM wide_rows").fetchone()
-    return StageStats(rows_read=int(total - empty), empty_rows=int(empty))
+    if layout.kind == lay.WIDE:  # staged holds cells there; count the file's rows
+        sql = "SELECT count(*) FILTER (WHERE NOT empty) FROM wide_rows"
+    else:
+        sql = """SELECT coalesce(sum(n) FILTER (WHERE period_raw IS NOT NULL OR area_raw IS NOT NULL
+                                               OR category_raw IS NOT NULL OR value_raw IS NOT NULL), 0)
+                 FROM staged"""
+    return StageStats(rows_read=int(con.execute(sql).fetchone()[0]))
 
 
 def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> None:

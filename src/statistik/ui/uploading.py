@@ -10,7 +10,7 @@ import streamlit as st
 from statistik import reference
 from statistik.ingest import PlanChanged, Prepared, Rejected, accept, plan as planning, prepare
 from statistik.ui import components
-from statistik.ui.store import cursor
+from statistik.ui.store import cursor, load
 
 _KEY = "upload_results"  # file id → Prepared or list of problem messages
 
@@ -61,8 +61,7 @@ def show(file, user_id: str) -> None:
             st.markdown("\n".join(f"- {message}" for message in result))
             return
         plan = result.plan
-        con = cursor()
-        for line in planning.describe(plan, reference.area_names(con), reference.category_names(con)):
+        for line in planning.describe(plan, load(reference.area_names), load(reference.category_names)):
             st.markdown(f"- {line}")
         if plan.changed:
             st.markdown(f"**Reviderede tal** ({plan.changed}): gammel → ny værdi")

@@ -29,34 +29,24 @@ def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT code, kind FROM area").fetchall()) | {DISTRICT: "kreds"}
 
 
-def latest_period(con: duckdb.DuckDBPyConnection, category: str, kind: str, source: str) -> Period | None:
-    """The latest complete period of `kind` with a national figure for the category."""
-    frame = series_with_district(con, [COUNTRY], [category], [source])
-    if frame.empty:
-        return None
-    try:
-        agg = series.aggregate(frame, kind)
-    except mf.SeriesError:
-        return None
-    agg = agg[agg[mf.COUNT].notna()]
-    return None if agg.empty else Period(kind, agg[mf.START].max().date())
-
-
 def compare(
-    con: duckdb.DuckDBPyConnection, category: str, period: Period | None, source: str = config.DST_SOURCE
+    con: duckdb.DuckDBPyConnection, category: str, kind: str, source: str = config.DST_SOURCE
 ) -> Comparison:
-    """Counts and rates per 100.000 for one category and period, for every area that has the figure."""
+    """Counts and rates per 100.000 for one category in the latest complete period of `kind` that has a
+    national figure, for every area that has the figure."""
     kinds = _kinds(con)
     areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land")] + [DISTRICT]
     frame = series_with_district(con, areas, [category], [source])
-    empty = Comparison(period, pd.DataFrame(columns=["label", "area_code", "count", "rate", "low", "high", "kind"]),
+    empty = Comparison(None, pd.DataFrame(columns=["label", "area_code", "count", "rate", "low", "high", "kind"]),
                        pd.DataFrame(columns=["area_code", "label", "rate"]), source)
-    if frame.empty or period is None:
-        return empty
     try:
-        agg = series.aggregate(frame, period.kind)
+        agg = series.aggregate(frame, kind) if not frame.empty else frame
     except mf.SeriesError:
         return empty
+    national = agg[(agg[mf.AREA] == COUNTRY) & agg[mf.COUNT].notna()]
+    if national.empty:
+        return empty
+    period = Period(kind, national[mf.START].max().date())
     agg = series.at(agg, period.start)
     agg = rates.add_rates(agg[agg[mf.COUNT].notna()], population_with_district(con))
     names = area_names(con)

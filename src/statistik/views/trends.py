@@ -26,6 +26,8 @@ class Trend:
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     computed: bool = False
+    title: str = ""       # what, where and when
+    filters: str = ""     # the choices in words, for exported charts
 
     @property
     def empty(self) -> bool:
@@ -103,7 +105,13 @@ def trend(
                      "Det skraverede bånd viser 95 %-usikkerheden.")
     native = set(frame[mf.KIND].unique()) == {granularity}
     computed = measure != "antal" or DISTRICT in areas or not native
-    return Trend(data, y_title, notes, sorted(frame[mf.SOURCE].unique()), computed)
+    chosen_areas = [names.get(a, a) for a in areas]
+    chosen_categories = [categories_named.get(c, c) for c in categories]
+    return Trend(data, y_title, notes, sorted(frame[mf.SOURCE].unique()), computed,
+                 title=_title(data, chosen_areas, chosen_categories),
+                 filters=(f"Områder: {', '.join(chosen_areas)} · Kategorier: {', '.join(chosen_categories)} · "
+                          f"Periode: {GRANULARITIES[granularity].lower()} · "
+                          f"Vist som: {MEASURES[measure].lower()}"))
 
 
 def table(trend_: Trend) -> pd.DataFrame:
@@ -118,25 +126,14 @@ def table(trend_: Trend) -> pd.DataFrame:
     return wide.drop(columns=["period_start", "period_kind"])
 
 
-def filters_text(con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str], granularity: str,
-                 measure: str) -> str:
-    """The chosen filters in words, for exported charts."""
-    names, category_names = area_names(con), reference.category_names(con)
-    return (f"Områder: {', '.join(names.get(a, a) for a in areas)} · "
-            f"Kategorier: {', '.join(category_names.get(c, c) for c in categories)} · "
-            f"Periode: {GRANULARITIES[granularity].lower()} · Vist som: {MEASURES[measure].lower()}")
-
-
 def _names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
-def title(con: duckdb.DuckDBPyConnection, trend_: Trend, areas: list[str], categories: list[str]) -> str:
+def _title(data: pd.DataFrame, areas: list[str], categories: list[str]) -> str:
     """What, where and when: 'Indbrud i beboelser, Dragør, 1. kvt. 2016 – 4. kvt. 2025'."""
-    names, category_names = area_names(con), reference.category_names(con)
-    what = _names([category_names.get(c, c) for c in categories])
-    where = _names([names.get(a, a) for a in areas])
-    known = trend_.data.dropna(subset=["value"])
+    what, where = _names(categories), _names(areas)
+    known = data.dropna(subset=["value"])
     if known.empty:
         return f"{what}, {where}"
     kind = known["period_kind"].iloc[0]
