@@ -26,11 +26,11 @@ def signed(value: float | int | None, decimals: int = 0) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "") + text
 
 
-def percent(value: float | None, decimals: int = 1, sign: bool = True) -> str:
+def percent(value: float | None, decimals: int = 1) -> str:
     """0.123 → '+12,3 %'; None → '–'."""
     if value is None:
         return "–"
-    return (signed(value * 100, decimals) if sign else number(value * 100, decimals)) + " %"
+    return signed(value * 100, decimals) + " %"
 
 
 def date(value: dt.date) -> str:

@@ -81,7 +81,7 @@ def _annotations_and_targets(con: duckdb.DuckDBPyConnection) -> None:
             category_code VARCHAR NOT NULL,
             period VARCHAR NOT NULL,        -- 'year': per calendar year
             limit_value BIGINT NOT NULL,
-            direction VARCHAR NOT NULL,     -- below: fewer than limit_value; above: at least
+            direction VARCHAR NOT NULL,     -- below: fewer than limit_value; above: more than
             label VARCHAR NOT NULL,
             created_by VARCHAR NOT NULL,
             created_at TIMESTAMP NOT NULL DEFAULT current_timestamp

@@ -75,7 +75,7 @@ def target_chart(goal: Goal) -> go.Figure:
     data = pd.DataFrame({
         "year": [year for year, _ in shown],
         "count": [float(book.count(span)) for _, span in shown],
-        "met": pd.array([goal.year_met(year, span) for year, span in shown], dtype="boolean"),
+        "met": pd.array([goal.year_met(span) for _, span in shown], dtype="boolean"),
     })
     title = f"{goal.category_name} i {goal.area_name} pr. år"
     return target_figure(data, title=title, source=source_text([book.source]),

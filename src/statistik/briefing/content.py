@@ -56,12 +56,6 @@ class Briefing:
     goals: list[Goal]
     revisions: list[Revision]
     annotations: pd.DataFrame
-    books: Books
-
-    @property
-    def since(self) -> dt.datetime | None:
-        """When the previous briefing was made."""
-        return self.previous.created_at if self.previous else None
 
     def periods_text(self) -> str:
         """The periods covered, as on the front page and in the log: '4. kvt. 2025 (Danmarks Statistik) …'."""
@@ -129,5 +123,5 @@ def collect(
         district_name=config.DISTRICT_NAME, member_names=[names.get(m, m) for m in books.members],
         previous=previous, sources=datastatus.sources(con, books.members, since),
         imports=datastatus.imports_since(con, since), sections=the_sections, goals=the_goals,
-        revisions=revisions, annotations=annotations(con), books=books,
+        revisions=revisions, annotations=annotations(con),
     )

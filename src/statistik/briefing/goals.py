@@ -50,7 +50,7 @@ class Goal:
         """'under 30'."""
         return f"{'under' if self.target.direction == BELOW else 'over'} {self.target.limit}"
 
-    def year_met(self, year: int, span: Span) -> bool | None:
+    def year_met(self, span: Span) -> bool | None:
         """Whether a calendar year met the target; None when its count is hidden or missing."""
         count = self.book.visible(span) if self.book else None
         return None if count is None else self.target.is_met(count)

@@ -61,15 +61,6 @@ class Figures:
         """The district's row."""
         return self.rows[-1]
 
-    @property
-    def rolling_label(self) -> str | None:
-        """'1. kvt. 2025 – 4. kvt. 2025' style label of the 12 months, or None for a year."""
-        row = self.district
-        if row.rolling is None:
-            return None
-        first = Period(self.book.kind, row.rolling[1])
-        return f"{first.label} – {self.period.label}" if first != self.period else self.period.label
-
     def change(self, row: AreaRow) -> mc.Change | None:
         """The change on last year, or None when a count behind it is hidden."""
         if self.book.suppression.hides(row.current, row.previous):

@@ -28,8 +28,7 @@ def cmd_import(con, args) -> int:
                 con, path, user=args.user, source=args.source, dry_run=args.dry_run
             )
         except Rejected as e:
-            warn(f"{path.name}: afvist — {len(e.problems)} "
-                  f"{'fejl' if len(e.problems) == 1 else 'fejl'}; intet er gemt.")
+            warn(f"{path.name}: afvist — {len(e.problems)} fejl; intet er gemt.")
             for problem in e.problems:
                 warn(f"  {problem.message()}")
             status = EXIT_REJECTED

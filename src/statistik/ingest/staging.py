@@ -165,11 +165,11 @@ def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
 def structural_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Rows DuckDB could not split into the header's columns (too many fields, bad quotes)."""
     rows = con.execute(
-        """SELECT line, any_value(error_type), any_value(csv_line), count(*) OVER () AS total
+        """SELECT line, any_value(error_type), any_value(csv_line)
            FROM import_rejects GROUP BY line ORDER BY line LIMIT 20"""
     ).fetchall()
     problems = []
-    for line, kind, text, _ in rows:
+    for line, kind, text in rows:
         what = {
             "TOO MANY COLUMNS": "rækken har flere felter end overskriften",
             "UNQUOTED VALUE": "et anførselstegn er ikke lukket rigtigt",

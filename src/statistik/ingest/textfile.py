@@ -37,11 +37,9 @@ class TextFile:
     """An import file made ready for DuckDB: a UTF-8 path, its dialect and a parsed sample."""
 
     name: str
-    size: int
     encoding: str                 # as shown to the user: 'UTF-8', 'Windows-1252', 'UTF-16'
     utf8_path: Path               # the file itself, or a UTF-8 copy
     delimiter: str
-    first_line: int               # physical line (1-based) where records start (after 'sep=')
     records: list[tuple[int, list[str]]]   # sample: (physical line, fields), blank lines left out
     multiline: bool = False       # quoted fields span lines (Excel Alt+Enter): read serially
     _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
@@ -122,8 +120,12 @@ def _detect_encoding(head: bytes, complete: bool) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    # Windows-1252 leaves five bytes undefined; a file with those is Latin-1.
-    return "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", head) else "cp1252"
+    return _legacy_codec(head)
+
+
+def _legacy_codec(raw: bytes) -> str:
+    """Windows-1252, or Latin-1 when the bytes use one of the five Windows-1252 leaves undefined."""
+    return "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", raw) else "cp1252"
 
 
 ENCODING_NAMES = {
@@ -225,11 +227,9 @@ def open_text_file(path: Path, name: str | None = None) -> TextFile:
         _transcode(path, encoding, utf8_path)
     return TextFile(
         name=name,
-        size=size,
         encoding=ENCODING_NAMES[encoding],
         utf8_path=utf8_path,
         delimiter=delimiter,
-        first_line=offset + 1,
         records=_records(lines, delimiter, offset),
         _tmpdir=tmpdir,
     )
@@ -241,14 +241,14 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def reopen_as_legacy(tf: TextFile, original: Path) -> TextFile:
+def reopen_as_legacy(tf: TextFile, original: Path) -> None:
     """The same file read as Windows-1252 (used when UTF-8 fails after the sampled head)."""
     tf.close()
     tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
     utf8_path = Path(tmpdir.name) / "utf8.csv"
     with open(original, "rb") as f:
         raw = f.read(1 << 16)
-    encoding = "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", raw) else "cp1252"
+    encoding = _legacy_codec(raw)
     try:
         _transcode(original, encoding, utf8_path)
     except UnicodeDecodeError:
@@ -257,4 +257,3 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> TextFile:
     tf.encoding = ENCODING_NAMES[encoding]
     tf.utf8_path = utf8_path
     tf._tmpdir = tmpdir
-    return tf
