@@ -16,7 +16,6 @@ from statistik import config
 from statistik.briefing.cells import CellBook, Span
 from statistik.briefing.goals import Goal
 from statistik.briefing.sections import Figures
-from statistik.briefing.tables import source_text
 from statistik.charts import export
 from statistik.charts.style import source_line
 from statistik.charts.targets import target_figure
@@ -78,7 +77,7 @@ def target_chart(goal: Goal) -> go.Figure:
         "met": pd.array([goal.year_met(span) for _, span in shown], dtype="boolean"),
     })
     title = f"{goal.category_name} i {goal.area_name} pr. år"
-    return target_figure(data, title=title, source=source_text([book.source]),
+    return target_figure(data, title=title, source=source_line([book.source], computed=True),
                          limit=goal.target.limit, direction=goal.target.direction)
 
 

@@ -8,24 +8,12 @@ from statistik.briefing.datastatus import SourceStatus
 from statistik.briefing.document import Table
 from statistik.briefing.sections import Figures, Section
 from statistik.briefing.suppression import SECONDARY_MARK, is_small
+from statistik.charts.style import source_line
 
 SMALL_MARK = "*"
 SMALL_FOOTNOTE = "* Få tilfælde (under 10) — fortolk varsomt."
 DASH_NOTE = "– betyder intet tal, eller ingen procent fordi sammenligningsperioden har 0 tilfælde."
 SHORT_SOURCES = {config.DST_SOURCE: "DST", config.DEFAULT_SOURCE: "Politiet"}
-
-
-def source_text(sources: list[str], rates: bool = False) -> str:
-    """'Kilde: Danmarks Statistik (STRAF11, FOLK1A), egne beregninger' for the sources of a table."""
-    names = []
-    for source in sorted(dict.fromkeys(sources), key=lambda s: (s != config.DST_SOURCE, s)):
-        if source == config.DST_SOURCE:
-            names.append("Danmarks Statistik (STRAF11, FOLK1A)" if rates else "Danmarks Statistik (STRAF11)")
-        else:
-            names.append(source)
-    if rates and config.DST_SOURCE not in sources:
-        names.append("Danmarks Statistik (FOLK1A)")
-    return "Kilde: " + " og ".join(names) + ", egne beregninger"
 
 
 def _change_cells(figures: Figures, row) -> list[str]:
@@ -88,7 +76,7 @@ def trend_table(figures: Figures) -> Table:
                                        for s in (r.current, r.previous, r.rolling) if s):
         notes.append(suppression_note(book.suppression.below))
     return Table(header, rows, [c[1] for c in columns], [c[2] for c in columns], bold_rows={len(rows) - 1},
-                 notes=notes, source=source_text([figures.source], rates="Pr. 100.000 indb." in header))
+                 notes=notes, source=source_line([figures.source], computed=True, rates="Pr. 100.000 indb." in header))
 
 
 def suppression_note(below: int) -> str:
@@ -126,7 +114,7 @@ def overview_table(sections: list[Section]) -> Table:
         notes.append(SMALL_FOOTNOTE)
     notes.append(DASH_NOTE)
     return Table(header, rows, [4.2, 2.0, 1.6, 1.6, 1.8, 2.4, 1.7, 1.7], ["l", "l", "r", "r", "r", "c", "r", "l"],
-                 italic_rows=italic, notes=notes, source=source_text(sources or [config.DST_SOURCE]))
+                 italic_rows=italic, notes=notes, source=source_line(sources or [config.DST_SOURCE], computed=True))
 
 
 def status_table(statuses: list[SourceStatus], first_briefing: bool) -> Table:

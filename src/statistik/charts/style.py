@@ -67,9 +67,18 @@ def series_style(index: int) -> SeriesStyle:
     return SERIES_STYLES[index % len(SERIES_STYLES)]
 
 
-def source_line(sources: list[str], computed: bool) -> str:
-    """'Kilde: Danmarks Statistik (STRAF11), egne beregninger' for the sources a chart uses."""
-    names = [_SOURCE_NAMES.get(s, s) for s in dict.fromkeys(sources) if s]
+def source_line(sources: list[str], computed: bool, rates: bool = False) -> str:
+    """'Kilde: Danmarks Statistik (STRAF11), egne beregninger' for the sources a chart or table uses.
+
+    Danmarks Statistik comes first. With `rates`, the population table FOLK1A is named too.
+    """
+    ordered = sorted((s for s in dict.fromkeys(sources) if s), key=lambda s: s != config.DST_SOURCE)
+    names = [_SOURCE_NAMES.get(s, s) for s in ordered]
+    if rates:
+        dst = f"{config.DST_SOURCE} (STRAF11, FOLK1A)"
+        names = [dst if s == config.DST_SOURCE else n for s, n in zip(ordered, names)]
+        if config.DST_SOURCE not in ordered:
+            names.append(f"{config.DST_SOURCE} (FOLK1A)")
     text = "Kilde: " + (" og ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " og " + names[-1])
     return text + (COMPUTED_SUFFIX if computed else "")
 
