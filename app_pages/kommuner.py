@@ -30,8 +30,8 @@ if comparison.data.empty:
 
 title = f"{category_names[category]} pr. 100.000 indbyggere, {period.label}"
 population_year = int(comparison.data["population_year"].max())
-fig = rate_figure(comparison.data, comparison.reference, title=title,
-                  source=source_line([comparison.source], computed=True))
+source = source_line([comparison.source], computed=True)
+fig = rate_figure(comparison.data, comparison.reference, title=title, source=source)
 components.chart(fig, key="kommuner",
                  filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
                          f"Folketal 1. januar {population_year}")
@@ -42,8 +42,7 @@ shown = comparison.data.rename(columns={
     "low": "Nedre 95 %", "high": "Øvre 95 %"})
 components.table(shown[["Område", "Antal", "Folketal", "Pr. 100.000", "Nedre 95 %", "Øvre 95 %"]],
                  {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1", "Nedre 95 %": "dec1",
-                  "Øvre 95 %": "dec1"})
-components.downloads(shown[["Område", "Antal", "Folketal", "Pr. 100.000", "Nedre 95 %", "Øvre 95 %"]],
-                     "kommuner", title=title, source=source_line([comparison.source], computed=True))
+                  "Øvre 95 %": "dec1"},
+                 download="kommuner", title=title, source=source)
 median = comparison.reference["rate"].median()
 st.caption(f"Medianen for de 98 kommuner: {formatting.number(median, 1)} pr. 100.000.")

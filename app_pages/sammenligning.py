@@ -26,11 +26,8 @@ labels = {p.code: p.label for p in available}
 with top[2]:
     current_code = state.selectbox("period", "Periode", codes, labels)
 current = available[codes.index(current_code)]
-default_previous = next((p.code for p in available if p.start == current.start.replace(year=current.start.year - 1)),
-                        codes[min(codes.index(current_code) + 1, len(codes) - 1)])
-if state.get("previous") not in codes:
-    state.put("previous", default_previous)
-previous_code = state.selectbox("previous", "Sammenlignet med", codes, labels)
+previous_code = state.selectbox("previous", "Sammenlignet med", codes, labels,
+                                default=comparison.year_before(available, current).code)
 previous = available[codes.index(previous_code)]
 state.share(["area", "kind", "period", "previous"])
 
@@ -40,9 +37,10 @@ if table.empty:
     st.stop()
 for source, rows in table.groupby("source", sort=True):
     title = f"{area_names[area]}: {current.label} mod {previous.label} ({source})"
+    source_text = source_line([source], computed=True)
     chart_rows = rows.dropna(subset=["current", "previous"])
     if not chart_rows.empty:
-        fig = comparison_figure(chart_rows, title=title, source=source_line([source], computed=True),
+        fig = comparison_figure(chart_rows, title=title, source=source_text,
                                 current_label=current.label, previous_label=previous.label)
         components.chart(fig, key=f"sammenligning_{source}",
                          filters=f"Område: {area_names[area]} · {current.label} mod {previous.label} · Kilde: {source}")
@@ -56,8 +54,7 @@ for source, rows in table.groupby("source", sort=True):
     components.table(
         shown[columns],
         {previous.label: "int", current.label: "int", "Ændring": "signed", "Ændring %": "pct", "p-værdi": "p"},
+        download=f"sammenligning_{source}", title=title, source=source_text,
     )
-    components.downloads(shown[columns], f"sammenligning_{source}", title=title,
-                         source=source_line([source], computed=True))
 st.caption("Eksakt test for to Poisson-tal (betinget binomialtest), 5 % signifikansniveau. "
            "Under 10 tilfælde: få tilfælde — fortolk varsomt. Ingen procent, når grundlaget er 0.")

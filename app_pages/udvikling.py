@@ -45,5 +45,5 @@ fig = trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=
 components.chart(fig, key="udvikling", filters=trend.filters)
 with st.expander("Tallene bag grafen"):
     numbers = trends.table(trend)
-    components.table(numbers, {c: "dec1" if measure != "antal" else "int" for c in numbers.columns[1:]})
-    components.downloads(numbers, "udvikling", title=trend.title, source=source)
+    components.table(numbers, {c: "dec1" if measure != "antal" else "int" for c in numbers.columns[1:]},
+                     download="udvikling", title=trend.title, source=source)

@@ -162,3 +162,10 @@ def test_rolling_windows_of_quarters_are_shown_at_their_last_month(con):
     fig = trend_figure(trend.data.tail(2), title="t", y_title="y", source="s")
     line = next(t for t in fig.data if t.mode == "lines+markers")
     assert list(line.customdata) == ["12 mdr. til og med sep. 2025", "12 mdr. til og med dec. 2025"]
+
+
+def test_a_period_is_compared_with_the_same_period_a_year_before(con):
+    available = comparison.periods_available(con, "Q")
+    assert comparison.year_before(available, Period("Q", dt.date(2025, 10, 1))) == Period("Q", dt.date(2024, 10, 1))
+    oldest = available[-1]  # 1. kvt. 2016: nothing a year before, so the next older one (itself, the last)
+    assert comparison.year_before(available, oldest) == oldest

@@ -32,7 +32,7 @@ def chart(fig: go.Figure, key: str, *, filters: str = "") -> None:
         )
 
 
-def downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:
+def _downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:
     """CSV (for Danish Excel) and XLSX downloads of a table."""
     left, right, _ = st.columns([1, 1, 6])
     left.download_button("CSV", data=lambda: tables.to_csv_bytes(frame, source=source), file_name=f"{name}.csv",
@@ -43,8 +43,12 @@ def downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, sourc
         on_click="ignore", icon=":material/download:")
 
 
-def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, **kw) -> None:
-    """A table with Danish number formats: formats maps column → 'int', 'signed', 'dec1', 'pct' or 'p'."""
+def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, *, download: str | None = None,
+          title: str | None = None, source: str | None = None, **kw) -> None:
+    """A table with Danish number formats: formats maps column → 'int', 'signed', 'dec1', 'pct' or 'p'.
+
+    With `download` (a file name), CSV and XLSX downloads of it follow, carrying title and source.
+    """
     formatters = {
         "int": lambda v: formatting.number(v),
         "signed": lambda v: formatting.signed(v),
@@ -57,6 +61,8 @@ def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, **kw) -> N
         na_rep="–",
     )
     st.dataframe(styler, hide_index=True, width="stretch", **kw)
+    if download:
+        _downloads(frame, download, title=title, source=source)
 
 
 def _delta(change) -> str | None:

@@ -89,24 +89,35 @@ def multiselect(name: str, label: str, options: Sequence[str], names: dict[str, 
     return tuple(v for v in get(name) if v in options)
 
 
-def selectbox(name: str, label: str, options: Sequence[str], names: dict[str, str] | None = None, **kw) -> str:
+def _index(name: str, options: list[str], default: str | None) -> int:
+    """Where a single-choice widget starts: the stored value, else `default`, else the first option.
+
+    A stored value that is not among the options (an old link, another period length) is
+    replaced by the one shown, so the link always describes the view.
+    """
+    value = get(name)
+    if value in options:
+        return options.index(value)
+    index = options.index(default) if default in options else 0
+    put(name, options[index])
+    return index
+
+
+def selectbox(name: str, label: str, options: Sequence[str], names: dict[str, str] | None = None,
+              default: str | None = None, **kw) -> str:
     """A selectbox bound to a shared filter."""
     options = list(options)
-    value = get(name)
-    index = options.index(value) if value in options else 0
+    index = _index(name, options, default)
     names = names or {}
     _widget(name, lambda key, cb: st.selectbox(
         label, options, index=index, format_func=lambda v: names.get(v, v), key=key, on_change=cb, **kw))
-    chosen = get(name)
-    return chosen if chosen in options else options[index]
+    return get(name)
 
 
 def radio(name: str, label: str, options: dict[str, str], **kw) -> str:
     """A horizontal radio bound to a shared filter (options: value → label)."""
     keys = list(options)
-    value = get(name)
-    index = keys.index(value) if value in keys else 0
+    index = _index(name, keys, None)
     _widget(name, lambda key, cb: st.radio(
         label, keys, index=index, format_func=options.get, horizontal=True, key=key, on_change=cb, **kw))
-    chosen = get(name)
-    return chosen if chosen in keys else keys[index]
+    return get(name)

@@ -62,3 +62,15 @@ def periods_available(con: duckdb.DuckDBPyConnection, kind: str) -> list[Period]
             month = (start.month - 1) // size * size + 1
             starts.add(start.replace(month=month, day=1))
     return sorted((Period(kind, s) for s in starts), key=lambda p: p.start, reverse=True)
+
+
+def year_before(available: list[Period], current: Period) -> Period:
+    """What to compare `current` with: the same period a year earlier if it has figures, else the next older one.
+
+    `available` is newest first, as periods_available gives it.
+    """
+    earlier = Period(current.kind, current.start.replace(year=current.start.year - 1))
+    if earlier in available:
+        return earlier
+    index = available.index(current)
+    return available[min(index + 1, len(available) - 1)]
