@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from statistik.ui import auth
+from statistik.ui import auth, theme
 
 st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=":material/bar_chart:", layout="wide")
+theme.apply()
 auth.login_box()
 user = auth.current_user()
 pages = {

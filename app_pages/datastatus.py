@@ -27,7 +27,7 @@ else:
     shown = f" (de første {len(gaps)} vises)" if missing > len(gaps) else ""
     st.warning(f"{formatting.number(missing)} perioder mangler inde i serierne{shown}. "
                "En manglende periode er ukendt, ikke 0.")
-    components.table(gaps.rename(columns={"source": "Kilde", "area_code": "Område", "category_code": "Kategori",
+    components.table(gaps.rename(columns={"source": "Kilde", "area": "Område", "category": "Kategori",
                                           "period": "Periode"}))
 
 st.subheader("Revisioner")

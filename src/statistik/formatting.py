@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -43,8 +44,53 @@ def timestamp(value: dt.datetime) -> str:
     return format_datetime(value, "dd-MM-y HH:mm", locale=LOCALE)
 
 
+def short_date(value: dt.date) -> str:
+    """'1. maj 2025' (months abbreviated where CLDR abbreviates them: '4. sep. 2025')."""
+    return format_date(value, "d. MMM y", locale=LOCALE)
+
+
 def p_value(value: float | None) -> str:
     """'p = 0,374', or 'p < 0,001' for the very small ones."""
     if value is None:
         return "p = –"
     return "p < 0,001" if value < 0.001 else f"p = {number(value, 3)}"
+
+
+# Decimals of each kind of table column, on screen and in downloads ('pct' is a percent of 100).
+CELL_DECIMALS = {"int": 0, "signed": 0, "dec1": 1, "pct": 1, "p": 3}
+
+
+def _missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA (without importing pandas: the CLI starts without it)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:              # pd.NA: its comparisons are NA, which has no truth value
+        return True
+
+
+def cell(value, kind: str | None = None) -> str:
+    """A table cell as shown: numbers by `kind` ('int', 'signed', 'dec1', 'pct' of 100, 'p'), dates in
+    Danish, and '–' for anything missing (never 'None', 'nan' or 'NaT')."""
+    if _missing(value):
+        return "–"
+    if kind == "int":
+        return number(value)
+    if kind == "signed":
+        return signed(value)
+    if kind == "dec1":
+        return number(value, 1)
+    if kind == "pct":
+        return percent(value / 100)
+    if kind == "p":
+        return p_value(value).removeprefix("p = ").removeprefix("p ")
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dt.datetime):      # pandas' Timestamp is one too
+        return short_date(value.date()) if value.time() == dt.time() else timestamp(value)
+    if isinstance(value, dt.date):
+        return short_date(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return number(value, 0 if value.is_integer() else 1)
+    return str(value)

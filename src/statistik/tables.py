@@ -28,6 +28,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from statistik.formatting import CELL_DECIMALS
+from statistik.vocabulary import slug
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 YES, NO = "ja", "nej"
@@ -36,6 +39,26 @@ CSV_DATE, CSV_DATETIME = "%d-%m-%Y", "%d-%m-%Y %H:%M"
 XLSX_DATE, XLSX_DATETIME = "dd-mm-yyyy", "dd-mm-yyyy hh:mm"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def rounded(frame: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
+    """The frame with each formatted column rounded as the screen shows it (formats: column → kind).
+
+    A download then holds 134,3, not 134,31289808559148; whole-number kinds become integers.
+    """
+    out = frame.copy()
+    for column, kind in (formats or {}).items():
+        if column not in out.columns:
+            continue
+        values = pd.to_numeric(out[column], errors="coerce").astype("Float64").round(CELL_DECIMALS[kind])
+        out[column] = values.astype("Int64") if CELL_DECIMALS[kind] == 0 else values
+    return out
+
+
+def file_name(text: str, extension: str, limit: int = 80) -> str:
+    """A download's file name from its title, without spaces: 'indbrud-i-beboelser-dragoer-2025.csv'."""
+    stem = slug(text)[:limit].rstrip("-") or "tabel"
+    return f"{stem}.{extension}"
 
 
 def _plain(value):

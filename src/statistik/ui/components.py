@@ -3,66 +3,72 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from statistik import formatting, tables
-from statistik.charts import export
+from statistik.charts import export, style
+from statistik.charts.describe import alt_text
 from statistik.charts.sparkline import sparkline_figure
 from statistik.metrics import poisson
 from statistik.views.overview import Card, TargetCard
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+_LOCALE = json.loads((Path(__file__).with_name("plotly_locale_da.json")).read_text(encoding="utf-8"))
+# Danish toolbar and number formats from our own locale file (Plotly's own 'da' has no toolbar texts;
+# no CDN: the locale travels in the config).
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "locales": {"da": _LOCALE},
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+_CHART_FORMATS = (("png", "PNG (tryk)", "image/png"), ("svg", "SVG", "image/svg+xml"),
+                  ("pdf", "PDF", "application/pdf"))
 
 
 def chart(fig: go.Figure, key: str, *, filters: str = "") -> None:
-    """A chart across the page's width, with downloads that carry title, source, filters and date."""
+    """A chart across the page's width with its text alternative, and downloads that carry title, source,
+    filters and date."""
     # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme=None)
-    columns = st.columns([1, 1, 1, 5])
-    for column, (fmt, label, mime) in zip(columns, (
-        ("png", "PNG (tryk)", "image/png"), ("svg", "SVG", "image/svg+xml"), ("pdf", "PDF", "application/pdf"),
-    )):
-        column.download_button(
-            label, data=lambda fmt=fmt: export.figure_bytes(fig, fmt, filters=filters, created=dt.date.today()),
-            file_name=f"{key}.{fmt}", mime=mime, key=f"{key}_{fmt}", on_click="ignore",
-            icon=":material/download:",
-        )
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme=None, alt=alt_text(fig))
+    title = style.figure_meta(fig).get("title") or key
+    # A row sized to its buttons, so a label is never cut ("PNG (t…"); it wraps on a phone.
+    with st.container(horizontal=True, gap="small"):
+        for fmt, label, mime in _CHART_FORMATS:
+            st.download_button(
+                label, data=lambda fmt=fmt: export.figure_bytes(fig, fmt, filters=filters, created=dt.date.today()),
+                file_name=tables.file_name(title, fmt), mime=mime, key=f"{key}_{fmt}", on_click="ignore",
+                icon=":material/download:", width="content",
+            )
 
 
 def _downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:
-    """CSV (for Danish Excel) and XLSX downloads of a table."""
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button("CSV", data=lambda: tables.to_csv_bytes(frame, source=source), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{name}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(
-        "XLSX", data=lambda: tables.to_xlsx_bytes(frame, title=title, source=source), file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{name}_xlsx",
-        on_click="ignore", icon=":material/download:")
+    """CSV (for Danish Excel) and XLSX downloads of a table, named after its title."""
+    stem = title or name
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("CSV", data=lambda: tables.to_csv_bytes(frame, source=source),
+                           file_name=tables.file_name(stem, "csv"), mime="text/csv", key=f"{name}_csv",
+                           on_click="ignore", icon=":material/download:", width="content")
+        st.download_button(
+            "XLSX", data=lambda: tables.to_xlsx_bytes(frame, title=title, source=source),
+            file_name=tables.file_name(stem, "xlsx"),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{name}_xlsx",
+            on_click="ignore", icon=":material/download:", width="content")
 
 
 def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, *, download: str | None = None,
           title: str | None = None, source: str | None = None, **kw) -> None:
-    """A table with Danish number formats: formats maps column → 'int', 'signed', 'dec1', 'pct' or 'p'.
+    """A table in Danish: formats maps column → 'int', 'signed', 'dec1', 'pct' or 'p'; dates as '1. maj 2025';
+    anything missing as '–'.
 
-    With `download` (a file name), CSV and XLSX downloads of it follow, carrying title and source.
+    With `download` (a key), CSV and XLSX downloads follow, rounded as shown and carrying title and source.
     """
-    formatters = {
-        "int": lambda v: formatting.number(v),
-        "signed": lambda v: formatting.signed(v),
-        "dec1": lambda v: formatting.number(v, 1),
-        "pct": lambda v: formatting.percent(v / 100),
-        "p": lambda v: formatting.p_value(v).removeprefix("p = ").removeprefix("p "),
-    }
+    formats = formats or {}
     styler = frame.style.format(
-        {col: (lambda v, f=formatters[kind]: "–" if pd.isna(v) else f(v)) for col, kind in (formats or {}).items()},
-        na_rep="–",
-    )
+        {col: (lambda v, k=formats.get(col): formatting.cell(v, k)) for col in frame.columns}, na_rep="–")
     st.dataframe(styler, hide_index=True, width="stretch", **kw)
     if download:
-        _downloads(frame, download, title=title, source=source)
+        _downloads(tables.rounded(frame, formats), download, title=title, source=source)
 
 
 def _delta(change) -> str | None:

@@ -81,11 +81,15 @@ def _widget(name: str, make: Callable[[str], object]):
 
 
 def multiselect(name: str, label: str, options: Sequence[str], names: dict[str, str], **kw) -> tuple[str, ...]:
-    """A multiselect bound to a shared filter; unknown values in a link are dropped."""
+    """A multiselect bound to a shared filter; unknown values in a link are dropped.
+
+    Danish placeholder; no English "Select all" entry (and choosing all 100 areas makes no chart).
+    """
     current = [v for v in get(name) if v in options]
+    kw.setdefault("placeholder", f"Vælg {label.lower()} …")
     _widget(name, lambda key, cb: st.multiselect(
         label, list(options), default=current, format_func=lambda v: names.get(v, v), key=key,
-        on_change=cb, **kw))
+        on_change=cb, select_all=False, **kw))
     return tuple(v for v in get(name) if v in options)
 
 

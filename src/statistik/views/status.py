@@ -27,7 +27,8 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def gaps(con: duckdb.DuckDBPyConnection, limit: int = 200) -> tuple[pd.DataFrame, int]:
-    """Periods missing inside a series (between its first and latest figure), and how many in all.
+    """Periods missing inside a series (between its first and latest figure), and how many in all; areas and
+    categories by name.
 
     Missing is not zero. Found in SQL: only series with fewer figures than their span are
     expanded, so a store of millions of figures is checked in milliseconds.
@@ -45,14 +46,16 @@ def gaps(con: duckdb.DuckDBPyConnection, limit: int = 200) -> tuple[pd.DataFrame
            missing AS (
                SELECT * FROM holes h
                ANTI JOIN figure f USING (source, area_code, category_code, period_kind, period_start))
-           SELECT source, area_code, category_code, period_kind, period_start, count(*) OVER () AS total
-           FROM missing ORDER BY source, area_code, category_code, period_start LIMIT $limit""",
+           SELECT m.source, coalesce(a.name, m.area_code), coalesce(c.name, m.category_code), m.period_kind,
+                  m.period_start, count(*) OVER () AS total
+           FROM missing m LEFT JOIN area a ON a.code = m.area_code LEFT JOIN category c ON c.code = m.category_code
+           ORDER BY m.source, m.area_code, m.category_code, m.period_start LIMIT $limit""",
         {"limit": limit},
     ).fetchall()
     frame = pd.DataFrame({
         "source": [r[0] for r in rows],
-        "area_code": [r[1] for r in rows],
-        "category_code": [r[2] for r in rows],
+        "area": [r[1] for r in rows],
+        "category": [r[2] for r in rows],
         "period": [Period(r[3], r[4]).label for r in rows],
     })
     return frame, (rows[0][5] if rows else 0)
