@@ -1,24 +1,28 @@
-"""Oversigt: the focus trends and targets at a glance."""
+"""Oversigt: the focus trends and targets at a glance, for the district or one of its municipalities."""
 
 import streamlit as st
 
-from statistik.ui import components
+from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import overview
 
 st.title("Lokal kriminalitetsstatistik")
-st.caption("Københavns Politikreds: København, Frederiksberg, Dragør og Tårnby. "
-           "Seneste periode for hver tendens mod samme periode året før.")
+areas, area_names = load(overview.areas)
+area = state.selectbox("area", "Område", areas, area_names)
+state.share(["area"])
+st.caption(load(overview.area_caption, area))
 
-cards = load(overview.cards)
+cards = load(overview.cards, area)
 columns = st.columns(3)
 for i, card in enumerate(cards):
     with columns[i % 3]:
         components.trend_card(card)
 
-st.subheader("Mål")
-for target in load(overview.target_cards):
-    components.target_card(target)
+targets = load(overview.target_cards, area)
+if targets:
+    st.subheader("Mål")
+    for target in targets:
+        components.target_card(target)
 
-st.caption("Kilde: Danmarks Statistik (STRAF11) og Københavns Politi, egne beregninger. "
-           "Ændringer testes med en eksakt Poisson-test; se 'Om data'.")
+st.caption("Kilde: Danmarks Statistik (STRAF11, FOLK1A) og Københavns Politi, egne beregninger. "
+           "Hvordan ændringer vurderes, står under 'Om data'.")

@@ -54,7 +54,7 @@ def test_overview_cards_show_the_latest_quarter_and_the_target(db_path):
     metrics = {m.value for m in at.metric}
     assert {"398", "1.133", "24"} <= metrics  # burglary, violence (2025K4), Dragør 12 months
     page = texts(at)
-    assert "samme periode året før: 239" in page
+    assert "Samme periode året før: 239" in page
     assert "Målet er **nået**" in page
     assert "Ingen tal endnu." in page and "Andre tyverier 4. kvt. 2025: 4.776" in page
 

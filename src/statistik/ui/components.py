@@ -79,30 +79,36 @@ def _delta(change) -> str | None:
 
 
 def trend_card(card: Card) -> None:
-    """One focus trend: latest period against a year before, the test, 12 months and a sparkline."""
+    """One focus trend, figures first: the latest period against a year before, the rate, the verdict in
+    words, 12 months and a sparkline that says its span; why the trend matters comes last."""
     with st.container(border=True):
         st.markdown(f"**{card.trend.title}**")
-        st.caption(card.trend.why)
         if card.empty:
             empty_state(card)
+            st.caption(card.trend.why)
             return
         c = card.change
-        previous = f"samme periode året før: {formatting.number(c.previous)}" if c.previous is not None \
-            else "intet tal for samme periode året før"
         st.metric(card.period.label, formatting.number(c.current), _delta(c), delta_color="inverse")
-        st.caption(previous)
+        if card.rate is not None:
+            st.caption(f"{formatting.number(card.rate, 1)} pr. 100.000 indbyggere "
+                       f"(folketal 1. januar {card.population_year})")
+        st.caption(f"Samme periode året før: {formatting.number(c.previous)}" if c.previous is not None
+                   else "Intet tal for samme periode året før.")
         if card.test:
-            st.caption(f"Ændringen {card.test.verdict} ({formatting.p_value(card.test.p_value)}).")
+            st.markdown(f"Ændringen **{card.test.verdict}**.")
         if card.small:
             st.caption(f":material/warning: {poisson.SMALL_COUNT_NOTE}")
         if card.rolling:
             st.caption(f"Seneste 12 måneder ({card.rolling_label}): {formatting.number(card.rolling.current)}"
                        + (f", {_delta(card.rolling)} mod året før" if _delta(card.rolling) else ""))
         if card.spark is not None and card.spark.notna().sum() > 1:
-            st.plotly_chart(sparkline_figure(card.spark.astype("float64")), width="stretch",
-                            config={"displayModeBar": False, "staticPlot": True},
-                            key=f"spark_{card.trend.category}")
-        st.caption(f"Kilde: {card.source}")
+            spark = sparkline_figure(card.spark.astype("float64"))
+            st.plotly_chart(spark, width="stretch", config={"displayModeBar": False, "staticPlot": True},
+                            key=f"spark_{card.trend.category}",
+                            alt=f"{card.trend.title}, {card.spark_label}: " + ", ".join(
+                                formatting.cell(v, "int") for v in card.spark))
+            st.caption(f"Grafen: {card.spark_label}")
+        st.caption(f"{card.trend.why} Kilde: {card.source}.")
 
 
 def empty_state(card: Card) -> None:

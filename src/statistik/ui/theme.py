@@ -26,6 +26,10 @@ _CSS = f"""
 /* Wide charts on wide screens, narrow ones (wrapped title, legend below, fewer ticks) on phones. */
 [class*="st-key-narrow_"] {{ display: none; }}
 @media (max-width: {NARROW_PX}px) {{
+  /* Headings small enough that "kriminalitetsstatistik" fits a phone: words never break. */
+  h1 {{ font-size: 1.6rem !important; }}
+  h2 {{ font-size: 1.35rem !important; }}
+  h3 {{ font-size: 1.15rem !important; }}
   [class*="st-key-wide_"] {{ display: none; }}
   [class*="st-key-narrow_"] {{ display: block; }}
 }}

@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 
 from statistik import reference
-from statistik.metrics import change as mc, frame as mf, poisson, series, targets
+from statistik.metrics import change as mc, frame as mf, poisson, rates, series, targets
 from statistik.periods import Period, months_in
 from statistik.views.common import (
-    DISTRICT, FOCUS_TRENDS, FocusTrend, newest_series, period_of,
+    DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, newest_series, period_of, population_with_district,
 )
 
 SPARK_MONTHS = 36
@@ -30,6 +30,9 @@ class Card:
     rolling: mc.Change | None = None          # 12 months to the latest period, against a year before
     rolling_label: str | None = None
     spark: pd.Series | None = None            # counts by period_start, gaps as <NA>
+    spark_label: str | None = None            # the span the sparkline covers, in words
+    rate: float | None = None                 # the latest period per 100.000 inhabitants
+    population_year: int | None = None        # the FOLK1A year the rate uses (1 January)
     context: Card | None = None               # the broader DST category, when this one has no figures
 
     @property
@@ -69,15 +72,40 @@ def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT
         result.rolling = mc.change(r[mf.COUNT], r[mc.PREVIOUS_COUNT])
         first = Period(r[mf.KIND], pd.Timestamp(r[mf.WINDOW_START]).date())
         result.rolling_label = f"{first.label} – {result.period.label}"
+    with_rate = rates.add_rates(series.at(frame, latest[mf.START]), population_with_district(con)).iloc[0]
+    if pd.notna(with_rate[rates.RATE]):
+        result.rate = float(with_rate[rates.RATE])
+        result.population_year = int(with_rate[rates.POPULATION_YEAR])
     span = SPARK_MONTHS // months_in(result.period.kind)
     filled = mf.fill_gaps(frame).tail(span)
     result.spark = filled.set_index(mf.START)[mf.COUNT]
+    first = period_of(filled.iloc[0])
+    result.spark_label = f"{first.label} – {result.period.label}"
     return result
 
 
 def cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[Card]:
-    """A card for every focus trend."""
-    return [card(con, trend, area) for trend in FOCUS_TRENDS]
+    """A card for every focus trend; those with figures first, in the cooperation plan's order."""
+    made = [card(con, trend, area) for trend in FOCUS_TRENDS]
+    return [c for c in made if not c.empty] + [c for c in made if c.empty]
+
+
+def area_caption(con: duckdb.DuckDBPyConnection, area: str) -> str:
+    """What the page shows for `area`, in one line."""
+    names = area_names(con)
+    if area == DISTRICT:
+        members = [names[m] for m in reference.district_members(con)]
+        listed = ", ".join(members[:-1]) + " og " + members[-1] if len(members) > 1 else "".join(members)
+        where = f"{names[DISTRICT]}: {listed}"
+    else:
+        where = f"{names.get(area, area)}, en af kommunerne i {names[DISTRICT]}"
+    return f"{where}. Seneste periode for hver tendens mod samme periode året før."
+
+
+def areas(con: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, str]]:
+    """What Oversigt can show: the district, then each of its municipalities."""
+    names = area_names(con)
+    return [DISTRICT, *reference.district_members(con)], names
 
 
 @dataclass
@@ -101,10 +129,14 @@ def stored_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[targets.Target,
     ]
 
 
-def target_cards(con: duckdb.DuckDBPyConnection) -> list[TargetCard]:
-    """Every stored target evaluated on the figures of the source with the newest data."""
+def target_cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[TargetCard]:
+    """The targets of `area` (for the district: of it and all its municipalities), evaluated on the figures
+    of the source with the newest data."""
+    wanted = {area} | (set(reference.district_members(con)) if area == DISTRICT else set())
     out = []
     for target, label in stored_targets(con):
+        if target.area not in wanted:
+            continue
         source, frame = newest_series(con, target.area, target.category)
         if source is None:
             out.append(TargetCard(target, label, pd.DataFrame(columns=["year", "count", "met"]), None))
