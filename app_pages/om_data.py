@@ -46,6 +46,5 @@ som hver sin serie.
 
 st.markdown("### Markeringer på graferne")
 st.caption("Begivenheder og lovændringer fra kredsens samarbejdsplan og kredsrådets referater.")
-marks = load(annotations.annotations)
-components.table(marks.rename(columns={"start_date": "Fra", "end_date": "Til", "text": "Tekst", "kind": "Type"})
-                 [["Fra", "Til", "Tekst", "Type"]])
+st.caption("Hver markering vises kun på grafer over de kategorier og områder, den handler om.")
+components.table(load(annotations.listing)[["Fra", "Til", "Tekst", "Type", "Kategorier", "Områder"]])

@@ -41,7 +41,7 @@ if trend.empty:
 
 source = source_line(trend.sources, trend.computed)
 fig = trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=source,
-                   annotations=load(annotations.annotations), show_bands=bands)
+                   annotations=load(annotations.for_chart, list(categories), list(areas)), show_bands=bands)
 components.chart(fig, key="udvikling", filters=trend.filters)
 with st.expander("Tallene bag grafen"):
     numbers = trends.table(trend)

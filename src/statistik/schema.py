@@ -115,6 +115,32 @@ def _without_primary_keys(con: duckdb.DuckDBPyConnection) -> None:
         """)
 
 
+def _annotation_relevance(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 5: an annotation names the categories and areas it concerns, so a chart shows only its own.
+
+    category_codes NULL: every category; an empty list: no chart (listed, never drawn). area_codes NULL:
+    every area. The shipped annotations get the relevance `markeringer.csv` gives them ('ingen' = none).
+    """
+    con.execute("""
+        ALTER TABLE annotation ADD COLUMN category_codes VARCHAR[];
+        ALTER TABLE annotation ADD COLUMN area_codes VARCHAR[];
+        UPDATE annotation SET area_codes = [area_code] WHERE area_code IS NOT NULL;
+        ALTER TABLE annotation DROP COLUMN area_code;
+    """)
+    con.execute(
+        """UPDATE annotation SET
+               category_codes = CASE WHEN m.kategorier = 'ingen' THEN []::VARCHAR[]
+                                     WHEN coalesce(m.kategorier, '') = '' THEN NULL
+                                     ELSE string_split(m.kategorier, ',') END,
+               area_codes = CASE WHEN coalesce(m.omraader, '') = '' THEN NULL
+                                 ELSE string_split(m.omraader, ',') END
+           FROM read_csv($path, delim = ';', header = true, all_varchar = true) m
+           WHERE annotation.created_by = 'statistik' AND annotation.text = m.tekst
+             AND annotation.start_date = m.fra::DATE""",
+        {"path": str(config.DATA_DIR / "markeringer.csv")},
+    )
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
 MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
@@ -189,6 +215,7 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     );
     """,
     _without_primary_keys,
+    _annotation_relevance,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

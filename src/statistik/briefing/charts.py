@@ -22,6 +22,7 @@ from statistik.charts.targets import target_figure
 from statistik.charts.trend import trend_figure
 from statistik.metrics.poisson import intervals
 from statistik.periods import KIND_NAMES, Period
+from statistik.views.annotations import relevant
 
 CHART_WIDTH_PX = 1000      # laid out for 1000 px and printed 16 cm wide: fonts of about 8–12 pt
 
@@ -63,7 +64,8 @@ def trend_chart(figures: Figures, annotations: pd.DataFrame) -> go.Figure:
         trend_data(figures), title=f"{figures.name}, {first} – {last}",
         subtitle=f"{config.DISTRICT_NAME} og de fire kommuner, anmeldelser pr. {KIND_NAMES[book.kind]}",
         y_title="Antal anmeldelser", source=source_line([figures.source], computed=True),
-        annotations=annotations, show_bands=True,
+        annotations=relevant(annotations, [figures.category], [row.area for row in figures.rows]),
+        show_bands=True,
     )
 
 

@@ -46,8 +46,14 @@ def point_label(kind: str, start) -> str:
     return period_label(base_kind(kind), pd.Timestamp(start).date())
 
 
-def time_ticks(kind: str, starts) -> tuple[list[pd.Timestamp], list[str]]:
-    """At most MAX_TICKS tick positions (period middles) and their Danish labels, on round periods."""
+def max_ticks(plot_px: float) -> int:
+    """How many period ticks fit a plot `plot_px` wide ('3. kvt. 2025' is about 110 px wide, ticks sit 100 px apart or more): 8 on a screen,
+    fewer on a phone."""
+    return max(2, min(MAX_TICKS, int(plot_px // 100)))
+
+
+def time_ticks(kind: str, starts, most: int = MAX_TICKS) -> tuple[list[pd.Timestamp], list[str]]:
+    """At most `most` tick positions (period middles) and their Danish labels, on round periods."""
     unique = sorted({pd.Timestamp(s).normalize() for s in starts if pd.notna(s)})
     if not unique:
         return [], []
@@ -56,7 +62,7 @@ def time_ticks(kind: str, starts) -> tuple[list[pd.Timestamp], list[str]]:
     first = unique[0].year * 12 + unique[0].month - 1
     last = unique[-1].year * 12 + unique[-1].month - 1
     count = (last - first) // size + 1
-    step = next((s for s in _STEPS[kind] if math.ceil(count / s) <= MAX_TICKS), _STEPS[kind][-1])
+    step = next((s for s in _STEPS[kind] if math.ceil(count / s) <= most), _STEPS[kind][-1])
     stride = step * size
     months = [m for m in range(first, last + 1, size) if m % stride == 0 or (stride == size)]
     if len(months) < 2:       # a short span off the round periods: label its ends

@@ -2,20 +2,25 @@
 
 Only annotations that overlap the chart's period are drawn, clipped to it. Labels sit at the
 top of the plot on up to four staggered heights. When they would still collide (a summer with
-a dozen events on a two-year chart), the events of each plotted period are drawn as one
-numbered span and a key under the plot names them. Law changes ('lovændring') keep their own
-darker, heavier line and, where there is room, their text.
+a dozen events on a two-year chart, or a phone), the events of each plotted period are drawn as
+one numbered span, neighbours merged further until the numbers fit, and a key under the plot
+names them. No text is ever cut. Law changes ('lovændring') keep their own darker, heavier line
+and, where there is room, their text.
+
+Which annotations a chart gets is decided before (`views.annotations.relevant`): an annotation
+names the categories and areas it concerns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from statistik.charts.axes import base_kind
-from statistik.charts.style import TEXT_COLOR, add_note, text_width
+from statistik.charts.style import TEXT_COLOR, add_note
 from statistik.periods import months_in
 
 LAW = "lovændring"
@@ -24,8 +29,6 @@ START_DATE, END_DATE, TEXT, KIND = "start_date", "end_date", "text", "kind"
 
 LABEL_SIZE = 15
 LEVELS = (0.99, 0.915, 0.84, 0.765)       # label tops, in plot-height fractions
-MAX_LABEL_CHARS = 26
-MAX_LAW_CHARS = 34           # a law change is rarer and matters more: a little more of its text
 _GAP_PX = 8
 _DAY = pd.Timedelta(days=1)
 _STYLE = {
@@ -43,13 +46,16 @@ class _Mark:
     label: str = ""
 
 
-def short_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
-    """The text cut at a word boundary to at most `limit` characters, with '…' when cut."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
-    return cut + "…"
+def label_width(label: str) -> float:
+    """Generous px width of a label as drawn (bold, with its box): real text fits inside it."""
+    return len(label) * LABEL_SIZE * 0.62 + 10
+
+
+def label_box(left: float, width: float, plot_px: float) -> tuple[float, float]:
+    """Where a label whose mark is at `left` px is drawn: right of its line, or hanging left near the edge."""
+    if left + width > plot_px:
+        return left - width, left
+    return left, left + width
 
 
 def within(events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp) -> pd.DataFrame:
@@ -66,16 +72,18 @@ def within(events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp) -> p
 
 
 def _place(lefts: list[float], widths: list[float], plot_px: float) -> list[int] | None:
-    """A level per label so that labels on one level do not overlap; None if four levels are not enough."""
+    """A level per label so that labels on one level do not overlap and every label stays inside the plot;
+    None if four levels are not enough."""
     ends = [-1e9] * len(LEVELS)
     levels = []
     for left, width in zip(lefts, widths):
-        if left + width > plot_px:          # near the right edge the label hangs to the left
-            left -= width
-        level = next((i for i, end in enumerate(ends) if left > end + _GAP_PX), None)
+        begin, end = label_box(left, width, plot_px)
+        if begin < 0:
+            return None
+        level = next((i for i, last in enumerate(ends) if begin > last + _GAP_PX), None)
         if level is None:
             return None
-        ends[level] = left + width
+        ends[level] = end
         levels.append(level)
     return levels
 
@@ -95,34 +103,59 @@ def _grouped(marks: list[_Mark], kind: str) -> list[_Mark]:
     return sorted(out + list(groups.values()), key=lambda m: m.start)
 
 
-def _layout(marks: list[_Mark], x0: pd.Timestamp, x1: pd.Timestamp, plot_px: float, kind: str):
-    """Labels and levels for the marks: full text if it fits, else numbered groups with a key."""
-    span = (x1 - x0).total_seconds()
+def _merge_closest(marks: list[_Mark]) -> list[_Mark]:
+    """The two neighbouring marks that start closest together made one (a law change keeps its look)."""
+    _, i = min((b.start - a.start, i) for i, (a, b) in enumerate(zip(marks, marks[1:])))
+    a, b = marks[i], marks[i + 1]
+    merged = _Mark(a.start, max(a.end, b.end), LAW if LAW in (a.kind, b.kind) else EVENT, [*a.texts, *b.texts])
+    return [*marks[:i], merged, *marks[i + 2:]]
 
-    def lefts(ms):
-        return [(m.start - x0).total_seconds() / span * plot_px for m in ms]
 
-    for m in marks:
-        m.label = short_label(m.texts[0], MAX_LAW_CHARS if m.kind == LAW else MAX_LABEL_CHARS)
-    levels = _place(lefts(marks), [text_width(m.label, LABEL_SIZE) + 10 for m in marks], plot_px)
-    if levels is not None:
-        return marks, levels, None
-    marks = _grouped(marks, kind)
+def _numbered(marks: list[_Mark], keep_laws: bool) -> list[_Mark]:
+    """Number the marks' labels in order; with `keep_laws` a single law change keeps its text."""
     number = 0
     for m in marks:
-        if m.kind != LAW:
+        if keep_laws and m.kind == LAW and len(m.texts) == 1:
+            m.label = m.texts[0]
+        else:
             number += 1
             m.label = str(number)
-    levels = _place(lefts(marks), [text_width(m.label, LABEL_SIZE) + 12 for m in marks], plot_px)
-    if levels is None:                      # even law texts collide: number them too
-        for m in (m for m in marks if m.kind == LAW):
-            number += 1
-            m.label = str(number)
-        levels = _place(lefts(marks), [26.0] * len(marks), plot_px) or [i % len(LEVELS) for i in range(len(marks))]
-    keyed = [m for m in marks if m.label.isdigit()]
+    return marks
+
+
+def _key(marks: list[_Mark]) -> str:
+    """'Markeringer: 1: Distortion, Royal Run · 2: …', every text in full."""
     # A no-break space keeps each number with its first word when the key wraps.
-    key = " · ".join(f"{m.label}:\u00a0{', '.join(short_label(t, 40) for t in m.texts)}" for m in keyed)
-    return marks, levels, f"Markeringer: {key}"
+    return "Markeringer: " + " · ".join(
+        (f"{m.label}:\u00a0" if m.label.isdigit() else "") + ", ".join(m.texts) for m in marks)
+
+
+def _layout(marks: list[_Mark], x0: pd.Timestamp, x1: pd.Timestamp, plot_px: float, kind: str):
+    """Labels and levels for the marks: every text in full if they fit; else numbers, grouped per plotted
+    period and then with their nearest neighbours until they fit, and a key under the plot with every
+    text in full. A label is never cut and never overlaps another."""
+    span = (x1 - x0).total_seconds()
+
+    def placed(ms):
+        lefts = [(m.start - x0).total_seconds() / span * plot_px for m in ms]
+        return _place(lefts, [label_width(m.label) for m in ms], plot_px)
+
+    for m in marks:
+        m.label = m.texts[0]
+    levels = placed(marks)
+    if levels is None:
+        marks = _numbered(_grouped(marks, kind), keep_laws=True)
+        levels = placed(marks)
+    if levels is None:
+        marks = _numbered(marks, keep_laws=False)
+        levels = placed(marks)
+    while levels is None and len(marks) > 1:
+        marks = _numbered(_merge_closest(marks), keep_laws=False)
+        levels = placed(marks)
+    if levels is None:                   # too narrow even for one number: lines only, the key says it all
+        return marks, None, _key(marks)
+    keyed = [m for m in marks if m.label.isdigit()]
+    return marks, levels, _key(keyed) if keyed else None
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame | None, x0: pd.Timestamp, x1: pd.Timestamp,
@@ -135,9 +168,9 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, x0: pd.Timestamp, x1
              for r in e[[START_DATE, END_DATE, TEXT, KIND]].itertuples(index=False)]
     marks, levels, key = _layout(marks, x0, x1, plot_px, kind)
     if key:
-        add_note(fig, key)
+        add_note(fig, escape(key))
     span = (x1 - x0).total_seconds()
-    for m, level in zip(marks, levels):
+    for i, m in enumerate(marks):
         style = _STYLE[m.kind]
         x = m.start + pd.Timedelta(hours=12) if m.start == m.end else m.start
         if m.start == m.end:
@@ -146,14 +179,17 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, x0: pd.Timestamp, x1
         else:
             fig.add_shape(type="rect", x0=m.start, x1=m.end + _DAY, y0=0, y1=1, xref="x", yref="paper",
                           fillcolor=style["fill"], line_width=0, layer="below", name=f"event-{m.kind}")
+        if levels is None:
+            continue
         left = (m.start - x0).total_seconds() / span * plot_px
-        right_edge = left + text_width(m.label, LABEL_SIZE) + 10 > plot_px
+        hangs = label_box(left, label_width(m.label), plot_px)[0] < left
+        label = escape(m.label)
         fig.add_annotation(
-            x=x, xref="x", y=LEVELS[level], yref="paper", yanchor="top",
-            xanchor="right" if right_edge else "left", xshift=-4 if right_edge else 4,
-            text=f"<b>{m.label}</b>" if m.kind == LAW or m.label.isdigit() else m.label,
+            x=x, xref="x", y=LEVELS[levels[i]], yref="paper", yanchor="top",
+            xanchor="right" if hangs else "left", xshift=-4 if hangs else 4,
+            text=f"<b>{label}</b>" if m.kind == LAW or m.label.isdigit() else label,
             showarrow=False, font=dict(size=LABEL_SIZE, color=TEXT_COLOR),
-            bgcolor="rgba(255,255,255,0.85)", borderpad=1, hovertext="; ".join(m.texts),
+            bgcolor="rgba(255,255,255,0.85)", borderpad=1, hovertext=escape("; ".join(m.texts)),
             name=f"event-{m.kind}",
         )
-    return max(levels) + 1
+    return max(levels) + 1 if levels else 0

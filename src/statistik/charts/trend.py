@@ -94,10 +94,14 @@ def _band(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:
 def trend_figure(
     data: pd.DataFrame, *, title: str, y_title: str, source: str,
     annotations: pd.DataFrame | None = None, show_bands: bool = True, subtitle: str | None = None,
+    width: int | None = None,
 ) -> go.Figure:
-    """Lines over time per series with gaps, optional 95 % bands and event/law-change markers."""
+    """Lines over time per series with gaps, optional 95 % bands and event/law-change markers.
+
+    `width` lays the chart out for that many px (a phone: fewer ticks, event labels numbered sooner).
+    """
     d = _prepare(data)
-    fig = go.Figure()
+    fig = go.Figure(layout=dict(width=width) if width else None)
     has_bands = show_bands and LOW in d.columns and HIGH in d.columns
     names = list(dict.fromkeys(d[SERIES])) if not d.empty else []
     longest = int(d.groupby(SERIES).size().max()) if names else 0
@@ -136,7 +140,7 @@ def trend_figure(
         x0, x1 = axes.time_range(kind, d[START])
         plot_px = (fig.layout.width or style.ASSUMED_WIDTH) - left - right
         levels = events.add_events(fig, annotations, x0, x1, plot_px, kind)
-        tickvals, ticktext = axes.time_ticks(kind, d[START])
+        tickvals, ticktext = axes.time_ticks(kind, d[START], axes.max_ticks(plot_px))
         pad = (x1 - x0) * 0.015
         fig.update_xaxes(type="date", range=[x0 - pad, x1 + pad], tickvals=tickvals, ticktext=ticktext,
                          showgrid=False, ticks="outside", tickangle=0, showline=True)

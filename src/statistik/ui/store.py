@@ -26,11 +26,13 @@ def cursor():
 
 
 def version() -> tuple:
-    """Changes whenever anything a page shows changes: uploads, undos, annotations, targets."""
+    """Changes whenever anything a page shows changes: uploads, undos, annotations, targets (also edited)."""
     return cursor().execute(
         """SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE status = 'undone'),
                   (SELECT max(id) FROM annotation), (SELECT count(*) FROM annotation),
+                  (SELECT sum(hash(id, category_codes, area_codes)) FROM annotation),
                   (SELECT max(id) FROM target), (SELECT count(*) FROM target),
+                  (SELECT sum(hash(id, limit_value, direction, label)) FROM target),
                   (SELECT count(*) FROM category)"""
     ).fetchone()
 

@@ -1,4 +1,9 @@
-"""Dated notes (events, law changes) drawn on charts; analysts add their own."""
+"""Dated notes (events, law changes) drawn on the charts they concern; analysts add, edit and delete them.
+
+An annotation names the categories and the areas it concerns: `category_codes` None means every
+category and an empty list no chart at all (listed on Om data, never drawn); `area_codes` None means
+every area. A chart of the district concerns each of its municipalities.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +12,115 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from statistik import config, reference
+
 KINDS = {"begivenhed": "Begivenhed", "lovændring": "Lovændring", "andet": "Andet"}
+ALL, NONE = "Alle", "Ingen grafer"
 
 
 def annotations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every annotation: id, start_date, end_date, text, kind, area_code, created_by."""
+    """Every annotation: id, start_date, end_date, text, kind, category_codes, area_codes, created_by."""
     return con.execute(
-        """SELECT id, start_date, end_date, text, kind, area_code, created_by
+        """SELECT id, start_date, end_date, text, kind, category_codes, area_codes, created_by
            FROM annotation ORDER BY start_date, id"""
     ).df()
 
 
-def add_annotation(
-    con: duckdb.DuckDBPyConnection, start: dt.date, text: str, user: str, end: dt.date | None = None,
-    kind: str = "begivenhed", area: str | None = None,
-) -> int:
-    """Store a new annotation; returns its id."""
+def codes_of(values) -> list[str] | None:
+    """A stored list of codes (a list or array from DuckDB) as a list; None stays None (every one)."""
+    if values is None or values is pd.NA or isinstance(values, float):     # NULL: None, NA or NaN
+        return None
+    return [str(v) for v in values]
+
+
+def _concerns(codes, wanted: set[str]) -> bool:
+    codes = codes_of(codes)
+    return codes is None or bool(wanted & set(codes))
+
+
+def relevant(frame: pd.DataFrame, categories: list[str], areas: list[str],
+             members: list[str] | None = None) -> pd.DataFrame:
+    """The annotations that concern a chart of `categories` × `areas`; the district stands for `members`."""
+    if frame.empty:
+        return frame
+    places = set(areas) | (set(members or []) if config.DISTRICT_CODE in areas else set())
+    keep = [_concerns(c, set(categories)) and _concerns(a, places)
+            for c, a in zip(frame["category_codes"], frame["area_codes"])]
+    return frame[keep]
+
+
+def for_chart(con: duckdb.DuckDBPyConnection, categories: list[str], areas: list[str]) -> pd.DataFrame:
+    """The annotations a chart of `categories` × `areas` draws."""
+    return relevant(annotations(con), categories, areas, reference.district_members(con))
+
+
+def _check(con, text: str, start: dt.date, end: dt.date, kind: str,
+           categories: list[str] | None, areas: list[str] | None) -> str:
     text = text.strip()
-    end = end or start
     if not text:
         raise ValueError("En markering skal have en tekst.")
     if end < start:
         raise ValueError("Slutdatoen ligger før startdatoen.")
     if kind not in KINDS:
         raise ValueError(f"Ukendt type {kind!r}; brug {', '.join(KINDS)}.")
+    known_categories, known_areas = reference.category_names(con), reference.area_names(con)
+    unknown = [c for c in categories or [] if c not in known_categories] + \
+              [a for a in areas or [] if a not in known_areas and a != config.DISTRICT_CODE]
+    if unknown:
+        raise ValueError(f"Ukendt kategori eller område: {', '.join(unknown)}.")
+    return text
+
+
+def add_annotation(
+    con: duckdb.DuckDBPyConnection, start: dt.date, text: str, user: str, end: dt.date | None = None,
+    kind: str = "begivenhed", categories: list[str] | None = None, areas: list[str] | None = None,
+) -> int:
+    """Store a new annotation; returns its id. categories/areas None: every one (see the module)."""
+    end = end or start
+    text = _check(con, text, start, end, kind, categories, areas)
     return con.execute(
-        """INSERT INTO annotation (start_date, end_date, text, kind, area_code, created_by)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
-        [start, end, text, kind, area, user],
+        """INSERT INTO annotation (start_date, end_date, text, kind, category_codes, area_codes, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        [start, end, text, kind, categories, areas, user],
     ).fetchone()[0]
 
 
+def set_relevance(con: duckdb.DuckDBPyConnection, annotation_id: int, categories: list[str] | None,
+                  areas: list[str] | None) -> None:
+    """Which categories and areas an annotation concerns (None: every one; [] categories: no chart)."""
+    row = con.execute("SELECT text, start_date, end_date, kind FROM annotation WHERE id = ?",
+                      [annotation_id]).fetchone()
+    if row is None:
+        raise ValueError(f"Markering nr. {annotation_id} findes ikke.")
+    _check(con, row[0], row[1], row[2], row[3], categories, areas)
+    con.execute("UPDATE annotation SET category_codes = ?, area_codes = ? WHERE id = ?",
+                [categories, areas, annotation_id])
+
+
 def delete_annotation(con: duckdb.DuckDBPyConnection, annotation_id: int) -> None:
-    """Remove an annotation."""
+    """Remove an annotation (the page asks for a confirmation first)."""
     con.execute("DELETE FROM annotation WHERE id = ?", [annotation_id])
+
+
+def listing(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The annotations as a table to show: dates, text, type, and which charts they are drawn on, by name."""
+    frame = annotations(con)
+    categories, areas = reference.category_names(con), {config.DISTRICT_CODE: config.DISTRICT_NAME,
+                                                       **reference.area_names(con)}
+
+    def named(codes, names, empty: str) -> str:
+        codes = codes_of(codes)
+        if codes is None:
+            return ALL
+        return ", ".join(names.get(c, c) for c in codes) if codes else empty
+
+    return pd.DataFrame({
+        "Nr.": frame["id"], "Fra": frame["start_date"], "Til": frame["end_date"], "Tekst": frame["text"],
+        "Type": frame["kind"].map(KINDS).fillna(frame["kind"]),
+        "Kategorier": [named(c, categories, NONE) for c in frame["category_codes"]],
+        "Områder": [named(a, areas, ALL) for a in frame["area_codes"]],
+        "Oprettet af": frame["created_by"],
+    })
 
 
 def within(frame: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:

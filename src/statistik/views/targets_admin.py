@@ -19,21 +19,46 @@ def targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def add_target(
-    con: duckdb.DuckDBPyConnection, area: str, category: str, limit: int, direction: str, label: str, user: str
-) -> int:
-    """Store a yearly target; returns its id."""
+def _checked_label(limit: int, direction: str, label: str) -> str:
+    """The target's name (a default one if empty), after checking limit and direction."""
     if direction not in DIRECTIONS:
         raise ValueError(f"Retningen skal være {' eller '.join(DIRECTIONS)}.")
     if limit < 0:
         raise ValueError("Grænsen kan ikke være negativ.")
+    return label.strip() or f"{'Under' if direction == 'below' else 'Over'} {limit} om året"
+
+
+def add_target(
+    con: duckdb.DuckDBPyConnection, area: str, category: str, limit: int, direction: str, label: str, user: str
+) -> int:
+    """Store a yearly target; returns its id."""
+    label = _checked_label(limit, direction, label)
     if not con.execute("SELECT 1 FROM area WHERE code = ?", [area]).fetchone():
         raise ValueError(f"Ukendt område {area!r}.")
     if not con.execute("SELECT 1 FROM category WHERE code = ?", [category]).fetchone():
         raise ValueError(f"Ukendt kategori {category!r}.")
-    label = label.strip() or f"{'Under' if direction == 'below' else 'Over'} {limit} om året"
     return con.execute(
         """INSERT INTO target (area_code, category_code, period, limit_value, direction, label, created_by)
            VALUES (?, ?, 'year', ?, ?, ?, ?) RETURNING id""",
         [area, category, limit, direction, label, user],
     ).fetchone()[0]
+
+
+def update_target(con: duckdb.DuckDBPyConnection, target_id: int, limit: int, direction: str, label: str) -> None:
+    """Change a target's limit, direction and name."""
+    label = _checked_label(limit, direction, label)
+    if not con.execute("SELECT 1 FROM target WHERE id = ?", [target_id]).fetchone():
+        raise ValueError(f"Mål nr. {target_id} findes ikke.")
+    con.execute("UPDATE target SET limit_value = ?, direction = ?, label = ? WHERE id = ?",
+                [limit, direction, label, target_id])
+
+
+def delete_target(con: duckdb.DuckDBPyConnection, target_id: int) -> None:
+    """Remove a target (the page asks for a confirmation first)."""
+    con.execute("DELETE FROM target WHERE id = ?", [target_id])
+
+
+def target(con: duckdb.DuckDBPyConnection, target_id: int) -> dict | None:
+    """One target's editable fields: limit, direction, label."""
+    row = con.execute("SELECT limit_value, direction, label FROM target WHERE id = ?", [target_id]).fetchone()
+    return None if row is None else {"limit": int(row[0]), "direction": row[1], "label": row[2]}
