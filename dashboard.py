@@ -1,10 +1,14 @@
 """statistik: the Streamlit frame. Page config, the page list (the role decides it), run."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from statistik.ui import auth, theme
+from statistik.ui import auth, store, theme
 
-st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=":material/bar_chart:", layout="wide")
+# The icon is our own file: a ':material/…:' icon would make every browser fetch it from a font CDN.
+st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+                   layout="wide")
 theme.apply()
 auth.login_box()
 user = auth.current_user()
@@ -27,4 +31,5 @@ if user is not None and user.is_analyst:
         st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("app_pages/maal_og_markeringer.py", title="Mål og markeringer", icon=":material/flag:"),
     ]
-st.navigation(pages).run()
+with store.page_run():  # every table on the page comes from one version of the store
+    st.navigation(pages).run()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from statistik import briefing, formatting
 from statistik.ui import auth
-from statistik.ui.store import cursor
+from statistik.ui.store import write
 
 st.title("Bilag til kredsrådsmødet")
 st.caption("Lokal kriminalitetsstatistik: forside med datastatus, sammenfatning i sætninger, et afsnit pr. "
@@ -26,7 +26,8 @@ options = {"period": period.strip() or None, "suppress_below": int(below) if sup
 def make(fmt: str):
     """The file, made when the button is clicked (charts need a few seconds)."""
     def build() -> bytes:
-        return briefing.briefing_bytes(cursor(), meeting, fmt, **options)
+        with write("bilag til kredsrådet") as con:  # the briefing log is written with it
+            return briefing.briefing_bytes(con, meeting, fmt, **options)
     return build
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from statistik.ui import auth, components, editing
-from statistik.ui.store import cursor, load
+from statistik.ui.store import load
 from statistik.views import annotations, choices, targets_admin
 
 user = auth.current_user()
@@ -28,8 +28,8 @@ with st.form("new_annotation", clear_on_submit=True):
     kind = st.radio("Type", list(annotations.KINDS), format_func=annotations.KINDS.get, horizontal=True)
     chosen_categories, chosen_areas = editing.relevance_inputs("new", categories, category_names, areas, area_names)
     if st.form_submit_button("Tilføj markering"):
-        editing.attempt(lambda: annotations.add_annotation(
-            cursor(), start, text, user.id, end=end, kind=kind, categories=chosen_categories(),
+        editing.attempt(lambda con: annotations.add_annotation(
+            con, start, text, user.id, end=end, kind=kind, categories=chosen_categories(),
             areas=chosen_areas()), "Markeringen er tilføjet.")
 
 if not marks.empty:
@@ -42,10 +42,10 @@ if not marks.empty:
             f"edit_{chosen}", categories, category_names, areas, area_names,
             current=(current["category_codes"], current["area_codes"]))
         if st.form_submit_button("Gem"):
-            editing.attempt(lambda: annotations.set_relevance(cursor(), int(chosen), new_categories(), new_areas()),
+            editing.attempt(lambda con: annotations.set_relevance(con, int(chosen), new_categories(), new_areas()),
                             "Markeringen er rettet.")
     editing.confirmed_delete(f"annotation_{chosen}", "Slet markeringen", f"markering nr. {chosen}", texts[chosen],
-                             lambda: annotations.delete_annotation(cursor(), int(chosen)))
+                             lambda con: annotations.delete_annotation(con, int(chosen)))
 
 st.subheader("Mål")
 targets = load(targets_admin.targets)
@@ -60,7 +60,7 @@ with st.form("new_target", clear_on_submit=True):
     limit = right.number_input("Grænse pr. kalenderår", min_value=0, step=1, value=30)
     label = st.text_input("Navn", placeholder="fx Partnerskabsmål: under 30 indbrud om året i Dragør")
     if st.form_submit_button("Tilføj mål"):
-        editing.attempt(lambda: targets_admin.add_target(cursor(), area, category, int(limit), direction, label,
+        editing.attempt(lambda con: targets_admin.add_target(con, area, category, int(limit), direction, label,
                                                          user.id), "Målet er tilføjet og vises på Oversigt.")
 
 if not targets.empty:
@@ -75,7 +75,7 @@ if not targets.empty:
         limit = right.number_input("Grænse pr. kalenderår", min_value=0, step=1, value=fields["limit"])
         label = st.text_input("Navn", value=fields["label"])
         if st.form_submit_button("Gem ændringer"):
-            editing.attempt(lambda: targets_admin.update_target(cursor(), int(chosen_target), int(limit),
+            editing.attempt(lambda con: targets_admin.update_target(con, int(chosen_target), int(limit),
                                                                 direction, label), "Målet er rettet.")
     editing.confirmed_delete(f"target_{chosen_target}", "Slet målet", f"mål nr. {chosen_target}",
-                             names[chosen_target], lambda: targets_admin.delete_target(cursor(), int(chosen_target)))
+                             names[chosen_target], lambda con: targets_admin.delete_target(con, int(chosen_target)))

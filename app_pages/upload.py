@@ -4,7 +4,7 @@ import streamlit as st
 
 from statistik import uploads
 from statistik.ui import auth, components, uploading
-from statistik.ui.store import cursor, load
+from statistik.ui.store import load, write
 from statistik.views import status
 
 user = auth.current_user()
@@ -34,7 +34,8 @@ if not active.empty:
         confirmed = st.checkbox("Ja, sæt tallene tilbage til før denne upload")
         if st.form_submit_button("Fortryd upload") and confirmed:
             try:
-                undone = uploads.undo(cursor(), int(choice), user.id)
+                with write(f"fortryd upload {choice}") as con:
+                    undone = uploads.undo(con, int(choice), user.id)
                 st.success(f"Upload {undone['id']} ({undone['file_name']}) er fortrudt.")
             except uploads.UndoRefused as e:
                 st.error(str(e))

@@ -1,35 +1,23 @@
 """A real browser (Debian's Chromium) clicks through every page of `streamlit run`.
 
 Screenshots go to $STATISTIK_SCREENSHOTS (or the test's temp folder). One of them is in the
-README; look at them after a change to what users see.
+README; look at them after a change to what users see. Every request the pages make must stay on
+the machine (loopback).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLES
+from dashboard_server import dashboard, guarded_chromium, settle
 from statistik import accounts
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "korrekt-hest-batteri"
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -37,47 +25,19 @@ def app(db_path, tmp_path):
     """`streamlit run dashboard.py` on a free port, with a fresh store and one analyst account."""
     users = tmp_path / "brugere.toml"
     accounts.add_account("kim", PASSWORD, "Kim Analytiker", path=users)
-    port = _free_port()
-    env = {**os.environ, "STATISTIK_DB": str(db_path), "STATISTIK_USERS": str(users)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        raise RuntimeError("streamlit did not start: " + server.stdout.read().decode(errors="replace"))
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    with dashboard(db_path, users) as url:
+        yield url
 
 
 @pytest.fixture
 def browser():
-    """Headless Chromium from Debian, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
-    assert Path(CHROMIUM).exists(), "Chromium mangler: apt-get install chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"])
+    """Headless Chromium from Debian, driven by Playwright; no page may send a request off the machine."""
+    with guarded_chromium() as b:
         yield b
-        b.close()
 
 
 def _settle(page) -> None:
-    time.sleep(0.4)
-    page.wait_for_selector(READY, timeout=60_000)
-    page.wait_for_load_state("networkidle")
-    time.sleep(0.6)
+    settle(page, pause=0.5)
 
 
 def _shot(page, folder: Path, name: str) -> Path:

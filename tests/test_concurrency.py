@@ -1,18 +1,34 @@
-"""Two imports at once, an import while another process holds the store, and a killed import."""
+"""Writers take turns, readers never wait, and a killed writer leaves the store as it was."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import SAMPLES, table_contents
 from statistik.bootstrap import open_store
+from statistik.store import Store
 
 STATISTIK = [sys.executable, "-m", "statistik.cli"]
+
+
+def run_cli(*args: str, check_exit: int = 0) -> subprocess.CompletedProcess:
+    """`statistik ARGS` in a process of its own, against STATISTIK_DB."""
+    result = subprocess.run([*STATISTIK, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == check_exit, result.stderr + result.stdout
+    return result
+
+
+def open_store_read(db_path):
+    """A read-only cursor on the newest version."""
+    return Store(db_path).read()
 
 
 def test_two_imports_at_the_same_time_both_land(db_path):
@@ -31,55 +47,75 @@ def test_two_imports_at_the_same_time_both_land(db_path):
 
 
 @contextlib.contextmanager
-def store_held_elsewhere(db_path):
-    """Another process (as the dashboard would) holding the store open until the block ends."""
+def writer_elsewhere(db_path, purpose="import af stor.csv"):
+    """Another process in the middle of a write (as a long import would be) until the block ends."""
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys
-            from statistik.bootstrap import open_store
-            con = open_store({str(db_path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
+            from statistik.store import Store
+            with Store({str(db_path)!r}).write(purpose={purpose!r}) as con:
+                con.execute("INSERT INTO annotation (start_date, end_date, text, kind, created_by) "
+                            "VALUES (DATE '2025-06-01', DATE '2025-06-01', 'Skrevet af en anden', 'andet', 'x')")
+                print("ready", flush=True)
+                sys.stdin.readline()
         """)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        yield holder.pid
+        yield holder
     finally:
-        holder.communicate("done\n", timeout=30)
+        if holder.poll() is None:
+            holder.communicate("done\n", timeout=30)
 
 
-def test_import_while_another_process_holds_the_store_says_what_to_do(db_path):
-    with store_held_elsewhere(db_path) as pid:
-        result = subprocess.run([*STATISTIK, "import", str(SAMPLES / "eksempel_lang_2025-09.csv")],
-                                capture_output=True, text=True, timeout=60)
-        assert result.returncode == 3
-        assert f"proces {pid}" in result.stderr
-        assert "Upload" in result.stderr and "stop dashboardet" in result.stderr
-    # Once the holder is gone, the same import works.
-    ok = subprocess.run([*STATISTIK, "import", str(SAMPLES / "eksempel_lang_2025-09.csv")],
-                        capture_output=True, text=True, timeout=60)
-    assert ok.returncode == 0, ok.stderr
+def test_reads_do_not_wait_for_a_writer(db_path):
+    with writer_elsewhere(db_path):
+        # Each would time out if it waited for the lock (STATISTIK_LOCK_WAIT_S is 600 s).
+        assert len(json.loads(run_cli("uploads", "--json").stdout)) == 2
+        assert run_cli("export").stdout.count("\n") == 33920 + 1
+        assert json.loads(run_cli("summary", "--area", "155", "--category", "1320", "--period", "2024",
+                                  "--json").stdout)["count"] == 27
+        # The write in progress is not visible, not even in part.
+        assert not open_store_read(db_path).execute(
+            "SELECT count(*) FROM annotation WHERE text = 'Skrevet af en anden'").fetchone()[0]
+    assert open_store_read(db_path).execute(
+        "SELECT count(*) FROM annotation WHERE text = 'Skrevet af en anden'").fetchone()[0] == 1
 
 
-KILL_BEFORE_COMMIT = textwrap.dedent("""
-    # Runs a real import, but SIGKILLs the process after every write and before COMMIT.
-    import contextlib, importlib, os, signal, sys
-    from statistik import cli
+def test_a_write_waits_for_the_other_writer_and_says_who_and_for_how_long(db_path):
+    with writer_elsewhere(db_path) as holder:
+        importing = subprocess.Popen([*STATISTIK, "import", str(SAMPLES / "eksempel_lang_2025-09.csv")],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        notice = importing.stderr.readline()
+        assert f"Venter på, at proces {holder.pid} (import af stor.csv, i gang i " in notice
+        assert "venter højst 600 s" in notice
+        assert importing.poll() is None  # still waiting
+    out, err = importing.communicate(timeout=60)
+    assert importing.returncode == 0, err
+    assert "Importeret som upload 3" in out
 
-    apply_module = importlib.import_module("statistik.ingest.apply")
 
-    real = apply_module.transaction
+def test_a_write_gives_up_after_the_wait_setting_with_exit_3(db_path, monkeypatch):
+    monkeypatch.setenv("STATISTIK_LOCK_WAIT_S", "1")
+    with writer_elsewhere(db_path, purpose="fortryd upload 2") as holder:
+        result = run_cli("undo", "2", check_exit=3)
+        assert f"Databasen skrives stadig af proces {holder.pid} (fortryd upload 2" in result.stderr
+        assert "gav op efter 1 s" in result.stderr
 
-    @contextlib.contextmanager
-    def killed_before_commit(con):
-        with real(con):
-            yield con
-            os.kill(os.getpid(), signal.SIGKILL)
 
-    apply_module.transaction = killed_before_commit
-    sys.exit(cli.main(["import", sys.argv[1]]))
+KILL_BEFORE_PUBLISH = textwrap.dedent("""
+    # A real import through the store, killed after every write and before the new version is published.
+    import os, signal, sys
+    from statistik.ingest import accept, prepare
+    from statistik.store import Store
+
+    store = Store(sys.argv[1])
+    prepared = prepare(store.read(), sys.argv[2])
+    with store.write(purpose="import") as con:
+        accept(con, prepared, "t")
+        assert con.execute("SELECT count(*) FROM upload").fetchone()[0] == 3
+        os.kill(os.getpid(), signal.SIGKILL)
 """)
 
 
@@ -97,9 +133,9 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_store_as_it_was(
     path = tmp_path / "stor.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     script = tmp_path / "kill.py"
-    script.write_text(KILL_BEFORE_COMMIT)
-    result = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True,
-                            timeout=120)
+    script.write_text(KILL_BEFORE_PUBLISH)
+    result = subprocess.run([sys.executable, str(script), str(db_path), str(path)], capture_output=True,
+                            text=True, timeout=120)
     assert result.returncode == -signal.SIGKILL, result.stderr
     con = open_store(db_path)
     assert table_contents(con) == before
@@ -110,6 +146,8 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_store_as_it_was(
     con = open_store(db_path)
     assert con.execute("SELECT count(*) FROM figure WHERE source = 'Københavns Politi'").fetchone()[0] == 1440
     con.close()
+    # The killed writer's private copy is gone once the next write has run.
+    assert not [p.name for p in db_path.parent.iterdir() if ".write-" in p.name]
 
 
 def test_import_killed_at_any_moment_leaves_old_or_new_state(db_path, tmp_path):
@@ -145,20 +183,19 @@ def test_import_killed_at_any_moment_leaves_old_or_new_state(db_path, tmp_path):
     assert outcomes  # at least one run happened
 
 
-def test_two_sessions_accepting_the_same_cells_never_write_them_twice(con):
+def test_two_sessions_accepting_the_same_cells_never_write_them_twice(db_path):
     from statistik.ingest import PlanChanged, accept, prepare
-    first = prepare(con, SAMPLES / "eksempel_lang_2025-09.csv")
-    second = prepare(con, SAMPLES / "eksempel_lang_2025-09.csv")
+    store = Store(db_path)
+    first = prepare(store.read(), SAMPLES / "eksempel_lang_2025-09.csv")
+    second = prepare(store.read(), SAMPLES / "eksempel_lang_2025-09.csv")
     assert (first.plan.new, second.plan.new) == (16, 16)
-    accept(first, "a")
-    try:
-        accept(second, "b")
-        raise AssertionError("the second plan was written although the store had changed")
-    except PlanChanged:
-        pass
-    finally:
-        first.close()
-        second.close()
+    with store.write() as con:
+        accept(con, first, "a")
+    with pytest.raises(PlanChanged), store.write() as con:
+        accept(con, second, "b")
+    first.close()
+    second.close()
+    con = store.read()
     duplicates = con.execute(
         """SELECT count(*) FROM (SELECT period_kind, period_start, area_code, category_code, source
                                  FROM figure GROUP BY ALL HAVING count(*) > 1)"""
@@ -166,11 +203,22 @@ def test_two_sessions_accepting_the_same_cells_never_write_them_twice(con):
     assert duplicates == 0
 
 
-def test_dashboard_says_plainly_when_an_import_holds_the_store(db_path):
-    from streamlit.testing.v1 import AppTest
-
-    from test_pages import DASHBOARD
-    with store_held_elsewhere(db_path):
-        at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
-        assert not at.exception
-        assert any("Databasen er optaget af proces" in e.value for e in at.error)
+def test_no_reader_ever_sees_part_of_an_import(db_path, tmp_path):
+    rows = ["periode;kommune;kategori;antal"] + [
+        f"{y}-{m:02d};{a};{c};{y + m}" for y in range(2010, 2025) for m in range(1, 13)
+        for a in ("101", "147", "155", "185") for c in ("Kontaktbedrageri", "Opioider")
+    ]
+    path = tmp_path / "mange.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    store = Store(db_path)
+    importing = subprocess.Popen([*STATISTIK, "import", str(path)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    counts = """SELECT (SELECT count(*) FROM upload), (SELECT count(*) FROM figure WHERE source = 'Københavns Politi'),
+                      (SELECT count(*) FROM figure_revision)"""
+    seen = set()
+    while importing.poll() is None:
+        seen.add(store.read().execute(counts).fetchone())
+    assert importing.returncode == 0, importing.stderr.read()
+    seen.add(store.read().execute(counts).fetchone())
+    assert seen <= {(2, 0, 0), (3, len(rows) - 1, 0)}, seen
+    assert (3, len(rows) - 1, 0) in seen

@@ -9,7 +9,7 @@ import pytest
 
 from statistik import config, schema
 from statistik.bootstrap import open_store
-from statistik.store import connect
+from statistik.store import Store
 
 
 def test_fresh_store_holds_the_shipped_dst_figures(con):
@@ -95,12 +95,25 @@ def test_migrations_record_the_schema_version(tmp_path):
 
 def test_a_store_from_a_newer_program_is_refused(tmp_path):
     path = tmp_path / "future.duckdb"
-    connect(path).close()
+    with Store(path).write():
+        pass
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(RuntimeError, match="skemaversion 999"):
-        connect(path)
+        Store(path).read()
+
+
+def test_an_old_store_is_migrated_when_first_read(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+    for step in schema.MIGRATIONS[:3]:
+        step(con) if callable(step) else con.execute(step)
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    assert schema.current_version(Store(path).read()) == schema.SCHEMA_VERSION
 
 
 def test_an_old_store_is_migrated_and_gets_the_shipped_annotations_and_target(tmp_path):
@@ -115,3 +128,60 @@ def test_an_old_store_is_migrated_and_gets_the_shipped_annotations_and_target(tm
         "SELECT area_code, category_code, limit_value, direction FROM target"
     ).fetchall() == [("155", "1320", 30, "below")]
     con.close()
+
+
+# --- the Store: versions, the write path, snapshots -------------------------------------------
+
+
+def test_every_write_raises_the_data_version_also_the_briefing_log(db_path):
+    import datetime as dt
+
+    from statistik.briefing import log
+    store = Store(db_path)
+    start = store.version()
+    with store.write() as con:
+        log.record(con, dt.date(2026, 1, 15), "kim", "4. kvt. 2025", 5, "pdf")
+    assert store.version() == start + 1
+    assert store.read().execute("SELECT count(*) FROM briefing").fetchone()[0] == 1
+
+
+def test_a_write_that_fails_or_has_nothing_to_write_publishes_nothing(db_path):
+    from statistik.store import NothingToWrite
+    store = Store(db_path)
+    start = store.version()
+    with pytest.raises(ValueError), store.write() as con:
+        con.execute("DELETE FROM figure")
+        raise ValueError("stop")
+    with store.write() as con:
+        con.execute("DELETE FROM annotation")
+        raise NothingToWrite
+    assert store.version() == start
+    con = store.read()
+    assert con.execute("SELECT count(*) FROM figure").fetchone()[0] == 33920
+    assert con.execute("SELECT count(*) FROM annotation").fetchone()[0] == 15
+    assert not [p.name for p in db_path.parent.iterdir() if p.name.startswith(".")]  # no copies left
+
+
+def test_a_reader_keeps_its_version_while_a_write_is_published(db_path):
+    store = Store(db_path)
+    before = store.read()
+    with store.write() as con:
+        con.execute("DELETE FROM annotation")
+    assert before.execute("SELECT count(*) FROM annotation").fetchone()[0] == 15
+    assert store.read().execute("SELECT count(*) FROM annotation").fetchone()[0] == 0
+
+
+def test_the_data_status_page_shows_a_briefing_made_elsewhere_on_its_next_run(db_path):
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from statistik.briefing import log
+    from test_pages import DASHBOARD
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    at.switch_page("app_pages/datastatus.py").run()
+    assert not any("sidste bilag" in c.value for c in at.caption)
+    with Store(db_path).write() as con:
+        log.record(con, dt.date(2026, 1, 15), "kim", "4. kvt. 2025", 5, "pdf")
+    at.run()
+    assert any("sidste bilag (til mødet 15. januar 2026" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from statistik import config, reference, store
+from statistik import config, reference
 from statistik.ingest import import_file
+from statistik.store import Store, Waiting
 
 SHIPPED_FILES = ("straf11_2016K1-2025K4_koder.csv", "folk1a_2016-2025_koder.csv")
 SYSTEM_USER = "statistik"
@@ -25,9 +26,22 @@ def seed(con: duckdb.DuckDBPyConnection, data_dir: Path = config.DATA_DIR) -> No
         import_file(con, data_dir / name, user=SYSTEM_USER)
 
 
-def open_store(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store; a new one is filled with the shipped figures."""
-    con = store.connect(path)
-    if is_empty(con):
-        seed(con)
-    return con
+def ready_store(path: Path | str | None = None, *, on_wait: Waiting | None = None) -> Store:
+    """The store at `path` (default STATISTIK_DB), created and seeded if it is new."""
+    store = Store(path)
+    if store.exists() and not is_empty(store.read()):
+        return store
+    with store.write(purpose="første opstart: indlæser Danmarks Statistiks tal", on_wait=on_wait) as con:
+        if is_empty(con):  # another process may have seeded it while this one waited
+            seed(con)
+    return store
+
+
+def open_store(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A plain read-write connection on a ready store, for tests and one-off scripts.
+
+    It writes in place, so use it only while no dashboard or command runs on the same file;
+    the dashboard and the command line go through `Store`.
+    """
+    store = ready_store(path)
+    return duckdb.connect(str(store.path), config={"memory_limit": config.memory_limit()})

@@ -39,7 +39,7 @@ SETTINGS = {
     "max_file_mb": Setting("STATISTIK_MAX_FILE_MB", "1024",
                            "Largest file the importer accepts, in MB."),
     "lock_wait_s": Setting("STATISTIK_LOCK_WAIT_S", "600",
-                           "How long an import waits for another import to finish, in seconds."),
+                           "How long a write (import, undo, upload, briefing) waits for another writer, in seconds."),
     "memory_limit": Setting("STATISTIK_MEMORY_LIMIT", "1GB",
                             "DuckDB memory limit per process; larger work spills to disk."),
     "users": Setting("STATISTIK_USERS", str(DATA_DIR / "brugere.toml"),
@@ -58,7 +58,7 @@ def max_file_bytes() -> int:
 
 
 def lock_wait_seconds() -> float:
-    """How long an import waits for another import."""
+    """How long a write waits for another writer."""
     return float(SETTINGS["lock_wait_s"].value())
 
 

@@ -104,7 +104,7 @@ def _without_primary_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Version 4: figure and population without primary-key indexes.
 
     Keeping a five-column index up to date cost more than the rest of a large import; the
-    importer already writes each key once, and in-process writers take store.write_lock.
+    importer already writes each key once, and writers take turns in `Store.write`.
     """
     for m, keys in ((FIGURES, _FIGURE_KEYS), (POPULATION, _POPULATION_KEYS)):
         con.execute(f"""

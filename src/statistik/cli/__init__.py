@@ -2,6 +2,9 @@
 
 Exit codes: 0 done (or nothing to change), 1 rejected or refused, 2 wrong usage,
 3 the store is busy. Account commands (`user`) touch only the users file, never the store.
+
+Commands get the `Store`: they read at once (a running dashboard never blocks them) and write
+through `store.write()`, which waits for other writers and says so.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import os
 import sys
 
 from statistik import bootstrap, store
-from statistik.cli import data, reports, users
-from statistik.cli.common import EXIT_BUSY, EXIT_OK, warn
+from statistik.cli import backups, data, reports, users
+from statistik.cli.common import EXIT_BUSY, EXIT_OK, waiting, warn
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
     sub = parser.add_subparsers(dest="command", required=True)
     user = getpass.getuser()
-    for module in (data, reports, users):
+    for module in (data, reports, backups, users):
         module.register(sub, user)
     return parser
 
@@ -32,12 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "opens_store", True):
         return args.func(args)
     try:
-        with store.writer_lock(on_wait=lambda: warn("Venter på, at en anden import bliver færdig …")):
-            con = bootstrap.open_store()
-            try:
-                return args.func(con, args)
-            finally:
-                con.close()
+        return args.func(bootstrap.ready_store(on_wait=waiting), args)
     except store.StoreBusy as e:
         warn(str(e))
         return EXIT_BUSY

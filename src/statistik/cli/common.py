@@ -15,3 +15,8 @@ def say(text: str = "") -> None:
 def warn(text: str) -> None:
     """A line on standard error."""
     print(text, file=sys.stderr, flush=True)
+
+
+def waiting(holder: str, limit: float) -> None:
+    """Told by the store when a write must wait for another writer."""
+    warn(f"Venter på, at {holder} bliver færdig med at skrive i databasen (venter højst {limit:.0f} s) …")

@@ -7,16 +7,26 @@ import sys
 from pathlib import Path
 
 from statistik import config, formatting, reference, uploads
-from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, warn
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
+from statistik.store import NothingToWrite
 from statistik.ingest.plan import describe
 
 
-def cmd_import(con, args) -> int:
-    """Import files one by one; each is imported whole or not at all."""
+def _say_plan(con, path: Path, plan) -> None:
+    say(f"{path.name}:")
+    for line in describe(plan, reference.area_names(con), reference.category_names(con)):
+        say(f"  {line}")
+
+
+def cmd_import(store, args) -> int:
+    """Import files one by one; each is imported whole or not at all.
+
+    A dry run reads without waiting for anyone. An import is checked, planned and written inside
+    one write, so the plan printed is the one against the version written.
+    """
     status = EXIT_OK
-    areas, categories = reference.area_names(con), reference.category_names(con)
     for path in args.files:
         path = Path(path)
         if not path.is_file():
@@ -24,31 +34,32 @@ def cmd_import(con, args) -> int:
             status = EXIT_REJECTED
             continue
         try:
-            plan, upload_id = import_file(
-                con, path, user=args.user, source=args.source, dry_run=args.dry_run
-            )
+            if args.dry_run:
+                con = store.read()
+                plan, _ = import_file(con, path, user=args.user, source=args.source, dry_run=True)
+                _say_plan(con, path, plan)
+                say("  Prøvekørsel: intet er gemt.")
+                continue
+            with store.write(purpose=f"import af {path.name}", on_wait=waiting) as con:
+                plan, upload_id = import_file(con, path, user=args.user, source=args.source)
+                _say_plan(con, path, plan)
+                if upload_id is None:
+                    earlier = uploads.find_by_sha(con, plan.sha256)
+                    note = f" (samme fil som upload {earlier['id']})" if earlier else ""
+                    say(f"  Ingen ændringer{note}; intet er gemt.")
+                    raise NothingToWrite
+                say(f"  Importeret som upload {upload_id}.")
         except Rejected as e:
             warn(f"{path.name}: afvist — {len(e.problems)} fejl; intet er gemt.")
             for problem in e.problems:
                 warn(f"  {problem.message()}")
             status = EXIT_REJECTED
-            continue
-        say(f"{path.name}:")
-        for line in describe(plan, areas, categories):
-            say(f"  {line}")
-        if args.dry_run:
-            say("  Prøvekørsel: intet er gemt.")
-        elif upload_id is None:
-            earlier = uploads.find_by_sha(con, plan.sha256)
-            note = f" (samme fil som upload {earlier['id']})" if earlier else ""
-            say(f"  Ingen ændringer{note}; intet er gemt.")
-        else:
-            say(f"  Importeret som upload {upload_id}.")
     return status
 
 
-def cmd_export(con, args) -> int:
+def cmd_export(store, args) -> int:
     """Every stored figure as CSV."""
+    con = store.read()
     if args.out:
         export_csv(con, Path(args.out))
     else:
@@ -80,9 +91,9 @@ def _upload_json(row: dict) -> dict:
     }
 
 
-def cmd_uploads(con, args) -> int:
+def cmd_uploads(store, args) -> int:
     """The upload log, newest first."""
-    frame = uploads.list_uploads(con)
+    frame = uploads.list_uploads(store.read())
     rows = [_upload_json({k: (None if _isnull(v) else v) for k, v in r.items()})
             for r in frame.to_dict("records")]
     if args.json:
@@ -105,10 +116,11 @@ def _isnull(value) -> bool:
         return False
 
 
-def cmd_undo(con, args) -> int:
+def cmd_undo(store, args) -> int:
     """Undo one upload."""
     try:
-        upload = uploads.undo(con, args.id, args.user)
+        with store.write(purpose=f"fortryd upload {args.id}", on_wait=waiting) as con:
+            upload = uploads.undo(con, args.id, args.user)
     except uploads.UndoRefused as e:
         warn(str(e))
         return EXIT_REJECTED
@@ -120,17 +132,18 @@ def cmd_undo(con, args) -> int:
     return EXIT_OK
 
 
-def cmd_category(con, args) -> int:
+def cmd_category(store, args) -> int:
     """List or add categories."""
     if args.action == "add":
         try:
-            code = reference.add_category(con, args.name, args.code, args.parent)
+            with store.write(purpose=f"ny kategori {args.name}", on_wait=waiting) as con:
+                code = reference.add_category(con, args.name, args.code, args.parent)
         except ValueError as e:
             warn(str(e))
             return EXIT_REJECTED
         say(f"Kategorien {args.name!r} er tilføjet med koden {code}.")
         return EXIT_OK
-    for code, name, parent, origin in con.execute(
+    for code, name, parent, origin in store.read().execute(
         "SELECT code, name, parent_code, origin FROM category ORDER BY origin, code"
     ).fetchall():
         say(f"{code:<45} {name}" + (f"  (under {parent})" if parent else "") + f"  [{origin}]")

@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 from statistik import formatting, periods, reference
-from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, warn
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
 
 
-def cmd_summary(con, args) -> int:
+def cmd_summary(store, args) -> int:
     """Count, change on last year, rate and exact test for one area, category and period."""
     from statistik.metrics import summary as metrics_summary  # scipy: only this command pays for it
 
+    con = store.read()
     try:
         result = metrics_summary.summary(con, args.area, args.category, args.period)
     except (ValueError, metrics_summary.NoFigures) as e:
@@ -43,7 +44,7 @@ def cmd_summary(con, args) -> int:
     return EXIT_OK
 
 
-def cmd_briefing(con, args) -> int:
+def cmd_briefing(store, args) -> int:
     """The council briefing ("Lokal kriminalitetsstatistik") as PDF or Word, logged in the store."""
     from statistik import briefing  # reportlab, python-docx and the browser only for this command
     from statistik.charts.export import ExportError
@@ -53,8 +54,11 @@ def cmd_briefing(con, args) -> int:
         warn(f"Ugyldig mødedato {args.meeting!r}; skriv den som ÅÅÅÅ-MM-DD, fx 2026-01-15.")
         return EXIT_REJECTED
     try:
-        out = briefing.make_briefing(con, meeting, Path(args.out), period=args.period,
-                                     suppress_below=args.suppress_below, user=args.user)
+        # Made inside a write: the briefing log records exactly the version the briefing shows, and
+        # two briefings never miss each other's entry.
+        with store.write(purpose="bilag til kredsrådet", on_wait=waiting) as con:
+            out = briefing.make_briefing(con, meeting, Path(args.out), period=args.period,
+                                         suppress_below=args.suppress_below, user=args.user)
     except (briefing.BriefingError, ExportError) as e:
         warn(str(e))
         return EXIT_REJECTED

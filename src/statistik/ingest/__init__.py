@@ -1,7 +1,8 @@
 """Importing a file: parse → validate → plan → apply, each a separate step.
 
-`prepare` runs the first three on a cursor of its own and returns the plan (or raises
-Rejected with every problem); `import_file` applies it unless it is a dry run.
+`prepare` runs the first three on a cursor of its own (a read-only one will do) and returns the
+plan (or raises Rejected with every problem); `accept` applies it inside `store.write()`, planned
+again against the version being written. `import_file` does all four on one connection.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from statistik import config, reference, store
+from statistik import config, reference
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
@@ -25,7 +26,7 @@ from statistik.ingest.textfile import TextFile, open_text_file, reopen_as_legacy
 from statistik.ingest.validation import resolve
 from statistik.schema import FIGURES, POPULATION
 
-__all__ = ["PlanChanged", "Prepared", "Problem", "Rejected", "accept", "import_file", "prepare"]
+__all__ = ["PlanChanged", "Prepared", "Problem", "Rejected", "accept", "apply", "import_file", "prepare", "replan"]
 
 
 @dataclass
@@ -125,18 +126,34 @@ class PlanChanged(Exception):
     """The store changed between showing a plan and accepting it."""
 
 
-def accept(prepared: Prepared, user: str) -> int:
-    """Write a plan the user has seen, unless the store has changed since; returns the upload id."""
+def replan(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> planning.Plan:
+    """The prepared file's plan made again against the store behind `con` (the write copy, in `store.write()`).
+
+    The cells are copied over as Arrow when `con` is another DuckDB instance than the one that
+    prepared them.
+    """
+    if prepared.cursor is not con:
+        prepared.cursor.complete()  # a result left unread would block the Arrow read
+        staged = prepared.cursor.sql("SELECT * FROM cells").to_arrow_reader()  # noqa: F841 (read by name below)
+        con.execute("CREATE OR REPLACE TEMP TABLE cells AS SELECT * FROM staged")
+    return planning.build(con, prepared.plan)
+
+
+def accept(con: duckdb.DuckDBPyConnection, prepared: Prepared, user: str) -> int:
+    """Write a plan the user has seen into `con` (inside `store.write()`), unless the store changed since.
+
+    The plan was made against the version the user saw; it is made again against the version being
+    written and refused if it differs. Returns the upload id.
+    """
     plan = prepared.plan
     shown = (plan.new, plan.changed, plan.unchanged)
-    with store.write_lock:
-        planning.build(prepared.cursor, plan)
-        if (plan.new, plan.changed, plan.unchanged) != shown:
-            raise PlanChanged(
-                "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
-                "Se den nye plan og godkend igen."
-            )
-        return apply(prepared.cursor, plan, user)
+    replan(con, prepared)
+    if (plan.new, plan.changed, plan.unchanged) != shown:
+        raise PlanChanged(
+            "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
+            "Se den nye plan og godkend igen."
+        )
+    return apply(con, plan, user)
 
 
 def import_file(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import duckdb
 import streamlit as st
 
+from statistik.ui.store import write
 from statistik.views.annotations import codes_of
 
 _DONE = "editing_done"
@@ -19,10 +21,12 @@ def show_done() -> None:
         st.success(message)
 
 
-def attempt(change: Callable[[], object], message: str) -> None:
-    """Make a change; on success rerun (so every table shows it) and say so, else show the Danish error."""
+def attempt(change: Callable[[duckdb.DuckDBPyConnection], object], message: str) -> None:
+    """Make a change (`change(con)` inside a store write); on success rerun (so every table shows it) and
+    say so, else show the Danish error and write nothing."""
     try:
-        change()
+        with write("ændring på Mål og markeringer") as con:
+            change(con)
     except ValueError as e:
         st.error(str(e))
         return
@@ -49,7 +53,8 @@ def relevance_inputs(key: str, categories: Sequence[str], category_names: dict[s
             lambda: list(chosen_areas) or None)
 
 
-def confirmed_delete(key: str, label: str, what: str, text: str, delete: Callable[[], None]) -> None:
+def confirmed_delete(key: str, label: str, what: str, text: str,
+                     delete: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """A delete button that first asks 'Vil du slette …?' and deletes only on 'Ja, slet'."""
     pending = f"confirm_delete_{key}"
     if not st.session_state.get(pending):
@@ -62,7 +67,7 @@ def confirmed_delete(key: str, label: str, what: str, text: str, delete: Callabl
     with st.container(horizontal=True):
         if st.button("Ja, slet", key=f"yes_{key}", type="primary"):
             st.session_state.pop(pending, None)
-            attempt(lambda: delete(), f"{what[0].upper()}{what[1:]} er slettet.")
+            attempt(delete, f"{what[0].upper()}{what[1:]} er slettet.")
         if st.button("Annullér", key=f"no_{key}"):
             st.session_state.pop(pending, None)
             st.rerun()

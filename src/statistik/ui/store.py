@@ -1,49 +1,116 @@
-"""One store connection per dashboard process; a cursor per query; results cached per store version."""
+"""The dashboard's side of the store: one `Store` per process, one version per page run, results cached per version.
+
+    rows = load(view_function, *args)     # view_function(cursor, *args), cached until the store changes
+    con = cursor()                        # a read-only cursor, for what is not worth caching
+    with write("ny markering") as con:    # the one way to write; waits politely for other writers
+        annotations.add_annotation(con, ...)
+
+`page_run()` (in dashboard.py) pins the newest version for the whole run, so a page never mixes
+two versions; a write in the run moves the pin to the version it published.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from statistik import bootstrap, config, store
+from statistik import bootstrap, config
+from statistik.store import Snapshot, Store, StoreBusy
+
+_run = threading.local()  # Streamlit runs each session's script in a thread of its own
 
 
 @st.cache_resource(show_spinner="Åbner databasen …")
-def _connection(path: str):
-    return bootstrap.open_store(Path(path))
+def _store(path: str) -> Store:
+    return bootstrap.ready_store(Path(path))
 
 
-def cursor():
-    """A cursor on the process-wide store connection; stops the page with a message if busy."""
+def store() -> Store:
+    """The process's store (created and seeded on first use)."""
+    return _store(str(config.db_path()))
+
+
+def _busy(e: StoreBusy) -> None:
+    st.error(f"Databasen er optaget af {e.holder}, fx en import fra kommandolinjen. Prøv igen om lidt.")
+    st.stop()
+
+
+def snapshot() -> Snapshot:
+    """The version this page run reads: the pinned one, else the newest."""
+    pinned = getattr(_run, "snapshot", None)
+    if pinned is not None:
+        return pinned
     try:
-        return _connection(str(config.db_path())).cursor()
-    except store.StoreBusy as e:
-        st.error(f"Databasen er optaget af {e.holder}, fx en import fra kommandolinjen. "
-                 "Genindlæs siden om lidt.")
-        st.stop()
+        return store().snapshot()
+    except StoreBusy as e:
+        _busy(e)
+
+
+@contextlib.contextmanager
+def page_run() -> Iterator[None]:
+    """Read one version for the whole page run."""
+    _run.snapshot = None
+    _run.snapshot = snapshot()
+    try:
+        yield
+    finally:
+        _run.snapshot = None
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A read-only cursor on the page run's version."""
+    return snapshot().cursor()
 
 
 def version() -> tuple:
-    """Changes whenever anything a page shows changes: uploads, undos, annotations, targets (also edited)."""
-    return cursor().execute(
-        """SELECT (SELECT max(id) FROM upload), (SELECT count(*) FROM upload WHERE status = 'undone'),
-                  (SELECT max(id) FROM annotation), (SELECT count(*) FROM annotation),
-                  (SELECT sum(hash(id, category_codes, area_codes)) FROM annotation),
-                  (SELECT max(id) FROM target), (SELECT count(*) FROM target),
-                  (SELECT sum(hash(id, limit_value, direction, label)) FROM target),
-                  (SELECT count(*) FROM category)"""
-    ).fetchone()
+    """Changes whenever anything in the store changes (every write bumps it)."""
+    return snapshot().key
+
+
+@contextlib.contextmanager
+def write(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to write through, published when the block ends; says so while it waits for another writer.
+
+    Also works outside a page run (a download made when its button is clicked): then a busy store
+    raises StoreBusy instead of stopping the page.
+    """
+    in_page = get_script_run_ctx(suppress_warning=True) is not None
+    notice = st.empty() if in_page else None
+
+    def waiting(holder: str, limit: float) -> None:
+        if notice is not None:
+            notice.info(f"Venter på, at {holder} bliver færdig med at skrive i databasen (højst {limit:.0f} s) …",
+                        icon=":material/hourglass_top:")
+
+    try:
+        with store().write(purpose=purpose, on_wait=waiting) as con:
+            yield con
+    except StoreBusy as e:
+        if notice is None:
+            raise
+        notice.empty()
+        _busy(e)
+    if notice is not None:
+        notice.empty()
+    if getattr(_run, "snapshot", None) is not None:
+        _run.snapshot = store().snapshot()  # the rest of the run shows what was just written
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_function: Callable, name: str, store_: str, version_: tuple, args: tuple, kwargs: tuple):
-    # `_function` is not hashed (leading underscore); its qualified name stands in for it.
-    return _function(cursor(), *args, **dict(kwargs))
+def _cached(_function: Callable, _snapshot: Snapshot, name: str, store_: str, version_: tuple, args: tuple,
+            kwargs: tuple):
+    # Underscored arguments are not hashed: the function's qualified name and the version stand in.
+    return _function(_snapshot.cursor(), *args, **dict(kwargs))
 
 
 def load(function: Callable, *args, **kwargs):
-    """`function(cursor, *args, **kwargs)`, cached until the store changes."""
+    """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes."""
+    snap = snapshot()
     name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(function, name, str(config.db_path()), version(), args, tuple(sorted(kwargs.items())))
+    return _cached(function, snap, name, str(config.db_path()), snap.key, args, tuple(sorted(kwargs.items())))

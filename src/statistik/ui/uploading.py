@@ -10,9 +10,10 @@ import streamlit as st
 from statistik import reference
 from statistik.ingest import PlanChanged, Prepared, Rejected, accept, plan as planning, prepare
 from statistik.ui import components
-from statistik.ui.store import cursor, load
+from statistik.ui.store import cursor, load, write
 
 _KEY = "upload_results"  # file id → Prepared or list of problem messages
+_CHANGED = "upload_replanned"  # file ids whose plan was made again because the store changed
 
 
 def _results() -> dict:
@@ -41,7 +42,8 @@ def check(file, source: str | None) -> None:
 
 
 def forget(file_id: str) -> None:
-    """Drop a file's plan (cancelled or accepted)."""
+    """Drop a file's plan (cancelled, accepted, or to be made again)."""
+    st.session_state.get(_CHANGED, set()).discard(file_id)
     result = _results().pop(file_id, None)
     if isinstance(result, Prepared):
         result.close()
@@ -60,6 +62,9 @@ def show(file, user_id: str) -> None:
                      "Intet er gemt. Ret filen og upload den igen.")
             st.markdown("\n".join(f"- {message}" for message in result))
             return
+        if file.file_id in st.session_state.get(_CHANGED, set()):
+            st.warning("Tallene i databasen blev ændret, mens planen blev vist (en anden import?). "
+                       "Planen herunder er lavet igen; se den og godkend igen.")
         plan = result.plan
         for line in planning.describe(plan, load(reference.area_names), load(reference.category_names)):
             st.markdown(f"- {line}")
@@ -75,10 +80,13 @@ def show(file, user_id: str) -> None:
         left, right = st.columns(2)
         if left.button("Godkend og gem", type="primary", key=f"accept_{file.file_id}"):
             try:
-                upload_id = accept(result, user_id)
-            except PlanChanged as e:
-                st.warning(str(e))
-                return
+                with write(f"import af {file.name}") as con:
+                    upload_id = accept(con, result, user_id)
+            except PlanChanged:
+                # Check the file again against the store as it is now; the next run says why.
+                forget(file.file_id)
+                st.session_state.setdefault(_CHANGED, set()).add(file.file_id)
+                st.rerun()
             forget(file.file_id)
             st.session_state.setdefault("upload_done", []).append((file.name, upload_id))
             st.rerun()

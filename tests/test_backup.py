@@ -1,0 +1,98 @@
+"""`statistik backup` and `restore`: a consistent copy while everything runs, put back while dashboards run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+from conftest import SAMPLES
+from statistik.store import Store
+
+STATISTIK = [sys.executable, "-m", "statistik.cli"]
+
+
+def cli(*args: str, db=None, check_exit: int = 0) -> subprocess.CompletedProcess:
+    env = {**os.environ, **({"STATISTIK_DB": str(db)} if db else {})}
+    result = subprocess.run([*STATISTIK, *args], capture_output=True, timeout=120, env=env)
+    assert result.returncode == check_exit, (result.stderr + result.stdout).decode()
+    return result
+
+
+def export_hash(db) -> str:
+    return hashlib.sha256(cli("export", db=db).stdout).hexdigest()
+
+
+WRITER = textwrap.dedent("""
+    # Imports a file and undoes it again, over and over, until told to stop.
+    import sys
+    from statistik.ingest import import_file
+    from statistik.store import Store
+    from statistik.uploads import undo
+
+    store = Store(sys.argv[1])
+    print("ready", flush=True)
+    while not sys.stdin.readline().startswith("stop"):
+        with store.write(purpose="test") as con:
+            _, upload_id = import_file(con, sys.argv[2], user="t")
+        with store.write(purpose="test") as con:
+            con.execute("DELETE FROM figure WHERE upload_id = ?", [upload_id])
+            con.execute("DELETE FROM upload WHERE id = ?", [upload_id])
+        print("cycle", flush=True)
+""")
+
+
+def test_backups_taken_while_writing_are_each_a_whole_version(db_path, tmp_path):
+    sample = SAMPLES / "eksempel_lang_2025-09.csv"
+    without = export_hash(db_path)
+    other = tmp_path / "med.duckdb"
+    shutil.copy(db_path, other)
+    cli("import", str(sample), db=other)
+    with_file = export_hash(other)
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    writer = subprocess.Popen([sys.executable, str(script), str(db_path), str(sample)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "ready"
+    seen = []
+    for i in range(4):
+        writer.stdin.write("go\n")  # a cycle of writes starts, and the backup is taken while it runs
+        writer.stdin.flush()
+        copy = tmp_path / f"kopi{i}.duckdb"
+        assert "Sikkerhedskopi af databasen" in cli("backup", str(copy)).stdout.decode()
+        seen.append(export_hash(copy))
+        assert writer.stdout.readline().strip() == "cycle"
+    writer.communicate("stop\n", timeout=60)
+    # Every copy is the store without the file or with all of it, never with part of it.
+    assert set(seen) <= {without, with_file}, seen
+    final = tmp_path / "final.duckdb"
+    cli("backup", str(final))
+    assert export_hash(final) == export_hash(db_path) == without
+
+
+def test_restore_brings_a_backup_back_as_the_newest_version(db_path, tmp_path):
+    store = Store(db_path)
+    copy = tmp_path / "kopi.duckdb"
+    cli("backup", str(copy))
+    before = export_hash(db_path)
+    cli("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    changed_version = store.version()
+    assert export_hash(db_path) != before
+    assert "Databasen er gendannet" in cli("restore", str(copy)).stdout.decode()
+    assert export_hash(db_path) == before
+    assert store.version() > changed_version  # caches keyed on the version never serve the undone state
+
+
+def test_restore_refuses_a_file_that_is_not_a_store(db_path, tmp_path):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"not a database")
+    before = export_hash(db_path)
+    assert "ikke en statistik-database" in cli("restore", str(junk), check_exit=1).stderr.decode()
+    assert export_hash(db_path) == before
+
+
+def test_backup_to_a_folder_says_to_name_a_file(db_path, tmp_path):
+    assert "er en mappe" in cli("backup", str(tmp_path), check_exit=1).stderr.decode()
