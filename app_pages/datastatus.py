@@ -30,15 +30,18 @@ else:
     components.table(gaps.rename(columns={"source": "Kilde", "area": "Område", "category": "Kategori",
                                           "period": "Periode"}))
 
-st.subheader("Revisioner")
+st.subheader("Bilag")
 last = load(status.last_briefing)
-since = last[1] if last else None
+st.info(status.final_text(last))
+
+st.subheader("Revisioner")
+since = last.created_at if last else None
 if last:
-    st.caption(f"Tal ændret af importer siden sidste bilag (til mødet {formatting.date(last[0])}, "
-               f"lavet {formatting.timestamp(last[1])}).")
+    st.caption(f"Tal ændret af importer siden seneste endelige bilag (til mødet {formatting.date(last.meeting_date)}, "
+               f"gjort endeligt {formatting.timestamp(last.created_at)}).")
 revisions = load(status.revisions, since)
 if revisions.empty:
-    st.info("Ingen tal er revideret" + (" siden sidste bilag." if last else " af senere importer."))
+    st.info("Ingen tal er revideret" + (" siden seneste endelige bilag." if last else " af senere importer."))
 else:
     components.table(
         revisions[["time", "upload_id", "file_name", "source", "period", "area", "category", "old_value",

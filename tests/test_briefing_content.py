@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLES, TODAY, write
-from statistik.briefing import assemble, log, sentences
+from statistik import publications
+from statistik.briefing import assemble, sentences
 from statistik.briefing.cells import CellBook
 from statistik.briefing.content import BriefingError, collect
 from statistik.briefing.sections import AreaRow, Figures
@@ -24,7 +25,7 @@ AREAS = ["101", "147", "155", "185"]
 
 @pytest.fixture(scope="module")
 def latest(police_store):
-    return collect(police_store, MEETING, user="t", today=TODAY)
+    return collect(police_store, MEETING, today=TODAY)
 
 
 def section(briefing, category):
@@ -61,7 +62,7 @@ def test_police_figures_without_last_year_say_so(latest):
 
 
 def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(police_store):
-    b = collect(police_store, MEETING, period="2025K2", user="t")
+    b = collect(police_store, MEETING, period="2025K2")
     assert sentences.section_sentences(section(b, "1320"))[0] == \
         "Indbrud i beboelser faldt fra 280 i 2. kvt. 2024 til 226 i 2. kvt. 2025 (−19,3 %)."
     # Police figures are monthly and only for September: no second quarter, so the broader DST category.
@@ -73,7 +74,7 @@ def test_a_chosen_quarter_overrides_the_focus_period_and_a_fall_is_called_so(pol
 
 
 def test_a_chosen_year_sums_the_quarters(police_store):
-    b = collect(police_store, MEETING, period="2025", user="t")
+    b = collect(police_store, MEETING, period="2025")
     burglary = section(b, "1320").figures
     assert burglary.period == Period("Y", dt.date(2025, 1, 1))
     assert burglary.book.count(burglary.district.current) == 1155
@@ -81,7 +82,7 @@ def test_a_chosen_year_sums_the_quarters(police_store):
 
 
 def test_a_chosen_month_uses_the_police_figures(police_store):
-    b = collect(police_store, MEETING, period="2025-09", user="t")
+    b = collect(police_store, MEETING, period="2025-09")
     burglary = section(b, "1320").figures
     assert burglary.source == "Københavns Politi"               # DST quarters are never cut into months
     assert burglary.book.count(burglary.district.current) == 52 + 11 + 4 + 7
@@ -95,7 +96,7 @@ def test_an_unknown_period_or_threshold_is_refused_in_danish(police_store):
 
 
 def test_without_police_figures_the_sections_say_so_briefly(con):
-    b = collect(con, MEETING, user="t")
+    b = collect(con, MEETING)
     assert sentences.section_sentences(section(b, "kontaktbedrageri")) == \
         ["Kontaktbedrageri: ingen tal endnu (politiets egne tal er ikke uploadet)."]
     opioids = sentences.section_sentences(section(b, "opioider"))
@@ -120,28 +121,30 @@ def test_never_a_percent_on_a_base_of_zero(latest):
     assert violence["Dragør"][1:5] == ["11", "0", "+11", "–"]
 
 
-def test_suppressed_tables_show_less_than_n_and_hide_a_complement(police_store):
-    b = collect(police_store, MEETING, period="2025K3", suppress_below=5, user="t")
+def test_suppressed_tables_hide_the_small_count_and_enough_others_with_one_mark(police_store):
+    b = collect(police_store, MEETING, period="2025K3", suppress_below=5)
     table = trend_table(section(b, "1320").figures)
     rows = {r[0]: r for r in table.rows}
-    assert rows["Dragør"][1] == "<5"                                # 3 burglaries in 3. kvt. 2025
-    assert rows["Tårnby"][1] == "skjult"                           # 20: the next smallest
+    assert rows["Dragør"][1] == "skjult"                           # 3 burglaries in 3. kvt. 2025
     assert rows["Københavns Politikreds"][1] == "262"
     assert rows["Dragør"][3:5] == ["skjult", "skjult"]             # change and percent of a hidden count
-    assert any("<5" in n for n in table.notes)
-    burglary = section(b, "1320")
-    text = " ".join(sentences.section_sentences(burglary))
+    column = [r[1] for r in table.rows[:-1]]
+    assert column.count("skjult") >= 3                             # 2 complements: ±5 for each hidden cell
+    assert not any("<5" in c for r in table.rows for c in r)
+    assert any("«skjult»" in n for n in table.notes)
+    text = " ".join(sentences.section_sentences(section(b, "1320")))
     assert "262" in text                                          # the district's own count is large
 
 
 def synthetic(current: int, previous: int) -> Figures:
+    from statistik.metrics.district import with_district
     frame = pd.DataFrame([
         {"period_kind": "Q", "period_start": pd.Timestamp(day), "area_code": area, "category_code": "x",
          "source": "Danmarks Statistik", "count": count}
         for day, total in (("2024-10-01", previous), ("2025-10-01", current))
         for area, count in zip(AREAS, [total, 0, 0, 0])
     ])
-    book = CellBook("x", "Danmarks Statistik", frame, AREAS)
+    book = CellBook("x", "Danmarks Statistik", with_district(frame, AREAS), AREAS)
     q4 = dt.date(2025, 10, 1)
     rows = [AreaRow(a, a, (a, q4, 3), (a, dt.date(2024, 10, 1), 3), None, None) for a in [*AREAS, "kbh"]]
     return Figures("x", "X", book, Period("Q", q4), rows)
@@ -154,18 +157,22 @@ def test_unchanged_small_and_zero_base_sentences():
     assert small[0] == "Røverier steg fra 0 i 4. kvt. 2024 til 3 i 4. kvt. 2025."   # no percent on 0
     assert "få tilfælde" in small[-1]
     hidden = synthetic(3, 12)
-    hidden.book.publish_all(r.current for r in hidden.rows)
-    hidden.book.publish_all(r.previous for r in hidden.rows)
-    hidden.book.protect(5)
+    hidden.book.suppression.below = 5
+    hidden.book.suppression.hidden = {r.current for r in hidden.rows}
     [text] = sentences.change_sentences(hidden, "Røverier")
-    assert text.startswith("Røverier: få tilfælde (<5) i 4. kvt. 2025")
+    assert text.startswith("Røverier: et skjult antal i 4. kvt. 2025")
     assert " 3 " not in text
 
 
-def test_revisions_since_the_previous_briefing(con, tmp_path):
+def final(con, meeting, below=None) -> int:
+    return publications.record(con, meeting=meeting, created_by="t", periods="x", suppress_below=below,
+                               file_format="pdf", organisation="x", members=AREAS)
+
+
+def test_revisions_since_the_previous_final_briefing(con, tmp_path):
     import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="t", today=TODAY)
     assert "Ingen tal er revideret." in assemble.build(collect(con, MEETING), {}).texts()
-    entry = log.record(con, dt.date(2025, 11, 20), "t", "x", None, "pdf")
+    entry = final(con, dt.date(2025, 11, 20))
     now = collect(con, MEETING)
     assert now.previous.id == entry
     assert "Ingen tal er revideret siden forrige bilag." in assemble.build(now, {}).texts()
@@ -177,9 +184,18 @@ def test_revisions_since_the_previous_briefing(con, tmp_path):
     assert (revision.area_name, revision.old, revision.new) == ("Tårnby", 2, 7)
     texts = assemble.build(after, {}).texts()
     i = texts.index("Revisioner siden forrige bilag")
-    assert texts[i + 9:i + 14] == ["sep. 2025", "Tårnby", "Opioider", "<5", "7"]
-    assert any(t.startswith("Siden forrige bilag") and "rettelse.csv" in t for t in texts)
+    assert texts[i + 9:i + 13] == ["sep. 2025", "Tårnby", "Opioider", "skjult"]    # 2 was never printed
+    assert not any("rettelse.csv" in t for t in texts)                              # the data in words
+    assert any(t.startswith("Siden forrige bilag") and "fra Københavns Politi" in t for t in texts)
 
     # The same meeting again (the Word file after the PDF) still reports the changes since the one before.
-    log.record(con, MEETING, "t", "x", 5, "pdf")
+    final(con, MEETING, 5)
     assert collect(con, MEETING).previous.id == entry
+
+
+def test_a_draft_writes_nothing_and_a_drafts_meeting_does_not_count_as_previous(con):
+    from conftest import table_contents
+    before = table_contents(con)
+    collect(con, MEETING, suppress_below=5)
+    assert table_contents(con) == before
+    assert collect(con, MEETING).previous is None

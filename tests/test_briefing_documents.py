@@ -36,7 +36,7 @@ def pdf(police_store, tmp_path_factory):
     CountingKaleido.opened = CountingKaleido.rendered = 0
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kaleido, "Kaleido", CountingKaleido)
-        assert make_briefing(police_store, MEETING, out, user="t", today=TODAY) == out
+        assert make_briefing(police_store, MEETING, out, today=TODAY) == out
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return reader, text, CountingKaleido.opened, CountingKaleido.rendered
@@ -44,19 +44,19 @@ def pdf(police_store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def word(police_store):
-    return docx.Document(io.BytesIO(briefing_bytes(police_store, MEETING, "docx", user="t", today=TODAY)))
+    return docx.Document(io.BytesIO(briefing_bytes(police_store, MEETING, "docx", today=TODAY)))
 
 
 @pytest.fixture(scope="module")
 def suppressed_pdf_text(police_store):
-    data = briefing_bytes(police_store, MEETING, "pdf", period="2025K3", suppress_below=5, user="t", today=TODAY)
+    data = briefing_bytes(police_store, MEETING, "pdf", period="2025K3", suppress_below=5, today=TODAY)
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture(scope="module")
 def suppressed_word(police_store):
     return docx.Document(io.BytesIO(
-        briefing_bytes(police_store, MEETING, "docx", period="2025K3", suppress_below=5, user="t", today=TODAY)))
+        briefing_bytes(police_store, MEETING, "docx", period="2025K3", suppress_below=5, today=TODAY)))
 
 
 def municipality_tables(document) -> list[list[list[str]]]:
@@ -80,6 +80,10 @@ def test_pdf_front_page_names_the_meeting_district_period_and_status(pdf):
     assert "4. kvt. 2025 (Danmarks Statistik, kvartalstal)" in first
     assert "sep. 2025 (Københavns Politi, månedstal)" in first
     assert "Datastatus" in first
+    assert "Udarbejdet: 25. november 2026 af Københavns Politi, Analyse" in first
+    assert "Udkast — ikke offentliggjort" in first                   # a draft says so
+    assert ".csv" not in first and "root" not in first                # the data in words, no machine user
+    assert reader.metadata.author == "Københavns Politi, Analyse"
 
 
 def test_pdf_has_the_figures_sentences_and_source_lines(pdf):
@@ -147,6 +151,7 @@ def test_word_is_a4_with_charts_as_pictures_and_page_numbers(word):
     footer = section.footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     assert word.core_properties.language == "da-DK"
+    assert word.core_properties.author == "Københavns Politi, Analyse"
 
 
 def test_media_types_for_downloads():
@@ -156,10 +161,10 @@ def test_media_types_for_downloads():
 
 # --- suppression ----------------------------------------------------------------------------------------
 
-def test_suppressed_small_counts_show_as_less_than_5_everywhere(suppressed_word, suppressed_pdf_text):
+def test_suppressed_small_counts_show_as_one_mark_everywhere(suppressed_word, suppressed_pdf_text):
     tables = municipality_tables(suppressed_word)
     burglary = next(t for t in tables if t[0][1] == "3. kvt. 2025" and t[-1][1] == "262")
-    assert burglary[3][1] == "<5"                       # Dragør: 3 burglaries
+    assert burglary[3][1] == "skjult"                   # Dragør: 3 burglaries
     # Dragør's small counts appear as numbers nowhere: not in a table, not in the PDF's text.
     for table in tables:
         dragoer = table[3]
@@ -167,7 +172,7 @@ def test_suppressed_small_counts_show_as_less_than_5_everywhere(suppressed_word,
     for line in suppressed_pdf_text.splitlines():
         if line.startswith("Dragør "):
             assert not set(line.split()[1:]) & {"1", "2", "3", "4"}, line
-    assert "<5" in suppressed_pdf_text
+    assert "<5" not in suppressed_pdf_text and "skjult" in suppressed_pdf_text
     assert "Grafen udelader" in suppressed_pdf_text
     assert "0 vises og skjules ikke" in " ".join(suppressed_pdf_text.split())
 
@@ -178,9 +183,9 @@ def test_a_single_hidden_cell_cannot_be_recovered_from_the_district_total(suppre
         header, *rows = table
         for column in range(1, len(header) - 2):          # counts, change, percent, 12 months
             total = rows[-1][column]
-            if total in ("–", "<5", "skjult"):
+            if total in ("–", "skjult"):
                 continue
-            hidden = [r[0] for r in rows[:-1] if r[column] in ("<5", "skjult")]
+            hidden = [r[0] for r in rows[:-1] if r[column] == "skjult"]
             assert len(hidden) != 1, (header[column], hidden)
             checked += bool(hidden)
     assert checked >= 3

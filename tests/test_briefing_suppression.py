@@ -1,49 +1,25 @@
-"""Suppression of small counts: primary cells, complementary cells, and that no total gives a hidden cell away."""
+"""Suppression in the briefing: the threshold, one mark, the cells from `metrics`, and hidden cells that stay hidden."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import random
 
 import pandas as pd
 import pytest
 
+from statistik import publications
+from statistik.briefing import assemble, disclose
 from statistik.briefing.cells import CellBook, span_label, window_ending
-from statistik.briefing.suppression import (
-    SECONDARY_MARK, Group, Suppression, is_small, leaky_groups, suppress, validate_threshold,
-)
+from statistik.briefing.content import collect
+from statistik.briefing.suppression import HIDDEN_MARK, Suppression, is_small, validate_threshold
 from statistik.periods import Period
 
 AREAS = ("101", "147", "155", "185")
+MEETING = dt.date(2026, 1, 15)
+DRAGOER_Q1_2025 = ("155", dt.date(2025, 1, 1), 3)
 
 
-def column(counts: dict[str, int | None], total: int | None = None) -> tuple[dict, list[Group]]:
-    """Four municipalities and their district total as one group."""
-    cells = dict(counts)
-    cells["kbh"] = sum(counts.values()) if total is None else total
-    return cells, [Group("kbh", tuple(counts))]
-
-
-def recoverable(sup: Suppression, counts: dict, groups: list[Group], published=None) -> set:
-    """Hidden cells a reader can compute by subtracting visible cells from a visible total (repeatedly)."""
-    shown = set(counts) if published is None else set(published)
-    known = {k for k in shown if k not in sup.hidden and counts[k] is not None}
-    found = True
-    while found:
-        found = False
-        for g in groups:
-            if g.total not in shown:
-                continue
-            cells = (g.total, *g.parts)
-            unknown = [c for c in cells if c not in known]
-            if len(unknown) == 1:
-                known.add(unknown[0])
-                found = True
-    return sup.hidden & known
-
-
-# --- the threshold ----------------------------------------------------------------------------------------
+# --- the threshold and the mark -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", [2, 5, 10, None])
 def test_sensible_thresholds_are_accepted(value):
@@ -62,199 +38,111 @@ def test_primary_rule_hides_one_to_n_minus_one_and_never_zero():
     assert not is_small(3, None)
 
 
-# --- primary suppression ----------------------------------------------------------------------------------
-
-def test_without_a_threshold_nothing_is_hidden():
-    counts, groups = column({"101": 300, "147": 30, "155": 2, "185": 40})
-    sup = suppress(counts, groups, None)
-    assert not sup.active and sup.hidden == set()
-    assert sup.show("155", 2) == "2"
+def test_every_hidden_cell_has_the_same_mark():
+    sup = Suppression(5, hidden={"small", "complement"})
+    assert sup.show("small", 2) == sup.show("complement", 40) == HIDDEN_MARK
+    assert sup.show("x", 0) == "0" and sup.show("y", None) == "–" and sup.show("z", 1234) == "1.234"
 
 
-def test_small_counts_show_as_less_than_n_and_zero_is_shown():
-    counts, groups = column({"101": 300, "147": 0, "155": 2, "185": 3})
-    sup = suppress(counts, groups, 5)
-    assert sup.primary == {"155", "185"}
-    assert sup.show("155", 2) == "<5" and sup.show("185", 3) == "<5"
-    assert sup.show("147", 0) == "0"
-    assert sup.show("101", 300) == "300"
-    assert sup.show("x", None) == "–"
-
-
-def test_a_count_equal_to_the_threshold_is_shown():
-    counts, groups = column({"101": 5, "147": 6, "155": 7, "185": 8})
-    assert suppress(counts, groups, 5).hidden == set()
-
-
-# --- secondary suppression --------------------------------------------------------------------------------
-
-def test_one_hidden_municipality_takes_the_next_smallest_with_it():
-    counts, groups = column({"101": 314, "147": 33, "155": 2, "185": 41})
-    sup = suppress(counts, groups, 5)
-    assert sup.primary == {"155"}
-    assert sup.secondary == {"147"}                 # 33 is the smallest other municipality
-    assert sup.show("147", 33) == SECONDARY_MARK
-    assert sup.show("kbh", 390) == "390"           # the total stays
-    assert recoverable(sup, counts, groups) == set()
-
-
-def test_two_hidden_municipalities_need_no_complement():
-    counts, groups = column({"101": 314, "147": 33, "155": 2, "185": 3})
-    sup = suppress(counts, groups, 5)
-    assert sup.primary == {"155", "185"} and sup.secondary == set()
-
-
-def test_a_zero_is_not_used_as_complement_when_a_nonzero_cell_exists():
-    # Hiding the 0 would leave 2 = total − visible cells: the hidden pair's sum gives the small count away.
-    counts, groups = column({"101": 300, "147": 0, "155": 2, "185": 40})
-    sup = suppress(counts, groups, 5)
-    assert sup.secondary == {"185"}
-    assert "147" not in sup.hidden
-
-
-def test_only_zeros_left_then_a_zero_is_the_complement():
-    counts, groups = column({"101": 0, "147": 0, "155": 2, "185": 0}, total=2)
-    sup = suppress(counts, groups, 5)
-    assert "kbh" in sup.primary                    # the total itself is small
-    assert leaky_groups(sup, counts, groups) == []
-
-
-def test_with_no_visible_part_left_the_total_is_hidden():
-    counts = {"a": 3, "b": None, "t": 10}
-    groups = [Group("t", ("a", "b"))]
-    sup = suppress(counts, groups, 5)
-    # b has no figure, so it is unknown already: a is not recoverable from t.
-    assert sup.hidden == {"a"}
-    counts = {"a": 3, "t": 3}
-    sup = suppress(counts, [Group("t", ("a",))], 5)
-    assert sup.hidden == {"a", "t"}
-
-
-def test_a_total_that_is_not_published_gives_nothing_away():
-    counts, groups = column({"101": 314, "147": 33, "155": 2, "185": 41})
-    published = {"101", "147", "155", "185"}           # no district total in the document
-    sup = suppress(counts, groups, 5, published)
-    assert sup.hidden == {"155"}
-
-
-def test_unpublished_parts_count_as_unknown():
-    # A year whose quarters are not shown: one small quarter does not make the year leak.
-    counts = {"year": 24, "q1": 9, "q2": 2, "q3": 3, "q4": 10}
-    groups = [Group("year", ("q1", "q2", "q3", "q4"))]
-    sup = suppress(counts, groups, 5, published={"year"})
-    assert sup.hidden == set()
-
-
-def test_ties_take_the_first_cell_in_order():
-    counts, groups = column({"101": 20, "147": 20, "155": 2, "185": 20})
-    assert suppress(counts, groups, 5).secondary == {"101"}
-
-
-def test_a_complement_that_opens_another_total_is_protected_there_too():
-    """Dragør's quarter and 12 months: one hidden quarter hides another; that one hides a municipality."""
-    q = ["Q1", "Q2", "Q3", "Q4"]
-    values = {("155", "Q1"): 9, ("155", "Q2"): 12, ("155", "Q3"): 4, ("155", "Q4"): 11,
-              ("185", "Q1"): 54, ("185", "Q2"): 51, ("185", "Q3"): 57, ("185", "Q4"): 76,
-              ("101", "Q1"): 951, ("101", "Q2"): 1108, ("101", "Q3"): 1089, ("101", "Q4"): 971,
-              ("147", "Q1"): 71, ("147", "Q2"): 84, ("147", "Q3"): 87, ("147", "Q4"): 75}
-    counts = dict(values)
-    groups = []
-    for quarter in q:
-        counts[("kbh", quarter)] = sum(values[(a, quarter)] for a in AREAS)
-        groups.append(Group(("kbh", quarter), tuple((a, quarter) for a in AREAS)))
-    for area in AREAS:
-        counts[(area, "12m")] = sum(values[(area, quarter)] for quarter in q)
-        groups.append(Group((area, "12m"), tuple((area, quarter) for quarter in q)))
-    sup = suppress(counts, groups, 5)
-    assert sup.primary == {("155", "Q3")}
-    assert ("155", "Q1") in sup.secondary          # Dragør's 12 months would give Q3 away
-    assert leaky_groups(sup, counts, groups) == []
-    assert recoverable(sup, counts, groups) == set()
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_random_tables_never_leak_a_hidden_cell(seed):
-    """Municipalities × quarters with district totals and yearly totals: nothing hidden is recoverable."""
-    rng = random.Random(seed)
-    quarters = range(8)
-    counts, groups = {}, []
-    for area in AREAS:
-        scale = rng.choice([0, 2, 4, 8, 30, 300])
-        for quarter in quarters:
-            counts[(area, quarter)] = max(0, int(rng.gauss(scale, scale / 2 + 1)))
-    for quarter in quarters:
-        counts[("kbh", quarter)] = sum(counts[(a, quarter)] for a in AREAS)
-        groups.append(Group(("kbh", quarter), tuple((a, quarter) for a in AREAS)))
-    for area in (*AREAS, "kbh"):
-        for year in (0, 1):
-            parts = tuple((area, q) for q in range(4 * year, 4 * year + 4))
-            counts[(area, f"y{year}")] = sum(counts[p] for p in parts)
-            groups.append(Group((area, f"y{year}"), parts))
-    sup = suppress(counts, groups, 5)
-    assert sup.primary == {k for k, v in counts.items() if 1 <= v < 5}
-    assert not any(counts[k] == 0 for k in sup.primary)
-    assert leaky_groups(sup, counts, groups) == []
-    assert recoverable(sup, counts, groups) == set()
-
-
-# --- cells of the document -------------------------------------------------------------------------------
+# --- cells, from metrics --------------------------------------------------------------------------------------
 
 def book(values: dict[tuple[str, str], int]) -> CellBook:
-    """A quarterly book from {(area, 'YYYY-MM-DD'): count}."""
+    """A quarterly book from {(area, 'YYYY-MM-DD'): count}, with the district added by metrics."""
+    from statistik.metrics.district import with_district
     frame = pd.DataFrame([
         {"period_kind": "Q", "period_start": pd.Timestamp(day), "area_code": area, "category_code": "1320",
          "source": "Danmarks Statistik", "count": count}
         for (area, day), count in values.items()
     ])
-    return CellBook("1320", "Danmarks Statistik", frame, list(AREAS))
+    return CellBook("1320", "Danmarks Statistik", with_district(frame, list(AREAS)), list(AREAS))
 
 
-def quarters(year: int) -> list[str]:
-    return [f"{year}-{m:02d}-01" for m in (1, 4, 7, 10)]
-
-
-def dragoer_like() -> CellBook:
+def test_spans_count_from_metrics_and_agree_with_their_parts():
     values = {}
     for area, counts in {"101": [201, 168, 213, 314], "147": [47, 45, 26, 33], "155": [9, 2, 3, 10],
                          "185": [12, 11, 20, 41]}.items():
-        for day, count in zip(quarters(2025), counts):
-            values[(area, day)] = count
-    return book(values)
-
-
-def test_a_year_and_twelve_months_to_q4_are_the_same_cell():
+        for month, count in zip((1, 4, 7, 10), counts):
+            values[(area, f"2025-{month:02d}-01")] = count
+    b = book(values)
     q4 = Period("Q", dt.date(2025, 10, 1))
     assert window_ending("155", q4) == ("155", dt.date(2025, 1, 1), 12)
     assert span_label(("155", dt.date(2025, 1, 1), 12)) == "2025"
     assert span_label(("155", dt.date(2024, 10, 1), 12)) == "okt. 2024 – sep. 2025"
-    b = dragoer_like()
     assert b.count(("155", dt.date(2025, 1, 1), 12)) == 24
     assert b.count(("kbh", dt.date(2025, 10, 1), 3)) == 398
+    assert b.count(("kbh", dt.date(2025, 1, 1), 12)) == sum(values.values())
     assert b.count(("155", dt.date(2025, 2, 1), 3)) is None        # cuts quarters
     assert b.count(("155", dt.date(2024, 1, 1), 12)) is None       # no figures for 2024
+    for span in [("kbh", dt.date(2025, 1, 1), 12), ("147", dt.date(2025, 4, 1), 3)]:
+        assert b.count(span) == sum(b.native(a, d) for a, d in b.parts(span))
 
 
-def test_book_hides_consistently_across_chart_table_and_year():
-    b = dragoer_like()
-    starts = [dt.date.fromisoformat(d) for d in quarters(2025)]
-    b.publish_all((a, d, 3) for a in (*AREAS, "kbh") for d in starts)      # the chart
-    b.publish_all((a, dt.date(2025, 1, 1), 12) for a in (*AREAS, "kbh"))  # the 12 months
-    sup = b.protect(5)
-    assert sup.primary == {("155", dt.date(2025, 4, 1), 3), ("155", dt.date(2025, 7, 1), 3)}
-    assert b.show(("155", dt.date(2025, 4, 1), 3)) == "<5"
-    assert b.show(("155", dt.date(2025, 1, 1), 12)) == "24"        # two hidden quarters: 24 is safe
-    # Each hidden Dragør quarter takes the smallest other municipality of its quarter with it.
-    assert ("185", dt.date(2025, 4, 1), 3) in sup.secondary
-    counts = {k: b.count(k) for k in b.published | {p for g in b.groups() for p in g.parts}}
-    assert leaky_groups(sup, counts, b.groups(), b.published) == []
-    assert recoverable(sup, counts, b.groups(), b.published) == set()
+# --- a briefing --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def strict(police_store):
+    """The issue's example: 1. kvt. 2025, counts under 10 hidden."""
+    return collect(police_store, MEETING, period="2025K1", suppress_below=10, today=dt.date(2026, 1, 2))
 
 
-def test_every_combination_of_one_small_municipality_is_protected():
-    for small_area, small in itertools.product(AREAS, (1, 2, 3, 4)):
-        values = {(a, "2025-10-01"): (small if a == small_area else 40 + i) for i, a in enumerate(AREAS)}
-        b = book(values)
-        b.publish_all((a, dt.date(2025, 10, 1), 3) for a in (*AREAS, "kbh"))
-        sup = b.protect(5)
-        hidden = [a for a in AREAS if sup.hides((a, dt.date(2025, 10, 1), 3))]
-        assert len(hidden) == 2 and small_area in hidden
+def burglary(b):
+    return next(s.figures for s in b.sections if s.trend.category == "1320")
+
+
+def test_dragoers_quarter_cannot_be_worked_out_from_window_year_and_target(strict):
+    """25 − 27 + 11 = 9 no longer works: one of the three is hidden, and the solver says 9 looks like 1 … 9."""
+    book = burglary(strict).book
+    assert book.suppression.hides(DRAGOER_Q1_2025)
+    used = [("155", dt.date(2024, 4, 1), 12), ("155", dt.date(2024, 1, 1), 12), ("155", dt.date(2024, 1, 1), 3)]
+    assert any(book.suppression.hides(s) for s in used if s in book.published)
+    findings = strict.decision.audit()
+    assert findings and all(f.ok for f in findings)
+    [dragoer] = [f for f in findings if f.granted and disclose.Label(disclose.NOW, book.source, "1320",
+                                                                      DRAGOER_Q1_2025) in f.cell.labels]
+    assert dragoer.low <= 1 and dragoer.high >= 9
+
+
+def test_the_document_prints_one_mark_and_never_a_small_number_as_such(strict):
+    texts = assemble.build(strict, {}).texts()
+    joined = "\n".join(texts)
+    assert HIDDEN_MARK in joined and "<10" not in joined and "«skjult»" in joined
+    dragoer = [r for t in strict.sections if t.figures for r in t.figures.rows if r.area == "155"]
+    for row in dragoer:
+        book = next(s.figures.book for s in strict.sections if s.figures and row in s.figures.rows)
+        for span in (row.current, row.previous, row.rolling):
+            if span and is_small(book.count(span), 10):
+                assert book.show(span) == HIDDEN_MARK
+
+
+def record_final(con, b) -> int:
+    cells, figures = disclose.published_cells(b.books)
+    return publications.record(con, meeting=b.meeting, created_by="t", periods=b.periods_text(),
+                               suppress_below=b.below, file_format="pdf", organisation="x",
+                               members=b.books.members, cells=cells, figures=figures)
+
+
+def test_a_later_briefing_keeps_every_hidden_cell_hidden_and_passes_the_audit_with_both(con):
+    first = collect(con, dt.date(2025, 6, 23), period="2025K1", suppress_below=5)
+    first_id = record_final(con, first)
+    second = collect(con, MEETING, period="2025K2", suppress_below=5)
+    hidden_before = {(bk.source, bk.category, s) for bk in first.books.all() for s in bk.suppression.hidden}
+    for bk in second.books.all():
+        for span in bk.published:
+            if (bk.source, bk.category, span) in hidden_before and bk.count(span) is not None:
+                assert bk.suppression.hides(span), span
+    findings = second.decision.audit()
+    assert any(label.origin == first_id for f in findings for label in f.cell.labels)   # the earlier ones too
+    assert all(f.ok for f in findings)
+    assert len(second.decision.publications) == 1
+
+
+def test_a_higher_threshold_prints_again_what_was_printed_and_hides_the_rest(con):
+    low = collect(con, dt.date(2025, 6, 23), period="2025K1", suppress_below=3)
+    record_final(con, low)
+    high = collect(con, MEETING, period="2025K1", suppress_below=10)
+    book = burglary(high).book
+    printed_before = burglary(low).book
+    for span in book.published:
+        if book.count(span) is not None and 3 <= book.count(span) < 10 and not printed_before.suppression.hides(span):
+            assert not book.suppression.hides(span)          # public already: hiding it now would hide nothing
+    assert all(f.ok for f in high.decision.audit())

@@ -83,8 +83,10 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
     page.get_by_role("link", name="Bilag til kredsrådet").click()
     _settle(page)
     _shot(page, shots, "bilag")
+    page.get_by_role("button", name="Lav udkast").click()
+    page.get_by_role("button", name="Hent PDF (udkast)").wait_for(timeout=120_000)
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Hent PDF").click()
+        page.get_by_role("button", name="Hent PDF (udkast)").click()
     pdf = Path(download.value.path())
     from pypdf import PdfReader
     assert "Lokal kriminalitetsstatistik" in PdfReader(pdf).pages[0].extract_text()

@@ -110,9 +110,9 @@ def test_about_page_cites_the_source_and_lists_the_annotations(db_path):
     assert "Distortion" in set(at.dataframe[0].value["Tekst"])
 
 
-def test_briefing_page_offers_pdf_and_word_for_the_meeting(db_path):
+def test_briefing_page_offers_a_draft_for_the_meeting(db_path):
     at = open_page("bilag")
-    labels = {b.label for b in at.get("download_button")}
-    assert {"Hent PDF", "Hent Word (DOCX)"} <= labels
+    assert "Lav udkast" in {b.label for b in at.button}
+    assert "Der er endnu ikke gjort et bilag endeligt." in texts(at)
     at.date_input[0].set_value(__import__("datetime").date(2026, 1, 15)).run()
     assert "**Bilag til mødet 15. januar 2026**, tal under 5 skjult" in texts(at)

@@ -44,6 +44,11 @@ SETTINGS = {
                             "DuckDB memory limit per process; larger work spills to disk."),
     "users": Setting("STATISTIK_USERS", str(DATA_DIR / "brugere.toml"),
                      "Local accounts (TOML, argon2 password hashes); used when no OIDC login is configured."),
+    "organisation": Setting("STATISTIK_ORGANISATION", f"{DEFAULT_SOURCE}, Analyse",
+                            "Who makes the briefing: named on its cover and as author in the PDF and Word metadata."),
+    "public": Setting("STATISTIK_OFFENTLIG", "0",
+                      "1: a public dashboard. Visitors who are not logged in see only figures that a final "
+                      "public briefing printed (hidden ones as «skjult»), and download only the published briefings."),
 }
 
 
@@ -70,3 +75,13 @@ def memory_limit() -> str:
 def users_path() -> Path:
     """Path of the local accounts file."""
     return Path(SETTINGS["users"].value())
+
+
+def organisation() -> str:
+    """Who makes the briefing, e.g. 'Københavns Politi, Analyse'."""
+    return SETTINGS["organisation"].value().strip() or SETTINGS["organisation"].default
+
+
+def public() -> bool:
+    """Whether the dashboard is public: visitors see published figures only."""
+    return SETTINGS["public"].value().strip().lower() in ("1", "true", "ja", "yes")

@@ -94,3 +94,9 @@ def cell(value, kind: str | None = None) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return number(value, 0 if value.is_integer() else 1)
     return str(value)
+
+
+def and_list(items) -> str:
+    """Danish enumeration: 'a', 'a og b', 'a, b og c' ('' for none)."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1] if items else ""

@@ -141,6 +141,42 @@ def _annotation_relevance(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _publications(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 6: drafts and finals; what each final public briefing published, cell by cell.
+
+    Until now every download wrote a row, an anonymous visitor's too ('dashboard'): those rows
+    become drafts, the others stay final. A final briefing with small counts hidden records every
+    cell it printed or hid (`publication_cell`, spans of months) and the stored figures under them
+    as they were (`publication_figure`), so a later briefing can keep what it hid hidden.
+    """
+    con.execute("""
+        ALTER TABLE briefing ADD COLUMN final BOOLEAN DEFAULT TRUE;
+        UPDATE briefing SET final = (created_by <> 'dashboard');
+        ALTER TABLE briefing ADD COLUMN organisation VARCHAR;
+        ALTER TABLE briefing ADD COLUMN members VARCHAR[];     -- the district's municipalities then
+        ALTER TABLE briefing ADD COLUMN content BLOB;           -- the file as published
+        CREATE TABLE publication_cell (
+            briefing_id INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            category_code VARCHAR NOT NULL,
+            area_code VARCHAR NOT NULL,          -- a municipality or the district
+            period_start DATE NOT NULL,
+            months INTEGER NOT NULL,             -- 1, 3, 12 … months from period_start
+            value BIGINT NOT NULL,               -- the true count (also of hidden cells)
+            role VARCHAR NOT NULL                -- shown, primary (1 … N−1) or complement
+        );
+        CREATE TABLE publication_figure (
+            briefing_id INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            category_code VARCHAR NOT NULL,
+            area_code VARCHAR NOT NULL,
+            period_kind VARCHAR NOT NULL,
+            period_start DATE NOT NULL,
+            count BIGINT NOT NULL
+        );
+    """)
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
 MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
@@ -216,6 +252,7 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     """,
     _without_primary_keys,
     _annotation_relevance,
+    _publications,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from statistik import formatting
+from statistik import config, formatting
 from statistik.briefing import charts
 from statistik.briefing.content import Briefing
 from statistik.briefing.document import (
@@ -12,6 +12,7 @@ from statistik.briefing.document import (
 )
 from statistik.briefing.notes import notes
 from statistik.briefing.sections import MIN_CHART_POINTS, Section
+from statistik.briefing.suppression import HIDDEN_MARK
 from statistik.briefing.sentences import change_sentences, goal_sentences, section_sentences, summary
 from statistik.briefing.tables import overview_table, status_table, trend_table
 from statistik.periods import Period
@@ -19,7 +20,7 @@ from statistik.periods import Period
 TITLE_TEXT = "Lokal kriminalitetsstatistik"
 CHART_CM = 16.0
 TARGET_CHART_CM = 14.0
-FILES_LISTED = 8
+DRAFT_TEXT = "Udkast — ikke offentliggjort"
 
 
 def subtitle(b: Briefing) -> str:
@@ -44,39 +45,47 @@ def _period_text(b: Briefing) -> str:
         previous = Period(b.period.kind, b.period.start.replace(year=b.period.start.year - 1))
         return (f"{b.period.label} (valgt), sammenlignet med {previous.label}. "
                 "Datastatus nedenfor viser den seneste periode for hver kilde.")
-    parts = [f"{s.latest.label} ({s.source}, {s.kind_name})" for s in b.sources]
-    joined = " og ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    joined = formatting.and_list(f"{s.latest.label} ({s.source}, {s.kind_name})" for s in b.sources)
     return f"{joined or 'ingen tal'}, sammenlignet med samme periode året før."
 
 
+def _times(n: int) -> str:
+    return f"{formatting.number(n)} {'gang' if n == 1 else 'gange'}"
+
+
 def _imports_text(b: Briefing) -> str:
+    """The imports behind the figures, in words (which sources, how often), never as file names."""
     n = len(b.imports)
-    files = ", ".join(b.imports["file_name"].head(FILES_LISTED))
-    more = f" og {n - FILES_LISTED} flere" if n > FILES_LISTED else ""
+    by_source = b.imports.groupby("source", sort=False).size() if n else {}
+    sources = formatting.and_list(f"{_times(int(k))} fra {source}" for source, k in
+                                  sorted(dict(by_source).items(), key=lambda i: i[0] != config.DST_SOURCE))
     if b.previous is None:
-        return (f"Der er ikke lavet et bilag til et tidligere møde med denne database. "
-                f"Databasen bygger på {formatting.number(n)} importer: {files}{more}.")
-    head = (f"Siden forrige bilag (kredsrådsmødet {formatting.date(b.previous.meeting_date)}, lavet "
+        return ("Der er ikke lavet et endeligt bilag til et tidligere møde med denne database. "
+                f"Tallene er indlæst {sources}." if n else "Der er ikke indlæst tal endnu.")
+    head = (f"Siden forrige bilag (kredsrådsmødet {formatting.date(b.previous.meeting_date)}, gjort endeligt "
             f"{formatting.timestamp(b.previous.created_at)})")
-    return f"{head} er der ingen nye importer." if n == 0 else \
-        f"{head} er der importeret {formatting.number(n)} {'fil' if n == 1 else 'filer'}: {files}{more}."
+    if n == 0:
+        return f"{head} er der ikke indlæst nye tal."
+    new, changed = int(b.imports["cells_new"].sum()), int(b.imports["cells_changed"].sum())
+    return (f"{head} er der indlæst tal {sources}: {formatting.number(new)} nye og "
+            f"{formatting.number(changed)} ændrede tal.")
 
 
 def front_page(b: Briefing) -> list:
-    """Title, district, meeting date, period covered, data status."""
-    members = ", ".join(b.member_names[:-1]) + " og " + b.member_names[-1]
-    small = (f"antal fra 1 til {b.below - 1} er skjult (vist som «<{b.below}»); se Noter."
-             if b.below else "ikke skjult.")
+    """Title, district, meeting date, period covered, who made it, data status; a draft says so."""
+    small = (f"antal fra 1 til {b.below - 1} er skjult (vist som «{HIDDEN_MARK}», ligesom de tal, der er skjult "
+             "for at beskytte dem); se Noter." if b.below else "ikke skjult.")
     since = " siden forrige bilag" if b.previous else ""
     revised = f"{formatting.number(len(b.revisions))} tal er revideret{since}; se Noter." \
         if b.revisions else f"Ingen tal er revideret{since}."
     return [
         Paragraph(TITLE_TEXT, TITLE),
         Paragraph(subtitle(b), SUBTITLE),
-        Paragraph(f"{b.district_name} ({members})", FIELD, label="Politikreds: "),
+        Paragraph("Endeligt bilag" if b.final else DRAFT_TEXT, FIELD, label="Status: "),
+        Paragraph(f"{b.district_name} ({formatting.and_list(b.member_names)})", FIELD, label="Politikreds: "),
         Paragraph(formatting.date(b.meeting), FIELD, label="Mødedato: "),
         Paragraph(_period_text(b), FIELD, label="Periode: "),
-        Paragraph(f"{formatting.date(b.today)}" + (f" af {b.user}" if b.user else ""), FIELD, label="Udarbejdet: "),
+        Paragraph(f"{formatting.date(b.today)} af {b.organisation}", FIELD, label="Udarbejdet: "),
         Paragraph(small[0].upper() + small[1:], FIELD, label="Små tal: "),
         Heading("Datastatus", 2),
         status_table(b.sources, b.previous is None),
@@ -113,7 +122,7 @@ def trend_section(b: Briefing, s: Section, images: dict) -> list:
         notes.append(Paragraph(f"Ingen graf: der er tal for færre end {MIN_CHART_POINTS} perioder.", NOTE))
     elif b.below and (hidden := charts.hidden_points(f)):
         notes.append(Paragraph(f"Grafen udelader {formatting.number(hidden)} punkter, fordi tallene er skjulte "
-                               f"(under {b.below}, eller skjult så et lille tal ikke kan regnes ud).", NOTE))
+                               "(små tal, eller skjult så et lille tal ikke kan regnes ud).", NOTE))
     return [KeepTogether([*head, *body, *chart, *notes, trend_table(f)])]
 
 
@@ -133,8 +142,8 @@ def goals_chapter(b: Briefing, images: dict) -> list:
 
 def build(b: Briefing, images: dict[tuple, bytes]) -> Document:
     """The whole briefing as blocks, with the rendered charts."""
-    doc = Document(title=TITLE_TEXT, subject=subtitle(b), author=b.user or b.district_name,
-                   footer=f"{TITLE_TEXT} · {subtitle(b)}")
+    doc = Document(title=TITLE_TEXT, subject=subtitle(b), author=b.organisation,
+                   footer=f"{TITLE_TEXT} · {subtitle(b)}" + ("" if b.final else f" · {DRAFT_TEXT}"))
     doc.add(*front_page(b))
     period_label = b.period.label if b.period else None
     lead = ("Tal for hele kredsen, " + (f"{period_label}" if period_label else "seneste periode for hver tendens")

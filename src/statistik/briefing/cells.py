@@ -3,25 +3,33 @@
 A cell is a `Span`: (area, first day, months). A quarter of Dragør is ('155', 2025-10-01, 3),
 12 months to 4. kvt. 2025 are ('155', 2025-01-01, 12) — the same cell as the year 2025, so a
 figure that appears twice in the document is one cell and is hidden or shown consistently.
-The district's cells are the sums of its municipalities'. Every part of the document that
-shows a count `publish`es its cell first; `protect` then decides once, for the whole
-document, which cells are hidden.
+
+The numbers come from `metrics`, as on the dashboard: the district total from
+`metrics.district`, 12 months and years from `metrics.series.rolling`, quarters of monthly
+figures from `metrics.series.aggregate`, the source from `metrics.frame.newest_source`. What
+suppression adds is the structure: `parts` names the stored periods of the municipalities a
+span sums, and the disclosure model checks that the two agree.
+
+Every part of the document that shows a count `publish`es its cell first (with a weight:
+how much hiding it would cost the reader); the suppression is then decided once for the
+whole document and set on each book.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
 
-from statistik import figures, reference
-from statistik.briefing.suppression import Group, Suppression, suppress
-from statistik.metrics import frame as mf
+from statistik import reference
+from statistik.briefing.suppression import Suppression
+from statistik.metrics import frame as mf, series
 from statistik.periods import Period, month_offset, months_in
-from statistik.views.common import DISTRICT, area_names, population_with_district
+from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
 Span = tuple[str, dt.date, int]
 
@@ -47,22 +55,38 @@ def span_label(span: Span) -> str:
     return f"{Period('M', start).label} – {Period('M', last).label}"
 
 
+def _lookup(frame: pd.DataFrame, start_column: str) -> dict[tuple[str, dt.date], int | None]:
+    return {(area, pd.Timestamp(start).date()): (None if pd.isna(count) else int(count))
+            for area, start, count in zip(frame[mf.AREA], frame[start_column], frame[mf.COUNT])}
+
+
 class CellBook:
     """One category and source: counts of any span for the municipalities and the district, and what is shown."""
 
-    def __init__(self, category: str, source: str, native: pd.DataFrame, members: list[str]):
+    def __init__(self, category: str, source: str, frame: pd.DataFrame, members: list[str]):
+        """`frame`: the source's figures for the members and the district (as `series_with_district` gives)."""
         self.category, self.source, self.members = category, source, list(members)
-        kinds = set(native[mf.KIND]) if not native.empty else {"Q"}
+        kinds = set(frame[mf.KIND]) if not frame.empty else {"Q"}
         if len(kinds) > 1:
             raise mf.SeriesError(f"Kilden {source} har flere periodetyper for kategorien {category}.")
         self.kind = kinds.pop()
         self.size = months_in(self.kind)
-        self._counts = {
-            (area, pd.Timestamp(start).date()): (None if pd.isna(count) else int(count))
-            for area, start, count in zip(native[mf.AREA], native[mf.START], native[mf.COUNT])
-        }
-        self.published: set[Span] = set()
+        self._frame = frame
+        self._native = _lookup(frame, mf.START)
+        self.published: dict[Span, float] = {}          # span → weight
         self.suppression = Suppression(None)
+
+    @functools.cached_property
+    def _sums(self) -> dict[int, dict]:
+        """Counts of longer spans by length in months: 12 (any 12 months, from `rolling`), 3 and 12 (calendar)."""
+        out: dict[int, dict] = {}
+        if self._frame.empty:
+            return out
+        rolled = series.rolling(self._frame)
+        out[12] = _lookup(rolled, mf.WINDOW_START)
+        if self.size == 1:
+            out[3] = _lookup(series.aggregate(self._frame, "Q"), mf.START)
+        return out
 
     def starts(self, first: dt.date, last: dt.date) -> list[dt.date]:
         """First days of the native periods from `first` up to and including the one starting at `last`."""
@@ -74,65 +98,52 @@ class CellBook:
 
     def first_day(self) -> dt.date | None:
         """The first day of the earliest native period with a figure."""
-        return min((d for (_, d) in self._counts), default=None)
+        return min((d for (_, d) in self._native), default=None)
 
     def latest(self) -> Period | None:
         """The latest native period with a district figure (every municipality has one)."""
-        days = sorted({d for (_, d) in self._counts}, reverse=True)
-        for day in days:
-            if self.count((DISTRICT, day, self.size)) is not None:
-                return Period(self.kind, day)
-        return None
+        days = sorted((d for (a, d), v in self._native.items() if a == DISTRICT and v is not None), reverse=True)
+        return Period(self.kind, days[0]) if days else None
 
-    def _parts(self, span: Span) -> list[Span] | None:
+    def parts(self, span: Span) -> list[tuple[str, dt.date]] | None:
+        """The stored periods (municipality, first day) a span sums; None when it cuts a native period."""
         area, start, months = span
         if months % self.size or (start.month - 1) % self.size:
             return None
-        return [(area, day, self.size) for day in self.starts(start, month_offset(start, months - self.size))]
+        areas = self.members if area == DISTRICT else [area]
+        days = self.starts(start, month_offset(start, months - self.size))
+        return [(a, d) for a in areas for d in days]
+
+    def native(self, area: str, day: dt.date) -> int | None:
+        """The stored count of one municipality (or the district's sum) in one native period."""
+        return self._native.get((area, day))
 
     def count(self, span: Span) -> int | None:
         """The count of a cell; None when a part is missing or the span cuts a native period."""
         area, start, months = span
-        if area == DISTRICT:
-            values = [self.count((m, start, months)) for m in self.members]
-            return None if any(v is None for v in values) else sum(values)
-        parts = self._parts(span)
-        if parts is None:
+        if self.parts(span) is None:
             return None
-        values = [self._counts.get((a, d)) for a, d, _ in parts]
-        return None if any(v is None for v in values) else sum(values)
+        if months == self.size:
+            return self._native.get((area, start))
+        return self._sums.get(months, {}).get((area, start))
 
-    def publish(self, span: Span) -> Span:
-        """Record that the document shows this cell; returns it."""
-        self.published.add(span)
+    def publish(self, span: Span, weight: float = 1.0) -> Span:
+        """Record that the document shows this cell (weight: how much the reader loses if it is hidden)."""
+        self.published[span] = max(weight, self.published.get(span, 0.0))
         return span
 
-    def publish_all(self, spans: Iterable[Span]) -> None:
+    def publish_all(self, spans: Iterable[Span], weight: float = 1.0) -> None:
         """Record several cells."""
-        self.published.update(spans)
+        for span in spans:
+            self.publish(span, weight)
 
-    def groups(self) -> list[Group]:
-        """Every published total: district = municipalities, a longer span = its native periods."""
-        out = []
-        for span in self.published:
-            area, start, months = span
-            if area == DISTRICT:
-                out.append(Group(span, tuple((m, start, months) for m in self.members)))
-            parts = self._parts(span)
-            if parts and len(parts) > 1:
-                out.append(Group(span, tuple(parts)))
-        return sorted(out, key=lambda g: (g.total[1], g.total[2], g.total[0]))
-
-    def protect(self, below: int | None) -> Suppression:
-        """Decide which published cells are hidden (primary and secondary); kept as `suppression`."""
-        groups = self.groups()
-        keys = set(self.published) | {p for g in groups for p in g.parts}
-        counts = {k: self.count(k) for k in keys}
-        self.suppression = suppress(counts, groups, below, self.published)
-        return self.suppression
+    def cost(self, span: Span) -> float:
+        """What hiding a published cell costs: its weight, three times for the district, a little more when large."""
+        weight = self.published.get(span, 1.0) * (3.0 if span[0] == DISTRICT else 1.0)
+        return weight * (1.0 + math.log1p(self.count(span) or 0))
 
     def show(self, span: Span) -> str:
-        """The published cell as printed: '<5', 'skjult', '1.234' or '–'."""
+        """The published cell as printed: the hidden mark, '1.234' or '–'."""
         return self.suppression.show(span, self.count(span))
 
     def visible(self, span: Span) -> int | None:
@@ -147,7 +158,7 @@ class Books:
         self.con = con
         self.members = reference.district_members(con)
         self._books: dict[tuple[str, str], CellBook] = {}
-        self._sources: dict[str, list[str]] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
 
     @functools.cached_property
     def area_names(self) -> dict[str, str]:
@@ -164,23 +175,29 @@ class Books:
         """Population per area and year, the district's sum included (read once per document)."""
         return population_with_district(self.con)
 
+    def frame(self, category: str) -> pd.DataFrame:
+        """Every source's figures for a category, for the members and the district."""
+        if category not in self._frames:
+            self._frames[category] = series_with_district(self.con, [*self.members, DISTRICT], [category])
+        return self._frames[category]
+
     def sources(self, category: str) -> list[str]:
         """The sources with figures for a category in the district's municipalities, by name."""
-        if category not in self._sources:
-            self._sources[category] = [r[0] for r in self.con.execute(
-                "SELECT DISTINCT source FROM figure WHERE category_code = ? AND area_code IN (SELECT unnest(?)) "
-                "ORDER BY source", [category, self.members]).fetchall()]
-        return self._sources[category]
+        return sorted(self.frame(category)[mf.SOURCE].unique())
+
+    def newest_source(self, category: str) -> str | None:
+        """The source whose district figures end last (Danmarks Statistik on a tie), as on the dashboard."""
+        frame = self.frame(category)
+        return mf.newest_source(frame[frame[mf.AREA] == DISTRICT])
 
     def get(self, category: str, source: str) -> CellBook:
         """The book of a category and source."""
         key = (category, source)
         if key not in self._books:
-            native = mf.check(figures.series(self.con, areas=self.members, categories=[category], sources=[source]))
-            self._books[key] = CellBook(category, source, native, self.members)
+            frame = self.frame(category)
+            self._books[key] = CellBook(category, source, frame[frame[mf.SOURCE] == source], self.members)
         return self._books[key]
 
-    def protect(self, below: int | None) -> None:
-        """Decide the hidden cells of every book."""
-        for book in self._books.values():
-            book.protect(below)
+    def all(self) -> list[CellBook]:
+        """Every book the document has opened, in the order opened."""
+        return list(self._books.values())

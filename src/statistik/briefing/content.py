@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from statistik import config
-from statistik.briefing import datastatus, log
+from statistik import config, publications
+from statistik.briefing import datastatus, disclose
 from statistik.briefing.cells import Books, CellBook, Span
 from statistik.briefing.goals import Goal, goals
 from statistik.briefing.sections import Section, sections
-from statistik.briefing.suppression import validate_threshold
+from statistik.briefing.suppression import HIDDEN_MARK, validate_threshold
+from statistik.formatting import number
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in, parse_period
 from statistik.views.annotations import annotations
@@ -28,7 +29,6 @@ class Revision:
     """A figure changed since the previous briefing: old and new value, and the cell it is in."""
 
     time: dt.datetime
-    file_name: str
     period: Period
     area_name: str
     category_name: str
@@ -36,6 +36,12 @@ class Revision:
     new: int
     book: CellBook
     span: Span
+    old_public: bool = True           # False: the old value was never printed, so it is not printed now
+
+    @property
+    def old_text(self) -> str:
+        """The value before, as printed: a number only if it may be shown."""
+        return number(self.old) if self.old_public or not self.book.suppression.active else HIDDEN_MARK
 
 
 @dataclass
@@ -44,18 +50,21 @@ class Briefing:
 
     meeting: dt.date
     today: dt.date
-    user: str
+    organisation: str
+    final: bool
     period: Period | None
     below: int | None
     district_name: str
     member_names: list[str]
-    previous: log.LogEntry | None
+    previous: publications.Final | None
     sources: list[datastatus.SourceStatus]
     imports: pd.DataFrame
     sections: list[Section]
     goals: list[Goal]
     revisions: list[Revision]
     annotations: pd.DataFrame
+    books: Books
+    decision: disclose.Decision
 
     def periods_text(self) -> str:
         """The periods covered, as on the front page and in the log: '4. kvt. 2025 (Danmarks Statistik) …'."""
@@ -92,36 +101,49 @@ def _revisions(frame: pd.DataFrame, books: Books) -> list[Revision]:
         period = Period(kind, pd.Timestamp(start).date())
         book = books.get(category, source)
         span = book.publish((area, period.start, months_in(kind)))
-        out.append(Revision(newest["time"], newest["file_name"], period, newest["area"], newest["category"],
+        out.append(Revision(newest["time"], period, newest["area"], newest["category"],
                             int(oldest["old_value"]), int(newest["new_value"]), book, span))
     return out
 
 
 def collect(
     con: duckdb.DuckDBPyConnection, meeting: dt.date, *, period: str | Period | None = None,
-    suppress_below: int | None = None, user: str = "", today: dt.date | None = None,
+    suppress_below: int | None = None, organisation: str | None = None, final: bool = False,
+    today: dt.date | None = None, strict: bool = True,
 ) -> Briefing:
-    """Gather the briefing's content; every count it shows is published first, then suppression is decided once."""
+    """Gather the briefing's content; every count it shows is published first, then suppression is decided once.
+
+    With strict=False a briefing whose hidden cells cannot all be kept safe is still gathered
+    (for the audit to show which); it must not be written.
+    """
     try:
         below = validate_threshold(suppress_below)
     except ValueError as e:
         raise BriefingError(str(e)) from None
     chosen = period if isinstance(period, Period) or period is None else parse_briefing_period(period)
     books = Books(con)
-    previous = log.previous(con, meeting)
+    previous = publications.previous(con, meeting)
     since = previous.created_at if previous else None
     names = books.area_names
     try:
-        the_sections = sections(con, books, chosen)
+        the_sections = sections(books, chosen)
         the_goals = goals(con, books, chosen)
         revisions = _revisions(datastatus.revisions_since(con, books.members, since), books)
     except SeriesError as e:          # e.g. one source with both months and quarters for a category
         raise BriefingError(str(e)) from None
-    books.protect(below)
+    recorded = publications.publications(con) if below is not None else []
+    meetings = {p.final.id: p.final.meeting_date for p in recorded}
+    try:
+        decision = disclose.decide(books, below, recorded, disclose.describe_with(books, meetings), strict)
+    except disclose.Unprotected as e:
+        raise BriefingError(str(e)) from None
+    for r in revisions:
+        r.old_public = disclose.is_public(decision, r.book, r.span, r.old)
     return Briefing(
-        meeting=meeting, today=today or dt.date.today(), user=user, period=chosen, below=below,
+        meeting=meeting, today=today or dt.date.today(), organisation=organisation or config.organisation(),
+        final=final, period=chosen, below=below,
         district_name=config.DISTRICT_NAME, member_names=[names.get(m, m) for m in books.members],
         previous=previous, sources=datastatus.sources(con, books.members, since),
         imports=datastatus.imports_since(con, since), sections=the_sections, goals=the_goals,
-        revisions=revisions, annotations=annotations(con),
+        revisions=revisions, annotations=annotations(con), books=books, decision=decision,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from statistik.briefing.cells import Books, CellBook, Span, window_ending
-from statistik.briefing.sections import choose
+from statistik.briefing.sections import TABLE_WEIGHT, choose
 from statistik.metrics.targets import BELOW, Target
 from statistik.periods import Period, month_offset, months_in
 from statistik.views.overview import stored_targets
@@ -33,9 +33,17 @@ class Goal:
         return self.book.count(self.window) if self.window and self.book else None
 
     @property
+    def hidden(self) -> bool:
+        """Whether the window's count is hidden (then whether the target is met is not said either)."""
+        return bool(self.window and self.book and self.book.suppression.hides(self.window))
+
+    @property
     def met(self) -> bool | None:
-        """Whether the window meets the target; None when it cannot be told."""
-        return None if self.count is None else self.target.is_met(self.count)
+        """Whether the window meets the target; None when it cannot be told or the count is hidden.
+
+        "Met" says count < limit: said of a hidden count, it would narrow it down.
+        """
+        return None if self.count is None or self.hidden else self.target.is_met(self.count)
 
     @property
     def window_label(self) -> str:
@@ -70,7 +78,7 @@ def goals(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -
     names, categories = books.area_names, books.category_names
     out = []
     for target, label in stored_targets(con):
-        picked = choose(con, books, target.category, period)
+        picked = choose(books, target.category, period)
         area_name = names.get(target.area, target.area)
         category_name = categories.get(target.category, target.category)
         if picked is None:
@@ -80,10 +88,10 @@ def goals(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -
         goal = Goal(target, label, area_name, category_name, book, end)
         window = window_ending(target.area, end, months_in(target.period_kind))
         if book.count(window) is not None:
-            goal.window = book.publish(window)
+            goal.window = book.publish(window, weight=TABLE_WEIGHT)
         last = month_offset(end.start, months_in(end.kind) - 1)
         goal.years = _years(book, target.area, last, months_in(target.period_kind))
-        book.publish_all(span for _, span in goal.years)
+        book.publish_all((span for _, span in goal.years), weight=TABLE_WEIGHT)
         out.append(goal)
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from statistik import config, formatting
 from statistik.briefing.content import Briefing
 from statistik.briefing.document import BULLET, Heading, Paragraph
+from statistik.briefing.suppression import HIDDEN_MARK
 from statistik.briefing.tables import revisions_table
 from statistik.views.common import FOCUS_TRENDS
 
@@ -74,7 +75,7 @@ def revisions(b: Briefing) -> list:
         return out
     out.append(Paragraph(f"{formatting.number(len(b.revisions))} tal for kredsens kommuner er ændret af senere "
                          "importer (før: værdien ved forrige bilag; nu: værdien i dette bilag)."))
-    out.append(revisions_table(b.revisions, b.below, REVISIONS_LISTED))
+    out.append(revisions_table(b.revisions, REVISIONS_LISTED))
     return out
 
 
@@ -86,13 +87,24 @@ def suppression(b: Briefing) -> list:
                              "med små tal skjult (fx under 5)."))
         return out
     n = b.below
+    earlier = len(b.decision.publications)
+    memory = (f"Bilaget er lavet sammen med de {formatting.number(earlier)} tidligere offentliggjorte bilag med små tal "
+              "skjult: et tal, som et af dem skjulte, er også skjult her, og intet skjult tal kan regnes ud af dem "
+              "alle tilsammen." if earlier else
+              "Der er ikke offentliggjort andre bilag med små tal skjult fra denne database; kommende bilag laves, "
+              "så de tal, dette bilag skjuler, forbliver skjulte.")
     out += [
-        Paragraph(f"Antal fra 1 til {n - 1} er skjult og vist som «<{n}» overalt: i tabeller, i teksten og i "
+        Paragraph(f"Antal fra 1 til {n - 1} er skjult og vist som «{HIDDEN_MARK}» overalt: i tabeller, i teksten og i "
                   "graferne, hvor punktet er udeladt.", BULLET),
-        Paragraph("Sekundær diskretionering: hvor et skjult tal ellers kunne regnes ud af en sum (kredsens total, "
-                  "12 måneder eller et år), er det mindste andet tal i summen også skjult og vist som «skjult». "
-                  "Det gentages, til ingen sum har netop ét skjult tal.", BULLET),
-        Paragraph("Ændringer, procenter, rater og test, der bygger på et skjult tal, er også skjult.", BULLET),
+        Paragraph(f"Hvor et skjult tal ellers kunne regnes ud af andre tal i bilaget (kredsens total, 12 måneder, et "
+                  f"år, målet), er flere tal skjult, også vist som «{HIDDEN_MARK}». Det samme tegn bruges for alle "
+                  "skjulte tal, så tegnet ikke røber, hvilke der er små.", BULLET),
+        Paragraph(f"Valget af tal er kontrolleret med en matematisk optimering (heltalsprogrammering): ud fra alt, der "
+                  f"er trykt, kan et lille tal ikke indsnævres til mindre end hele intervallet 1–{n - 1}, og et andet "
+                  f"skjult tal ikke til mindre end ±{n} om sin værdi.", BULLET),
+        Paragraph(memory, BULLET),
+        Paragraph("Ændringer, procenter, rater, test og målopfyldelse, der bygger på et skjult tal, er også skjult.",
+                  BULLET),
         Paragraph("0 vises og skjules ikke, som det er almindelig praksis (også hos Danmarks Statistik): at der "
                   "ingen tilfælde er, udpeger ingen personer.", BULLET),
     ]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import duckdb
-
 from statistik.briefing.cells import Books, CellBook, Span, span_of, window_ending
 from statistik.metrics import change as mc, poisson, rates
 from statistik.metrics.frame import preferred_source
@@ -21,6 +19,7 @@ from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend
 
 CHART_MONTHS = 36          # about three years on every chart
 MIN_CHART_POINTS = 3       # fewer district points than this: no chart, the table says it all
+TABLE_WEIGHT = 2.0         # a number in a table or sentence costs the reader more than a chart point
 
 
 @dataclass
@@ -103,26 +102,27 @@ class Section:
         return self.figures is None
 
 
-def choose(con: duckdb.DuckDBPyConnection, books: Books, category: str,
-           period: Period | None) -> tuple[CellBook, Period] | None:
-    """The book and period a category is shown with; None when no source has a district figure for it."""
-    found = []
-    for source in books.sources(category):
+def choose(books: Books, category: str, period: Period | None) -> tuple[CellBook, Period] | None:
+    """The book and period a category is shown with; None when no source has a district figure for it.
+
+    By default the source whose figures end last (`metrics.frame.newest_source`) at its latest
+    period; for a chosen period, a source with a district figure for it (Danmarks Statistik first).
+    """
+    if period is None:
+        source = books.newest_source(category)
+        if source is None:
+            return None
         book = books.get(category, source)
-        chosen = book.latest() if period is None else period
-        if chosen is not None and book.count((DISTRICT, chosen.start, months_in(chosen.kind))) is not None:
-            found.append((chosen.end, book, chosen))
-    if not found:
-        return None
-    last = max(end for end, _, _ in found)
-    best = preferred_source(book.source for end, book, _ in found if end == last)
-    return next((book, p) for end, book, p in found if end == last and book.source == best)
+        return book, book.latest()
+    having = [s for s in books.sources(category)
+              if books.get(category, s).count((DISTRICT, period.start, months_in(period.kind))) is not None]
+    source = preferred_source(having)
+    return None if source is None else (books.get(category, source), period)
 
 
-def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, period: Period | None,
-                with_chart: bool = True) -> Figures | None:
+def figures_for(books: Books, category: str, period: Period | None, with_chart: bool = True) -> Figures | None:
     """A category's rows by municipality and district (published in its book), and its chart periods."""
-    picked = choose(con, books, category, period)
+    picked = choose(books, category, period)
     if picked is None:
         return None
     book, period = picked
@@ -134,7 +134,7 @@ def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, per
         rolling = None if period.kind == YEAR else window_ending(area, period)
         year = month_offset((rolling or current)[1], 11).year
         inhabitants = rates.population_for(population, area, year)
-        book.publish_all([current, previous, *([rolling] if rolling else [])])
+        book.publish_all([current, previous, *([rolling] if rolling else [])], weight=TABLE_WEIGHT)
         rows.append(AreaRow(area, names.get(area, area), current, previous, rolling, inhabitants))
     result = Figures(category, books.category_names.get(category, category), book, period, rows)
     if with_chart:
@@ -150,14 +150,14 @@ def figures_for(con: duckdb.DuckDBPyConnection, books: Books, category: str, per
     return result
 
 
-def section(con: duckdb.DuckDBPyConnection, books: Books, trend: FocusTrend, period: Period | None) -> Section:
+def section(books: Books, trend: FocusTrend, period: Period | None) -> Section:
     """A focus trend's section; without figures, the broader DST category as context (no chart)."""
-    found = figures_for(con, books, trend.category, period)
+    found = figures_for(books, trend.category, period)
     if found is not None or not trend.context:
         return Section(trend, found)
-    return Section(trend, None, figures_for(con, books, trend.context, period, with_chart=False))
+    return Section(trend, None, figures_for(books, trend.context, period, with_chart=False))
 
 
-def sections(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[Section]:
+def sections(books: Books, period: Period | None) -> list[Section]:
     """A section for every focus trend, in the cooperation plan's order."""
-    return [section(con, books, trend, period) for trend in FOCUS_TRENDS]
+    return [section(books, trend, period) for trend in FOCUS_TRENDS]

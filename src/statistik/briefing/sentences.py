@@ -9,7 +9,6 @@ from __future__ import annotations
 from statistik import config, formatting
 from statistik.briefing.goals import Goal
 from statistik.briefing.sections import Figures, Section
-from statistik.briefing.suppression import SECONDARY_MARK
 from statistik.metrics.poisson import SIGNIFICANT
 
 # How a count of a category reads in a sentence: "24 indbrud".
@@ -23,12 +22,9 @@ def _source_note(figures: Figures) -> str:
 
 
 def _amount(figures: Figures, span, label: str) -> str:
-    """'398 i 4. kvt. 2025', 'få tilfælde (<5) i …' or 'et skjult antal i …'."""
-    mark = figures.book.suppression.mark(span)
-    if mark == SECONDARY_MARK:
+    """'398 i 4. kvt. 2025' or 'et skjult antal i …'."""
+    if figures.book.suppression.hides(span):
         return f"et skjult antal i {label}"
-    if mark:
-        return f"få tilfælde ({mark}) i {label}"
     return f"{figures.book.show(span)} i {label}"
 
 
@@ -38,7 +34,7 @@ def change_sentences(figures: Figures, title: str) -> list[str]:
     now, before = figures.period.label, figures.previous_period.label
     if book.suppression.hides(row.current, row.previous):
         return [f"{title}: {_amount(figures, row.current, now)}{_source_note(figures)} mod "
-                f"{_amount(figures, row.previous, before)}. Ændringen vises ikke, fordi små tal er skjult."]
+                f"{_amount(figures, row.previous, before)}. Ændringen vises ikke, fordi et tal er skjult."]
     current, previous = book.count(row.current), book.count(row.previous)
     if previous is None:
         return [f"{title}: {formatting.number(current)} i {now}{_source_note(figures)}. "
@@ -78,18 +74,17 @@ def _goal_noun(label: str) -> str:
 def goal_sentences(goal: Goal, latest: bool = True) -> list[str]:
     """'Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30).'"""
     noun = _goal_noun(goal.label)
-    if goal.met is None:
+    if goal.count is None:
         return [f"{goal.area_name}: {noun} kan ikke opgøres, fordi der mangler tal."]
-    verb = "nåede" if goal.met else "nåede ikke"
     months = 12 if goal.target.period_kind == "Y" else None
     when = (f"i de seneste {months} måneder" if latest else f"i de {months} måneder til og med {goal.end.label}") \
         if months else f"til og med {goal.end.label}"
-    things = COUNT_NOUNS.get(goal.target.category, "anmeldelser")
-    mark = goal.book.suppression.mark(goal.window)
-    if mark == SECONDARY_MARK:
-        first = (f"{goal.area_name} {verb} {noun} {when} (mål: {goal.limit_text}); "
-                 f"antallet er skjult, fordi små tal er skjult.")
+    if goal.hidden:
+        first = (f"{goal.area_name}: om {noun} er nået {when} (mål: {goal.limit_text}), oplyses ikke, "
+                 "fordi antallet er skjult.")
     else:
+        things = COUNT_NOUNS.get(goal.target.category, "anmeldelser")
+        verb = "nåede" if goal.met else "nåede ikke"
         first = f"{goal.area_name} {verb} {noun}: {goal.book.show(goal.window)} {things} {when} (mål: {goal.limit_text})."
     return [first, f"Opgjort for {goal.window_label}."]
 

@@ -7,7 +7,7 @@ from statistik.briefing.content import Revision
 from statistik.briefing.datastatus import SourceStatus
 from statistik.briefing.document import Table
 from statistik.briefing.sections import Figures, Section
-from statistik.briefing.suppression import SECONDARY_MARK, is_small
+from statistik.briefing.suppression import HIDDEN_MARK
 from statistik.charts.style import source_line
 
 SMALL_MARK = "*"
@@ -21,7 +21,7 @@ def _change_cells(figures: Figures, row) -> list[str]:
     counts = [figures.book.count(row.current), figures.book.count(row.previous)]
     change = figures.change(row)
     if change is None:
-        return ["–"] * 3 if None in counts else [SECONDARY_MARK] * 3
+        return ["–"] * 3 if None in counts else [HIDDEN_MARK] * 3
     test = figures.test(row)
     verdict = "–" if test is None else ("ja" if test.significant else "nej")
     if test is not None and figures.small(row):
@@ -32,7 +32,7 @@ def _change_cells(figures: Figures, row) -> list[str]:
 
 def _rate_cell(figures: Figures, row) -> str:
     if figures.book.suppression.hides(figures.rate_span(row)):
-        return SECONDARY_MARK
+        return HIDDEN_MARK
     rate = figures.rate(row)
     return "–" if rate is None else formatting.number(rate, 1)
 
@@ -81,8 +81,9 @@ def trend_table(figures: Figures) -> Table:
 
 def suppression_note(below: int) -> str:
     """The key to hidden cells under a table."""
-    return (f"<{below}: 1–{below - 1} tilfælde, skjult. «{SECONDARY_MARK}»: skjult, så et lille tal ikke kan "
-            "regnes ud af en sum; det gælder også ændringer, procenter og rater af skjulte tal.")
+    return (f"«{HIDDEN_MARK}»: tallet er skjult, enten fordi det er fra 1 til {below - 1}, eller for at et lille tal "
+            "ikke kan regnes ud af summer; begge vises ens. Det gælder også ændringer, procenter og rater af "
+            "skjulte tal.")
 
 
 def overview_table(sections: list[Section]) -> Table:
@@ -128,16 +129,14 @@ def status_table(statuses: list[SourceStatus], first_briefing: bool) -> Table:
                  notes=["Seneste periode: den seneste periode, hvor alle fire kommuner har tal."])
 
 
-def _revision_value(revision: Revision, below: int | None, current: bool) -> str:
-    if current:
-        return revision.book.show(revision.span)
-    return f"<{below}" if is_small(revision.old, below) else formatting.number(revision.old)
+def revisions_table(revisions: list[Revision], limit: int) -> Table:
+    """Revised figures: period, municipality, category, before and now, when imported.
 
-
-def revisions_table(revisions: list[Revision], below: int | None, limit: int) -> Table:
-    """Revised figures: period, municipality, category, before and now, when imported."""
-    rows = [[r.period.label, r.area_name, r.category_name, _revision_value(r, below, False),
-             _revision_value(r, below, True), formatting.timestamp(r.time)] for r in revisions[:limit]]
+    "Før" is printed only when some publication printed it (hidden otherwise): the value the
+    figure had then is a figure too.
+    """
+    rows = [[r.period.label, r.area_name, r.category_name, r.old_text, r.book.show(r.span),
+             formatting.timestamp(r.time)] for r in revisions[:limit]]
     notes = [f"Og {formatting.number(len(revisions) - limit)} revisioner mere (se siden Datastatus)."] \
         if len(revisions) > limit else []
     return Table(["Periode", "Kommune", "Kategori", "Før", "Nu", "Importeret"], rows,

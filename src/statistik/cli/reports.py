@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 from statistik import formatting, periods, reference
-from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, say, waiting, warn
 
 
 def cmd_summary(store, args) -> int:
@@ -44,28 +45,93 @@ def cmd_summary(store, args) -> int:
     return EXIT_OK
 
 
+def _interval(low: float, high: float) -> str:
+    return f"{formatting.number(low)}–{'∞' if math.isinf(high) else formatting.number(high)}"
+
+
+def _print_audit(b, rows) -> bool:
+    """The audit as a table per group; whether every cell is protected."""
+    from statistik.briefing import disclose
+
+    earlier = [p.final for p in b.decision.publications]
+    when = formatting.and_list(formatting.date(f.meeting_date) for f in earlier)
+    say(f"Kontrol af skjulte tal: bilaget til kredsrådsmødet {formatting.date(b.meeting)}, antal under {b.below} "
+        f"skjult, " + (f"sammen med {len(earlier)} tidligere offentliggjorte bilag (møderne {when})."
+                        if earlier else "ingen tidligere offentliggjorte bilag."))
+    say("For hvert beskyttet tal: det interval, en angriber kan udlede af alt offentliggjort (heltalsprogrammering), "
+        "og det interval, det mindst skal dække.")
+    width = max((len(r.cell) for r in rows), default=10)
+    for group in (disclose.THIS, disclose.EARLIER, disclose.UNPRINTED):
+        mine = [r for r in rows if r.group == group]
+        if not mine:
+            continue
+        say()
+        say(f"{group[0].upper() + group[1:]} ({formatting.number(len(mine))}):")
+        say(f"  {'Tal':<{width}}  {'Værdi':>6}  {'Kan udledes':>12}  {'Krav':>10}")
+        for r in mine:
+            say(f"  {r.cell:<{width}}  {formatting.number(r.value):>6}  {_interval(r.low, r.high):>12}  "
+                f"{_interval(*r.need):>10}  {'ok' if r.ok else 'FOR SMALT'}")
+    failing = [r for r in rows if not r.ok]
+    say()
+    if failing:
+        say(f"{formatting.number(len(failing))} af {formatting.number(len(rows))} beskyttede tal kan indsnævres for "
+            "meget; bilaget må ikke offentliggøres.")
+    else:
+        say(f"Alle {formatting.number(len(rows))} beskyttede tal er beskyttet.")
+    return not failing
+
+
+def _recorded(store, finish) -> None:
+    """Record a final briefing in a write of its own."""
+    with store.write(purpose="endeligt bilag til kredsrådet", on_wait=waiting) as con:
+        finish(con)
+
+
 def cmd_briefing(store, args) -> int:
-    """The council briefing ("Lokal kriminalitetsstatistik") as PDF or Word, logged in the store."""
-    from statistik import briefing  # reportlab, python-docx and the browser only for this command
+    """The council briefing ("Lokal kriminalitetsstatistik") as PDF or Word: a draft, or recorded as final."""
+    from statistik import briefing  # reportlab, python-docx, the solver and the browser only for this command
+    from statistik.briefing import disclose
     from statistik.charts.export import ExportError
     try:
         meeting = dt.date.fromisoformat(args.meeting)
     except ValueError:
         warn(f"Ugyldig mødedato {args.meeting!r}; skriv den som ÅÅÅÅ-MM-DD, fx 2026-01-15.")
         return EXIT_REJECTED
+    if args.out is None and not args.audit:
+        warn("Angiv --out FIL (bilaget) eller --audit (kontrol af de skjulte tal).")
+        return EXIT_USAGE
+    if args.audit and args.suppress_below is None:
+        warn("--audit kontrollerer skjulte tal; angiv også --suppress-below N.")
+        return EXIT_USAGE
+    if args.final and args.out is None:
+        warn("--final kræver --out FIL: det endelige bilag skal gemmes.")
+        return EXIT_USAGE
+    options = {"period": args.period, "suppress_below": args.suppress_below, "organisation": args.organisation}
     try:
-        # Made inside a write: the briefing log records exactly the version the briefing shows, and
-        # two briefings never miss each other's entry.
-        with store.write(purpose="bilag til kredsrådet", on_wait=waiting) as con:
-            out = briefing.make_briefing(con, meeting, Path(args.out), period=args.period,
-                                         suppress_below=args.suppress_below, user=args.user)
+        con = store.read()
+        if args.audit:
+            b, _ = briefing.audit(con, meeting, period=args.period, suppress_below=args.suppress_below)
+            meetings = {p.final.id: p.final.meeting_date for p in b.decision.publications}
+            if not _print_audit(b, disclose.audit_rows(b.decision, disclose.describe_with(b.books, meetings))):
+                return EXIT_REJECTED
+            if args.out is None:
+                return EXIT_OK
+        # Made on a read-only version; only recording a final one writes (briefly, after the file is saved).
+        out = briefing.make_briefing(con, meeting, Path(args.out), final=args.final, created_by=args.user,
+                                     record=lambda finish: _recorded(store, finish), **options)
     except (briefing.BriefingError, ExportError) as e:
         warn(str(e))
         return EXIT_REJECTED
+    except BrokenPipeError:
+        raise
     except OSError as e:
         warn(f"Bilaget kunne ikke gemmes i {args.out}: {e.strerror or e}.")
         return EXIT_REJECTED
-    say(f"Bilaget til kredsrådsmødet {formatting.date(meeting)} er gemt i {out}.")
+    what = "Det endelige bilag" if args.final else "Et udkast til bilaget"
+    say(f"{what} til kredsrådsmødet {formatting.date(meeting)} er gemt i {out}."
+        + (" Det er noteret som offentliggjort." if args.final and args.suppress_below else
+           " Det er noteret som endeligt (internt: små tal er ikke skjult)." if args.final else
+           " Intet er noteret; brug --final for det endelige bilag."))
     return EXIT_OK
 
 
@@ -84,6 +150,13 @@ def register(sub, user: str) -> None:
                                     "(standard: den seneste for hver kilde)")
     p.add_argument("--suppress-below", type=int, metavar="N",
                    help="skjul antal fra 1 til N-1, fx 5 til offentlige mødepapirer (0 vises)")
-    p.add_argument("--out", required=True, metavar="FIL", help="filen, der skrives: .pdf eller .docx")
-    p.add_argument("--user", default=user, help="hvem laver bilaget (standard: login-navnet)")
+    p.add_argument("--out", metavar="FIL", help="filen, der skrives: .pdf eller .docx")
+    p.add_argument("--final", action="store_true",
+                   help="det endelige bilag: noteres (med de tal, det offentliggør), så kommende bilag bygger på det")
+    p.add_argument("--audit", action="store_true",
+                   help="kontrollér de skjulte tal mod alle offentliggjorte bilag; afslut med fejl, hvis et kan "
+                        "indsnævres for meget")
+    p.add_argument("--organisation", help="afsender på forsiden og i filens metadata "
+                                          "(standard: STATISTIK_ORGANISATION)")
+    p.add_argument("--user", default=user, help="hvem gør bilaget endeligt, til loggen (standard: login-navnet)")
     p.set_defaults(func=cmd_briefing)

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from statistik import formatting, publications
 from statistik.figures import period_code_sql
 from statistik.periods import Period
 from statistik.uploads import STATUS_NAMES, list_uploads
@@ -80,9 +81,31 @@ def revisions(
     ).df()
 
 
-def last_briefing(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.datetime] | None:
-    """Meeting date and time of the newest briefing made, or None."""
-    return con.execute("SELECT meeting_date, created_at FROM briefing ORDER BY created_at DESC LIMIT 1").fetchone()
+def last_briefing(con: duckdb.DuckDBPyConnection) -> publications.Final | None:
+    """The newest final briefing, or None (drafts are never recorded)."""
+    found = publications.finals(con)
+    return found[0] if found else None
+
+
+def final_text(final: publications.Final | None) -> str:
+    """'Seneste endelige bilag: mødet …' in one sentence."""
+    if final is None:
+        return "Der er endnu ikke gjort et bilag endeligt. Revisioner vises siden første import."
+    hidden = f"små tal under {final.suppress_below} skjult" if final.public else "alle tal vist (internt)"
+    return (f"Seneste endelige bilag: mødet {formatting.date(final.meeting_date)}, gjort endeligt "
+            f"{formatting.timestamp(final.created_at)} af {final.created_by} ({hidden}).")
+
+
+def finals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every final briefing, newest first, with Danish column names."""
+    rows = publications.finals(con)
+    return pd.DataFrame({
+        "Møde": [formatting.date(f.meeting_date) for f in rows],
+        "Gjort endeligt": [formatting.timestamp(f.created_at) for f in rows],
+        "Af": [f.created_by for f in rows],
+        "Format": [f.file_format.upper() for f in rows],
+        "Små tal": [f"under {f.suppress_below} skjult" if f.public else "vist (internt)" for f in rows],
+    })
 
 
 def uploads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
