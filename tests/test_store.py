@@ -136,11 +136,12 @@ def test_an_old_store_is_migrated_and_gets_the_shipped_annotations_and_target(tm
 def test_every_write_raises_the_data_version_also_the_briefing_log(db_path):
     import datetime as dt
 
-    from statistik.briefing import log
+    from statistik import publications
     store = Store(db_path)
     start = store.version()
     with store.write() as con:
-        log.record(con, dt.date(2026, 1, 15), "kim", "4. kvt. 2025", 5, "pdf")
+        publications.record(con, meeting=dt.date(2026, 1, 15), created_by="kim", periods="4. kvt. 2025",
+                            suppress_below=5, file_format="pdf", organisation="x", members=["101"])
     assert store.version() == start + 1
     assert store.read().execute("SELECT count(*) FROM briefing").fetchone()[0] == 1
 
@@ -176,12 +177,14 @@ def test_the_data_status_page_shows_a_briefing_made_elsewhere_on_its_next_run(db
 
     from streamlit.testing.v1 import AppTest
 
-    from statistik.briefing import log
+    from statistik import publications
     from test_pages import DASHBOARD
     at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     at.switch_page("app_pages/datastatus.py").run()
-    assert not any("sidste bilag" in c.value for c in at.caption)
+    assert not any("endelige bilag" in c.value for c in at.caption)
     with Store(db_path).write() as con:
-        log.record(con, dt.date(2026, 1, 15), "kim", "4. kvt. 2025", 5, "pdf")
+        publications.record(con, meeting=dt.date(2026, 1, 15), created_by="kim", periods="4. kvt. 2025",
+                            suppress_below=5, file_format="pdf", organisation="x", members=["101"])
     at.run()
-    assert any("sidste bilag (til mødet 15. januar 2026" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("endelige bilag (til mødet 15. januar 2026" in c.value for c in at.caption), \
+        [c.value for c in at.caption]
