@@ -114,7 +114,8 @@ def test_missing_file_is_reported(db_path):
 def test_summary_json_has_the_agreed_keys_and_real_numbers(db_path):
     result = json.loads(run("summary", "--area", "155", "--category", "1320", "--period", "2024", "--json").stdout)
     assert set(result) == {"count", "previous_count", "change", "change_pct", "rate_per_100k",
-                           "population_year", "p_value", "significant", "small_count"}
+                           "population_year", "p_value", "significant", "verdict", "small_count",
+                           "expected_low", "expected_high", "expected_position"}
     assert (result["count"], result["previous_count"], result["change"]) == (27, 35, -8)
     assert round(result["change_pct"], 1) == -22.9
     assert round(result["rate_per_100k"], 1) == 185.3 and result["population_year"] == 2024
@@ -124,7 +125,8 @@ def test_summary_json_has_the_agreed_keys_and_real_numbers(db_path):
 def test_summary_for_the_district_by_name_in_danish(db_path):
     out = run("summary", "--area", "Københavns Politikreds", "--category", "1320", "--period", "2025K3").stdout
     assert "Antal: 262 (3. kvt. 2024: 184)" in out
-    assert "større end tilfældig variation" in out
+    assert "Ændringen kan skyldes tilfældig variation (p = " in out
+    assert "Inden for det forventede niveau" in out
 
 
 def test_summary_for_a_month_of_quarterly_figures_says_why_not(db_path):

@@ -5,7 +5,7 @@ import pytest
 
 from statistik import figures
 from statistik.metrics.change import (
-    NO_CURRENT, NO_PREVIOUS, ZERO_BASE, add_change, change, compare_periods, with_last_year, year_to_date,
+    FEW_CASES, NO_CURRENT, NO_PREVIOUS, ZERO_BASE, add_change, change, compare_periods, with_last_year, year_to_date,
 )
 from statistik.metrics.frame import GranularityError
 from statistik.metrics.series import aggregate, at, rolling
@@ -41,7 +41,10 @@ def test_dragor_burglary_2024_against_2023(dragor):
 def test_same_quarter_last_year(dragor):
     row = at(with_last_year(burglary(dragor)), pd.Timestamp("2024-01-01")).iloc[0]
     assert (row["count"], row["previous_count"], row["change"]) == (11, 8, 3)
-    assert row["change_pct"] == pytest.approx(37.5)
+    # 8 cases: the change in number only, never "+37,5 %".
+    assert pd.isna(row["change_pct"]) and row["change_note"] == FEW_CASES
+    row = at(with_last_year(frame("Q", {"2024-01": 12, "2025-01": 15})), pd.Timestamp("2025-01-01")).iloc[0]
+    assert row["change_pct"] == pytest.approx(25.0) and pd.isna(row["change_note"])
 
 
 def test_first_year_has_no_previous_and_says_so(dragor):
@@ -61,6 +64,9 @@ def test_no_percent_on_a_base_of_zero(dragor):
 
 def test_change_of_two_counts():
     assert change(27, 35).pct == pytest.approx(-800 / 35)
+    few = change(10, 6)
+    assert (few.absolute, few.pct, few.reason) == (4, None, FEW_CASES)
+    assert change(2, 1).pct is None and change(10, 10).pct == 0
     zero = change(4, 0)
     assert (zero.absolute, zero.pct, zero.reason) == (4, None, ZERO_BASE)
     assert change(0, 0).pct is None
@@ -69,10 +75,13 @@ def test_change_of_two_counts():
 
 
 def test_add_change_flags_missing_current():
-    f = pd.DataFrame({"count": pd.array([pd.NA, 5], dtype="Int64"), "previous_count": [4, 5]})
+    f = pd.DataFrame({"count": pd.array([pd.NA, 15, 6, 9], dtype="Int64"), "previous_count": [4, 15, 10, 0]})
     out = add_change(f)
     assert out["change_note"].iloc[0] == NO_CURRENT
     assert out["change"].iloc[1] == 0 and out["change_pct"].iloc[1] == 0
+    # 6 → 10 is "−4", not "−40 %"; a base of 0 says so even when the count is small too.
+    assert out["change"].iloc[2] == -4 and pd.isna(out["change_pct"].iloc[2])
+    assert out["change_note"].tolist()[2:] == [FEW_CASES, ZERO_BASE]
 
 
 def test_rolling_four_quarters_against_a_year_earlier(dragor):

@@ -93,7 +93,7 @@ def test_comparison_page_lists_every_category_with_the_test(db_path):
     table = at.dataframe[0].value.set_index("Kategori")
     assert len(table) == 8
     assert (table.loc["Indbrud i beboelser", "2024"], table.loc["Indbrud i beboelser", "2025"]) == (959, 1155)
-    assert table.loc["Indbrud i beboelser", "Vurdering"] == "større end tilfældig variation"
+    assert table.loc["Indbrud i beboelser", "Vurdering"] == "kan skyldes tilfældig variation"
 
 
 def test_data_status_lists_sources_and_imports(db_path):

@@ -20,9 +20,10 @@ def number(value: float | int | None, decimals: int = 0) -> str:
 
 
 def signed(value: float | int | None, decimals: int = 0) -> str:
-    """A change with its sign: '+12', '−3,5', '0'."""
+    """A change with its sign: '+12', '−3,5', '0'; a value that rounds to 0 has no sign (never '−0,0')."""
     if value is None:
         return "–"
+    value = round(value, decimals)
     text = number(abs(value), decimals)
     return ("+" if value > 0 else "−" if value < 0 else "") + text
 
@@ -49,11 +50,19 @@ def short_date(value: dt.date) -> str:
     return format_date(value, "d. MMM y", locale=LOCALE)
 
 
-def p_value(value: float | None) -> str:
-    """'p = 0,374', or 'p < 0,001' for the very small ones."""
+def p_value(value: float | None, alpha: float = 0.05) -> str:
+    """'p = 0,374', or 'p < 0,001' for the very small ones.
+
+    A p-value just under `alpha` that would round to it is written 'p < 0,05', so a change called
+    significant never stands beside 'p = 0,050'.
+    """
     if value is None:
         return "p = –"
-    return "p < 0,001" if value < 0.001 else f"p = {number(value, 3)}"
+    if value < 0.001:
+        return "p < 0,001"
+    if value < alpha <= round(value, 3):
+        return f"p < {number(alpha, 2)}"
+    return f"p = {number(value, 3)}"
 
 
 # Decimals of each kind of table column, on screen and in downloads ('pct' is a percent of 100).

@@ -82,6 +82,11 @@ def shift(period: Period, steps: int) -> Period:
     return Period(period.kind, month_offset(period.start, steps * months_in(period.kind)))
 
 
+def year_earlier(period: Period) -> Period:
+    """The same period a year earlier: 3. kvt. 2024 for 3. kvt. 2025."""
+    return Period(period.kind, month_offset(period.start, -12))
+
+
 def period_code(kind: str, start: dt.date) -> str:
     """Export code of a period given by kind and start."""
     if kind == MONTH:

@@ -15,7 +15,7 @@ import os
 import sys
 
 from statistik import bootstrap, store
-from statistik.cli import backups, data, reports, users
+from statistik.cli import backups, compare, data, reports, users
 from statistik.cli.common import EXIT_BUSY, EXIT_OK, waiting, warn
 
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
     sub = parser.add_subparsers(dest="command", required=True)
     user = getpass.getuser()
-    for module in (data, reports, backups, users):
+    for module in (data, reports, compare, backups, users):
         module.register(sub, user)
     return parser
 

@@ -12,8 +12,8 @@ from statistik.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, say, waitin
 
 
 def cmd_summary(store, args) -> int:
-    """Count, change on last year, rate and exact test for one area, category and period."""
-    from statistik.metrics import summary as metrics_summary  # scipy: only this command pays for it
+    """Count, change on last year, rate and the verdicts for one area, category and period."""
+    from statistik.views import summary as metrics_summary  # scipy: only this command pays for it
 
     con = store.read()
     try:
@@ -27,19 +27,23 @@ def cmd_summary(store, args) -> int:
     _, area_name, _ = metrics_summary.resolve_area(con, args.area)
     category = reference.category_names(con)[metrics_summary.resolve_category(con, args.category)]
     period = periods.parse_period(args.period)
-    previous = periods.Period(period.kind, period.start.replace(year=period.start.year - 1))
+    previous = periods.year_earlier(period)
     n = formatting.number
     pct = result["change_pct"]
     say(f"{area_name} · {category} · {period.label}")
     say(f"  Antal: {n(result['count'])} ({previous.label}: {n(result['previous_count'])})")
     say(f"  Ændring: {formatting.signed(result['change'])}"
-         + (f" ({formatting.percent(pct / 100)})" if pct is not None else " (ingen procent: grundlaget er 0 eller mangler)"))
+        + (f" ({formatting.percent(pct / 100)})" if pct is not None else " (ingen procent: under 10 tilfælde "
+           "eller et grundlag på 0)"))
     if result["rate_per_100k"] is not None:
         say(f"  Pr. 100.000 indbyggere: {n(result['rate_per_100k'], 1)} "
              f"(folketal 1. januar {result['population_year']})")
     if result["p_value"] is not None:
-        verdict = "større end tilfældig variation" if result["significant"] else "kan skyldes tilfældig variation"
-        say(f"  Ændringen {verdict} ({formatting.p_value(result['p_value'])}, eksakt Poisson-test)")
+        say(f"  Ændringen {result['verdict']} ({formatting.p_value(result['p_value'])}, test der tager højde "
+            "for den normale variation)")
+    if result["expected_low"] is not None:
+        say(f"  {result['expected_position'].capitalize()} det forventede niveau "
+            f"({n(result['expected_low'])}–{n(result['expected_high'])}, ud fra de foregående år)")
     if result["small_count"]:
         say("  Få tilfælde — fortolk varsomt.")
     return EXIT_OK

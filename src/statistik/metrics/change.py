@@ -1,8 +1,9 @@
 """Comparing periods: same period last year, year to date, any two periods; absolute and percent change.
 
 Percent changes are in percent (-22.9 means −22,9 %); divide by 100 for
-`statistik.formatting.percent`. There is never a percent on a base of 0 or on a missing
-figure: the change is <NA> and `change_note` says why.
+`statistik.formatting.percent`. There is never a percent on a base of 0, on a missing figure,
+or when either count is under 10 (6 → 10 is "+4", not "+66,7 %"): the percent is <NA> and
+`change_note` says why. The change in number is always given when both counts are there.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ PERIOD_TO = "period_to"
 NO_CURRENT = "ingen tal for perioden"
 NO_PREVIOUS = "ingen tal for sammenligningsperioden"
 ZERO_BASE = "ingen procent: sammenligningsperioden har 0 tilfælde"
+FEW_CASES = "ingen procent: under 10 tilfælde"
+FEW = 10   # no percent when either count is below this
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def change(current: int | None, previous: int | None) -> Change:
     absolute = current - previous
     if previous == 0:
         return Change(current, previous, absolute, None, ZERO_BASE)
+    if min(current, previous) < FEW:
+        return Change(current, previous, absolute, None, FEW_CASES)
     return Change(current, previous, absolute, absolute / previous * 100, None)
 
 
@@ -64,9 +69,11 @@ def add_change(frame: pd.DataFrame) -> pd.DataFrame:
     f = frame.copy()
     current, previous = f[COUNT].astype("Int64"), f[PREVIOUS_COUNT].astype("Int64")
     f[CHANGE] = current - previous
-    base = previous.astype("Float64").where(previous != 0, pd.NA)
+    few = ((current < FEW) | (previous < FEW)).fillna(False)
+    base = previous.astype("Float64").where((previous != 0) & ~few, pd.NA)
     f[CHANGE_PCT] = f[CHANGE].astype("Float64") / base * 100
     note = pd.Series(None, index=f.index, dtype="object")
+    note[few] = FEW_CASES
     note[(previous == 0).fillna(False)] = ZERO_BASE
     note[previous.isna()] = NO_PREVIOUS
     note[current.isna()] = NO_CURRENT

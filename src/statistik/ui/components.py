@@ -94,8 +94,9 @@ def trend_card(card: Card) -> None:
                        f"(folketal 1. januar {card.population_year})")
         st.caption(f"Samme periode året før: {formatting.number(c.previous)}" if c.previous is not None
                    else "Intet tal for samme periode året før.")
-        if card.test:
-            st.markdown(f"Ændringen **{card.test.verdict}**.")
+        if card.verdict:
+            for words in card.verdict.words(with_small=False):
+                st.markdown(words)
         if card.small:
             st.caption(f":material/warning: {poisson.SMALL_COUNT_NOTE}")
         if card.rolling:

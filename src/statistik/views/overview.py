@@ -8,11 +8,13 @@ import duckdb
 import pandas as pd
 
 from statistik import reference
-from statistik.metrics import change as mc, frame as mf, poisson, rates, series, targets
-from statistik.periods import Period, months_in
+from statistik.metrics import change as mc, frame as mf, rates, series, targets, verdicts as mv
+from statistik.periods import Period, months_in, year_earlier
 from statistik.views.common import (
     DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, newest_series, period_of, population_with_district,
+    series_with_district,
 )
+from statistik.views.comparison import verdicts
 
 SPARK_MONTHS = 36
 
@@ -26,7 +28,7 @@ class Card:
     source: str | None = None
     period: Period | None = None
     change: mc.Change | None = None
-    test: poisson.PoissonTest | None = None
+    verdict: mv.Verdict | None = None         # the change on a year before and the expected range, in words
     rolling: mc.Change | None = None          # 12 months to the latest period, against a year before
     rolling_label: str | None = None
     spark: pd.Series | None = None            # counts by period_start, gaps as <NA>
@@ -44,7 +46,7 @@ class Card:
     def small(self) -> bool:
         """Fewer than 10 cases in the latest or the comparison period."""
         c = self.change
-        return bool(c and poisson.is_small(*(v for v in (c.current, c.previous) if v is not None)))
+        return bool(c and any(v < mv.SMALL_COUNT for v in (c.current, c.previous) if v is not None))
 
 
 def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT) -> Card:
@@ -63,8 +65,9 @@ def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT
     result.source = source
     result.period = period_of(latest)
     result.change = mc.change(row[mf.COUNT], row[mc.PREVIOUS_COUNT])
-    if result.change.previous is not None:
-        result.test = poisson.exact_test(result.change.current, result.change.previous)
+    judged = verdicts(con, result.period, year_earlier(result.period), [area], [trend.category], [source])
+    if not judged.empty:
+        result.verdict = mv.Verdict.of(judged.iloc[0])
     rolled = mc.with_last_year(series.rolling(frame))
     last = series.at(rolled, latest[mf.START])
     if not last.empty and pd.notna(last[mf.COUNT].iloc[0]):
@@ -130,22 +133,25 @@ def stored_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[targets.Target,
 
 
 def target_cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[TargetCard]:
-    """The targets of `area` (for the district: of it and all its municipalities), evaluated on the figures
-    of the source with the newest data."""
+    """The targets of `area` (for the district: of it and all its municipalities), evaluated on the source
+    whose latest complete window is newest: a newer source without 12 complete months (police figures for
+    part of a year) does not hide another source's complete year."""
     wanted = {area} | (set(reference.district_members(con)) if area == DISTRICT else set())
     out = []
     for target, label in stored_targets(con):
         if target.area not in wanted:
             continue
-        source, frame = newest_series(con, target.area, target.category)
+        frame = series_with_district(con, [target.area], [target.category])
+        status = targets.current_status(target, frame)
+        source = status.source if status else mf.newest_source(frame)
         if source is None:
             out.append(TargetCard(target, label, pd.DataFrame(columns=["year", "count", "met"]), None))
             continue
-        evaluated = targets.evaluate(target, frame)
+        evaluated = targets.evaluate(target, frame[frame[mf.SOURCE] == source])
         years = pd.DataFrame({
             "year": evaluated[mf.START].dt.year.to_numpy(),
             "count": evaluated[mf.COUNT].to_numpy(),
             "met": evaluated[targets.MET].to_numpy(),
         })
-        out.append(TargetCard(target, label, years, targets.current_status(target, frame)))
+        out.append(TargetCard(target, label, years, status))
     return out

@@ -1,7 +1,8 @@
 """One area, category and period in a few numbers (the `statistik summary` command).
 
 The figures of one source are used: Danmarks Statistik when it has the period, otherwise
-the first source by name that has it. Sources are never added together.
+the first source by name that has it. Sources are never added together. The test and the
+expected range are those of `statistik compare` (`views.comparison.verdicts`).
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ import duckdb
 import pandas as pd
 
 from statistik import config, figures, reference
-from statistik.metrics.change import PREVIOUS_COUNT, change, with_last_year
+from statistik.metrics import expected as me, verdicts as mv
+from statistik.metrics.change import CHANGE, CHANGE_PCT, PREVIOUS_COUNT
 from statistik.metrics.district import district_population, district_total
 from statistik.metrics.frame import COUNT, SOURCE, GranularityError, preferred_source
-from statistik.metrics.poisson import exact_test, is_small
 from statistik.metrics.rates import population_for, rate
 from statistik.metrics.series import aggregate, at
-from statistik.periods import Period, parse_period
+from statistik.periods import Period, parse_period, year_earlier
+from statistik.views.comparison import plain, verdicts
 
 DISTRICT_ALIASES = ("kreds", "politikreds", config.DISTRICT_CODE)
 KEYS = ("count", "previous_count", "change", "change_pct", "rate_per_100k", "population_year",
-        "p_value", "significant", "small_count")
+        "p_value", "significant", "verdict", "small_count", "expected_low", "expected_high", "expected_position")
 
 
 class NoFigures(LookupError):
@@ -50,7 +52,7 @@ def resolve_category(con: duckdb.DuckDBPyConnection, text: str) -> str:
     raise ValueError(f"Ukendt kategori {text!r}.")
 
 
-def _period(period_code: str) -> Period:
+def parse(period_code: str) -> Period:
     period = parse_period(period_code)
     if period is None:
         raise ValueError(f"Ukendt periode {period_code!r}; skriv fx '2024', '2024K3' eller '2024-09'.")
@@ -72,26 +74,20 @@ def _by_source(frame: pd.DataFrame, period: Period) -> tuple[dict[str, pd.DataFr
     return found, coarse
 
 
-def _plain(value):
-    """A JSON-friendly Python value: None for <NA>/NaN, int/float/bool instead of numpy types."""
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def summary(
     con: duckdb.DuckDBPyConnection, area: str, category: str, period_code: str, source: str | None = None
 ) -> dict:
-    """One area, category and period: count, change on last year, rate, exact test, small-count flag.
+    """One area, category and period: count, change on last year, rate, the verdicts, small-count flag.
 
-    Keys: count, previous_count, change, change_pct (in percent), rate_per_100k,
-    population_year, p_value, significant, small_count.
+    Keys: count, previous_count, change, change_pct (in percent; None under 10 cases or on a
+    base of 0), rate_per_100k, population_year, p_value, significant, verdict, small_count,
+    expected_low, expected_high, expected_position ('over', 'inden for', 'under').
 
-    previous_count is the same period a year earlier. p_value and significant are None when
-    there is no previous figure. small_count: either count below 10 (only the count when
+    previous_count is the same period a year earlier. p_value, significant and verdict are None
+    when there is no previous figure. small_count: either count below 10 (only the count when
     there is no previous one). Raises NoFigures when no source has the period.
     """
-    period = _period(period_code)
+    period = parse(period_code)
     code, name, members = resolve_area(con, area)
     category = resolve_category(con, category)
     raw = figures.series(con, areas=members, categories=[category],
@@ -101,25 +97,26 @@ def summary(
     if not found:
         raise NoFigures(" ".join([f"Ingen tal for {name}, kategori {category}, {period.label}"
                                   + (f" fra {source}." if source else "."), *coarse]))
-    chosen = found[preferred_source(found)]
-    row = at(with_last_year(chosen), period.start).iloc[0]
-    count, previous = int(row[COUNT]), _plain(row[PREVIOUS_COUNT])
-    delta = change(count, previous)
-
+    chosen = preferred_source(found)
+    row = verdicts(con, period, year_earlier(period), [code], [category], [chosen]).iloc[0]
     population = figures.population(con)
     if code == config.DISTRICT_CODE:
         population = district_population(population, members, code)
     inhabitants = population_for(population, code, period.start.year)
-    test = exact_test(count, previous) if previous is not None else None
+    count = int(row[COUNT])
     result = {
         "count": count,
-        "previous_count": previous,
-        "change": delta.absolute,
-        "change_pct": delta.pct,
+        "previous_count": row[PREVIOUS_COUNT],
+        "change": row[CHANGE],
+        "change_pct": row[CHANGE_PCT],
         "rate_per_100k": rate(count, inhabitants[0]) if inhabitants else None,
         "population_year": inhabitants[1] if inhabitants else None,
-        "p_value": test.p_value if test else None,
-        "significant": test.significant if test else None,
-        "small_count": is_small(count) if previous is None else is_small(count, previous),
+        "p_value": row[mv.P_VALUE],
+        "significant": row[mv.IS_SIGNIFICANT],
+        "verdict": row[mv.VERDICT],
+        "small_count": row[mv.SMALL],
+        "expected_low": row[me.EXPECTED_LOW],
+        "expected_high": row[me.EXPECTED_HIGH],
+        "expected_position": row[me.POSITION],
     }
-    return {key: _plain(result[key]) for key in KEYS}
+    return {key: plain(result[key]) for key in KEYS}
