@@ -17,6 +17,7 @@ pages = {
         st.Page("app_pages/oversigt.py", title="Oversigt", icon=":material/home:", default=True),
         st.Page("app_pages/udvikling.py", title="Udvikling", icon=":material/show_chart:"),
         st.Page("app_pages/kommuner.py", title="Kommuner", icon=":material/location_city:"),
+        st.Page("app_pages/kort.py", title="Kort", icon=":material/map:"),
         st.Page("app_pages/sammenligning.py", title="Sammenlign perioder", icon=":material/compare_arrows:"),
         st.Page("app_pages/bilag.py", title="Bilag til kredsrådet", icon=":material/description:"),
     ],

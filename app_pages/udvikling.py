@@ -40,9 +40,16 @@ if trend.empty:
     st.stop()
 
 source = source_line(trend.sources, trend.computed)
-fig = trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=source,
-                   annotations=load(annotations.for_chart, list(categories), list(areas)), show_bands=bands)
-components.chart(fig, key="udvikling", filters=trend.filters)
+marks = load(annotations.for_chart, list(categories), list(areas))
+
+
+def draw(width=None):
+    """The trend chart, laid out for `width` px (None: a screen)."""
+    return trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=source, annotations=marks,
+                        show_bands=bands, width=width)
+
+
+components.chart(draw(), key="udvikling", filters=trend.filters, narrow=draw(components.NARROW_CHART))
 with st.expander("Tallene bag grafen"):
     numbers = trends.table(trend)
     components.table(numbers, {c: "dec1" if measure != "antal" else "int" for c in numbers.columns[1:]},

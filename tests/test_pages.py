@@ -11,7 +11,7 @@ from statistik import uploads
 from statistik.bootstrap import open_store
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
-PAGES = ["oversigt", "udvikling", "kommuner", "sammenligning", "bilag", "datastatus", "om_data"]
+PAGES = ["oversigt", "udvikling", "kommuner", "kort", "sammenligning", "bilag", "datastatus", "om_data"]
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:

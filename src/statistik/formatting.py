@@ -84,6 +84,8 @@ def cell(value, kind: str | None = None) -> str:
     Danish, and '–' for anything missing (never 'None', 'nan' or 'NaT')."""
     if _missing(value):
         return "–"
+    if isinstance(value, str):              # text in a number column: 'skjult'
+        return value
     if kind == "int":
         return number(value)
     if kind == "signed":

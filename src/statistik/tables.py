@@ -44,14 +44,17 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 def rounded(frame: pd.DataFrame, formats: dict[str, str] | None) -> pd.DataFrame:
     """The frame with each formatted column rounded as the screen shows it (formats: column → kind).
 
-    A download then holds 134,3, not 134,31289808559148; whole-number kinds become integers.
+    A download then holds 134,3, not 134,31289808559148; whole-number kinds become integers; text in a
+    number column ('skjult') stays text.
     """
     out = frame.copy()
     for column, kind in (formats or {}).items():
         if column not in out.columns:
             continue
-        values = pd.to_numeric(out[column], errors="coerce").astype("Float64").round(CELL_DECIMALS[kind])
-        out[column] = values.astype("Int64") if CELL_DECIMALS[kind] == 0 else values
+        numbers = pd.to_numeric(out[column], errors="coerce").astype("Float64").round(CELL_DECIMALS[kind])
+        numbers = numbers.astype("Int64") if CELL_DECIMALS[kind] == 0 else numbers
+        text = out[column].map(lambda v: isinstance(v, str))
+        out[column] = numbers.astype(object).where(~text, out[column]) if text.any() else numbers
     return out
 
 

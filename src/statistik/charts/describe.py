@@ -11,7 +11,7 @@ import math
 import plotly.graph_objects as go
 
 from statistik import formatting
-from statistik.charts.style import figure_meta
+from statistik.charts.style import META_KEY, figure_meta
 
 _KINDS = {"scatter": "Linjediagram", "bar": "Søjlediagram", "choropleth": "Kort"}
 MAX_SERIES = 6
@@ -46,7 +46,7 @@ def _line(trace) -> str | None:
             f"{_fmt(max(values))}")
 
 
-def _ranked(labels, values) -> str | None:
+def ranked(labels, values) -> str | None:
     pairs = [(str(label), float(v)) for label, v in zip(labels, values) if _numbers([v])]
     if not pairs:
         return None
@@ -57,9 +57,17 @@ def _ranked(labels, values) -> str | None:
     return f"{len(pairs)} områder, højest {high[0]} ({_fmt(high[1])}), lavest {low[0]} ({_fmt(low[1])})"
 
 
+def summarise(fig: go.Figure, kind: str, summary: str) -> None:
+    """Let a builder give its own summary ('98 kommuner, højest …') for alt_text."""
+    fig.update_layout(meta={META_KEY: {**figure_meta(fig), "summary_kind": kind, "summary": summary}})
+
+
 def alt_text(fig: go.Figure) -> str:
     """A Danish sentence or two that says what `fig` shows, for screen readers."""
-    title = figure_meta(fig).get("title") or (fig.layout.title.text or "Diagram")
+    meta = figure_meta(fig)
+    title = meta.get("title") or (fig.layout.title.text or "Diagram")
+    if meta.get("summary"):                 # a builder that knows its chart better said it itself
+        return f"{meta['summary_kind']}: {title}. {meta['summary']} Alle tal står i tabellen ved grafen."
     parts = []
     kind = "Diagram"
     for trace in fig.data:
@@ -68,11 +76,11 @@ def alt_text(fig: go.Figure) -> str:
         if trace.type == "choropleth":
             kind = _KINDS["choropleth"]
             names = trace.customdata[:, 0] if trace.customdata is not None else trace.locations
-            text = _ranked(names, trace.z)
+            text = ranked(names, trace.z)
         elif trace.type == "bar":
             kind = _KINDS["bar"]
             horizontal = trace.orientation == "h"
-            text = _ranked(trace.y if horizontal else trace.x, trace.x if horizontal else trace.y)
+            text = ranked(trace.y if horizontal else trace.x, trace.x if horizontal else trace.y)
         elif trace.type == "scatter" and trace.mode == "lines+markers" and trace.name:
             kind = _KINDS["scatter"]
             text = _line(trace)

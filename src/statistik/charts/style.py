@@ -8,6 +8,7 @@ Streamlit container is usually 700–1200 px wide, so titles wrap for about 900 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ DEFAULT_HEIGHT = 600     # for a figure that was never styled
 PLOT_HEIGHT = 360        # px of plot area a styled chart gets unless a builder says otherwise
 TITLE_TOP = 16         # px from the top edge to the title's first line
 ASSUMED_WIDTH = 900   # for wrapping and label placement when the figure has no width
+NARROW_WIDTH = 600    # narrower figures (a phone) get their legend under the plot
 
 COMPUTED_SUFFIX = ", egne beregninger"
 _SOURCE_NAMES = {config.DST_SOURCE: f"{config.DST_SOURCE} (STRAF11)"}
@@ -88,10 +90,19 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * 0.53
 
 
+# A period label is never broken over two lines: '3. kvt. 2025', 'sep. 2025', '100.000 indbyggere' stay whole.
+_UNBROKEN = re.compile(r"(?<=\d\.) (?=kvt\. \d{4})|(?<=kvt\.) (?=\d{4})|(?<=\b[a-zæøå]{3}\.) (?=\d{4})")
+
+
+_KEEP = "\ue000"          # a private-use character holds a protected space while wrapping
+
+
 def wrap(text: str, width_px: float, size: float) -> list[str]:
-    """`text` broken into lines that fit `width_px` at font `size`."""
+    """`text` broken into lines that fit `width_px` at font `size`, at spaces only and never inside a
+    period label."""
     chars = max(20, int(width_px / (size * 0.53)))
-    return textwrap.wrap(text, chars, break_long_words=False) or [""]
+    lines = textwrap.wrap(_UNBROKEN.sub(_KEEP, text), chars, break_long_words=False) or [""]
+    return [line.replace(_KEEP, " ") for line in lines]
 
 
 def add_note(fig: go.Figure, text: str) -> None:
@@ -151,20 +162,24 @@ def apply_style(
     right = fig.layout.margin.r if fig.layout.margin.r is not None else 40
     title_lines = wrap(title, width - 40, TITLE_SIZE)
     sub_lines = wrap(subtitle, width - 40, SUBTITLE_SIZE) if subtitle else []
-    legend_rows = _legend_rows(fig, width - left - right)
+    below = width < NARROW_WIDTH
+    legend_rows = _legend_rows(fig, width - left - right if not below else width - 40)
     top = TITLE_TOP + 26 + 34 * (len(title_lines) - 1) + (46 + 24 * (len(sub_lines) - 1) if sub_lines else 0) \
-        + 16 + 28 * legend_rows + (4 if legend_rows else 0)
+        + 16 + (28 * legend_rows + (4 if legend_rows else 0) if not below else 0)
 
     notes = meta.get("notes", [])
     note_lines = [line for note in notes for line in wrap(note, width - 40, NOTE_SIZE)]
     offset = _axis_space(fig)
+    legend_at = offset                  # px under the plot where a legend below it starts
+    if below and legend_rows:
+        offset += 28 * legend_rows + 8
     annotations = []
-    for line in [*note_lines, source]:
+    source_lines = wrap(source, width - 40, NOTE_SIZE) if below else [source]
+    for line, name in [*((n, "note") for n in note_lines), *((s, "source") for s in source_lines)]:
         annotations.append(go.layout.Annotation(
             text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
             xshift=-(left - 20), yshift=-offset, showarrow=False, align="left",
-            font=dict(size=NOTE_SIZE, color=MUTED_COLOR if line != source else TEXT_COLOR),
-            name="source" if line == source else "note",
+            font=dict(size=NOTE_SIZE, color=MUTED_COLOR if name == "note" else TEXT_COLOR), name=name,
         ))
         offset += 24
     bottom = offset + 14
@@ -188,8 +203,9 @@ def apply_style(
         height=height,
         margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=False),
         legend=dict(
-            orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", yref="paper",
-            font=dict(size=BODY_SIZE), bgcolor="rgba(255,255,255,0)", itemwidth=50,
+            orientation="h", x=0 if not below else -(left - 20) / max(width - left - right, 1), xanchor="left",
+            y=1.0 if not below else -legend_at / max(height - top - bottom, 1), yanchor="bottom" if not below else "top",
+            yref="paper", font=dict(size=BODY_SIZE), bgcolor="rgba(255,255,255,0)", itemwidth=50,
             traceorder="normal",
         ),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=BODY_SIZE)),

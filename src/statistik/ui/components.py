@@ -22,15 +22,32 @@ _LOCALE = json.loads((Path(__file__).with_name("plotly_locale_da.json")).read_te
 # no CDN: the locale travels in the config).
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "locales": {"da": _LOCALE},
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+NARROW_CHART = 360      # px a phone's chart is laid out for (390 px screen less the page's padding)
 _CHART_FORMATS = (("png", "PNG (tryk)", "image/png"), ("svg", "SVG", "image/svg+xml"),
                   ("pdf", "PDF", "application/pdf"))
 
 
-def chart(fig: go.Figure, key: str, *, filters: str = "") -> None:
+def chart(fig: go.Figure, key: str, *, filters: str = "", narrow: go.Figure | None = None,
+          selectable: bool = False) -> list[dict]:
     """A chart across the page's width with its text alternative, and downloads that carry title, source,
-    filters and date."""
-    # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, theme=None, alt=alt_text(fig))
+    filters and date.
+
+    `narrow` is the same chart laid out for a phone (wrapped title, legend below, fewer ticks); the page
+    shows one or the other by the screen's width (see `theme`); without it the chart is restyled for
+    NARROW_CHART px. With `selectable`, clicked points are returned (Plotly's selection points).
+    """
+    if narrow is None:
+        narrow = style.restyle(go.Figure(fig), NARROW_CHART)
+    selected: list[dict] = []
+    alt = alt_text(fig)
+    for size, shown in (("wide", fig), ("narrow", narrow)):
+        with st.container(key=f"{size}_{key}"):
+            # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
+            event = st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=f"{key}_{size}", theme=None,
+                                    alt=alt, on_select="rerun" if selectable else "ignore",
+                                    selection_mode="points")
+            if selectable and event and event.selection.points:
+                selected = list(event.selection.points)
     title = style.figure_meta(fig).get("title") or key
     # A row sized to its buttons, so a label is never cut ("PNG (t…"); it wraps on a phone.
     with st.container(horizontal=True, gap="small"):
@@ -40,6 +57,7 @@ def chart(fig: go.Figure, key: str, *, filters: str = "") -> None:
                 file_name=tables.file_name(title, fmt), mime=mime, key=f"{key}_{fmt}", on_click="ignore",
                 icon=":material/download:", width="content",
             )
+    return selected
 
 
 def _downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:

@@ -35,6 +35,8 @@ FILTERS = {
     "previous": Filter("foer", ""),
     "area": Filter("omr", "kbh"),
     "source": Filter("kilde", ""),
+    "map_period": Filter("kortperiode", "R"),
+    "police_districts": Filter("kredse", "nej"),
 }
 
 
@@ -125,3 +127,10 @@ def radio(name: str, label: str, options: dict[str, str], **kw) -> str:
     _widget(name, lambda key, cb: st.radio(
         label, keys, index=index, format_func=options.get, horizontal=True, key=key, on_change=cb, **kw))
     return get(name)
+
+
+def open_trend(area: str, category: str, page: str = "app_pages/udvikling.py") -> None:
+    """Go to Udvikling showing one area's trend for one category (the link says so too)."""
+    put("areas", (area,))
+    put("categories", (category,))
+    st.switch_page(page, query_params={FILTERS["areas"].param: area, FILTERS["categories"].param: category})
