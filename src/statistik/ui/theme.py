@@ -1,9 +1,10 @@
 """What every page shares in the browser: the page language, Danish texts Streamlit has no setting for,
 and the layout rules for phones.
 
-Streamlit's HTML says lang="en" and its file uploader says "Upload" and "1GB per file"; neither can be
-set from Python, so a few CSS rules replace the visible texts and one line of script sets the page
-language to Danish (WCAG 3.1.1). Nothing here shows text from users or files.
+Streamlit's HTML says lang="en", its file uploader says "Upload" and "1GB per file", its captions are
+lighter than WCAG's 4.5:1 and its page list nests <li> in <div>; none of it can be set from Python, so a
+few CSS rules replace the visible texts and colours and a small script sets the page language to Danish
+(WCAG 3.1.1), the uploader's label and the page list's roles. Nothing here shows text from users or files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ NARROW_PX = 640          # Streamlit stacks columns below this width; phones get
 
 _CSS = f"""
 <style>
+/* Contrast of at least 4.5:1 (WCAG 1.4.3): Streamlit's grey captions and green inline code are lighter. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #595959 !important;
+  opacity: 1 !important; }}
+code {{ color: #1f5f4f !important; }}
 /* The file uploader in Danish: its button and its limit line. */
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -36,17 +41,27 @@ _CSS = f"""
 </style>
 """.replace("1,024", "1.024")
 
+# No "<" inside the script: Streamlit's sanitiser (DOMPurify) drops a script whose text looks like markup.
 _SCRIPT = """
 <script>
 document.documentElement.lang = "da";
-if (!document.body.dataset.statistikDanish) {
-  document.body.dataset.statistikDanish = "1";
-  new MutationObserver(() => {
+function statistikDanish() {
     document.documentElement.lang = "da";
     for (const input of document.querySelectorAll('input[aria-label="file upload"]')) {
       input.setAttribute("aria-label", "Vælg filer");
     }
-  }).observe(document.body, {childList: true, subtree: true});
+    // Streamlit's page list puts section divs between its ul and li elements (invalid lists for
+    // screen readers); the navigation landmark with its headings and links is what remains.
+    for (const item of document.querySelectorAll('[data-testid="stSidebarNavItems"], [data-testid="stSidebarNavItems"] li')) {
+      if (item.getAttribute("role") !== "none") item.setAttribute("role", "none");
+    }
+    const nav = document.querySelector('[data-testid="stSidebarNav"]');
+    if (nav && nav.getAttribute("aria-label") !== "Sider") nav.setAttribute("aria-label", "Sider");
+}
+statistikDanish();
+if (!document.body.dataset.statistikDanish) {
+  document.body.dataset.statistikDanish = "1";
+  new MutationObserver(statistikDanish).observe(document.body, {childList: true, subtree: true});
 }
 </script>
 """
