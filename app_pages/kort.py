@@ -11,6 +11,9 @@ st.caption("Anmeldelser pr. 100.000 indbyggere i alle 98 kommuner. Klik på en k
            "kortet) for at se dens udvikling.")
 
 categories_all, category_names = load(choices.categories)
+chosen = components.clicked("kort")
+if chosen and chosen[0].get("customdata"):          # a click on the map opens that municipality's trend
+    state.open_trend(chosen[0]["customdata"][0], state.get("category"))
 top = st.columns([2, 2, 1])
 with top[0]:
     category = state.selectbox("category", "Kategori", categories_all, category_names)
@@ -30,7 +33,7 @@ if view.empty:
 page = load(maps.page, view, category_names[category], districts)
 left, right = st.columns([3, 2])
 with left:
-    clicked = components.chart(page.figure, key="kort", filters=page.filters, narrow=page.narrow, selectable=True)
+    components.chart(page.figure, key="kort", filters=page.filters, narrow=page.narrow, selectable=True)
     st.caption(page.note)
 with right:
     st.markdown(f"**{page.table_title}**")
@@ -39,8 +42,6 @@ with right:
 
 codes = list(view.data["area_code"])
 names = dict(zip(view.data["area_code"], view.data["name"]))
-if clicked and clicked[0].get("customdata"):
-    state.open_trend(clicked[0]["customdata"][0], category)
 with st.form("open_trend", border=False):
     chosen = st.selectbox("Se udviklingen for en kommune", codes, format_func=names.get)
     if st.form_submit_button("Vis udvikling", icon=":material/show_chart:"):

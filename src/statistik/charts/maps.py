@@ -120,7 +120,7 @@ def map_figure(data: pd.DataFrame, *, title: str, source: str, district_name: st
     _outline(fig, [district], district_name, dict(color="#000000", width=3.5))
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(margin=dict(l=20, r=20), showlegend=True, dragmode="pan", hovermode="closest")
+    fig.update_layout(margin=dict(l=20, r=20), showlegend=True, hovermode="closest")
     # Denmark with Bornholm is about 0.8 times as high as it is wide: no empty band under the map.
     style.set_plot_height(fig, min(PLOT_PX, ((width or style.ASSUMED_WIDTH) - 40) * 0.8))
     style.add_note(fig, geo.ATTRIBUTION)

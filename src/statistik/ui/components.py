@@ -27,27 +27,36 @@ _CHART_FORMATS = (("png", "PNG (tryk)", "image/png"), ("svg", "SVG", "image/svg+
                   ("pdf", "PDF", "application/pdf"))
 
 
+def clicked(key: str) -> list[dict]:
+    """The points just clicked on the selectable chart `key` (wide or phone layout), read before the page
+    draws anything, so a page can move on at once. The click is used up: coming back shows no selection."""
+    for size in ("wide", "narrow"):
+        state = st.session_state.get(f"{key}_{size}")
+        points = (state or {}).get("selection", {}).get("points", []) if isinstance(state, dict) else \
+            list(getattr(getattr(state, "selection", None), "points", []) or [])
+        if points:
+            del st.session_state[f"{key}_{size}"]
+            return list(points)
+    return []
+
+
 def chart(fig: go.Figure, key: str, *, filters: str = "", narrow: go.Figure | None = None,
-          selectable: bool = False) -> list[dict]:
+          selectable: bool = False) -> None:
     """A chart across the page's width with its text alternative, and downloads that carry title, source,
     filters and date.
 
     `narrow` is the same chart laid out for a phone (wrapped title, legend below, fewer ticks); the page
     shows one or the other by the screen's width (see `theme`); without it the chart is restyled for
-    NARROW_CHART px. With `selectable`, clicked points are returned (Plotly's selection points).
+    NARROW_CHART px. With `selectable`, a click on a point reruns the page; `clicked(key)` says where.
     """
     if narrow is None:
         narrow = style.restyle(go.Figure(fig), NARROW_CHART)
-    selected: list[dict] = []
     alt = alt_text(fig)
     for size, shown in (("wide", fig), ("narrow", narrow)):
         with st.container(key=f"{size}_{key}"):
             # theme=None keeps the print styling (fonts, grey-scale-safe colours) the exports use.
-            event = st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=f"{key}_{size}", theme=None,
-                                    alt=alt, on_select="rerun" if selectable else "ignore",
-                                    selection_mode="points")
-            if selectable and event and event.selection.points:
-                selected = list(event.selection.points)
+            st.plotly_chart(shown, width="stretch", config=PLOTLY_CONFIG, key=f"{key}_{size}", theme=None,
+                            alt=alt, on_select="rerun" if selectable else "ignore", selection_mode="points")
     title = style.figure_meta(fig).get("title") or key
     # A row sized to its buttons, so a label is never cut ("PNG (t…"); it wraps on a phone.
     with st.container(horizontal=True, gap="small"):
@@ -57,7 +66,6 @@ def chart(fig: go.Figure, key: str, *, filters: str = "", narrow: go.Figure | No
                 file_name=tables.file_name(title, fmt), mime=mime, key=f"{key}_{fmt}", on_click="ignore",
                 icon=":material/download:", width="content",
             )
-    return selected
 
 
 def _downloads(frame: pd.DataFrame, name: str, *, title: str | None = None, source: str | None = None) -> None:

@@ -21,6 +21,8 @@ _CSS = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #595959 !important;
   opacity: 1 !important; }}
 code {{ color: #1f5f4f !important; }}
+/* A table's own CSV button would save unrounded numbers: the CSV and XLSX buttons under it are the downloads. */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] {{ display: none; }}
 /* The file uploader in Danish: its button and its limit line. */
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -36,7 +38,7 @@ code {{ color: #1f5f4f !important; }}
   h2 {{ font-size: 1.35rem !important; }}
   h3 {{ font-size: 1.15rem !important; }}
   [class*="st-key-wide_"] {{ display: none; }}
-  [class*="st-key-narrow_"] {{ display: block; }}
+  [class*="st-key-narrow_"] {{ display: flex; }}
 }}
 </style>
 """.replace("1,024", "1.024")
@@ -45,6 +47,8 @@ code {{ color: #1f5f4f !important; }}
 _SCRIPT = """
 <script>
 document.documentElement.lang = "da";
+const TOOLBAR = [["Search", "Søg"], ["Fullscreen", "Fuld skærm"], ["Close fullscreen", "Luk fuld skærm"],
+                 ["Clear search", "Ryd søgning"], ["Show/hide columns", "Vis/skjul kolonner"]];
 function statistikDanish() {
     document.documentElement.lang = "da";
     for (const input of document.querySelectorAll('input[aria-label="file upload"]')) {
@@ -54,6 +58,16 @@ function statistikDanish() {
     // screen readers); the navigation landmark with its headings and links is what remains.
     for (const item of document.querySelectorAll('[data-testid="stSidebarNavItems"], [data-testid="stSidebarNavItems"] li')) {
       if (item.getAttribute("role") !== "none") item.setAttribute("role", "none");
+    }
+    // Streamlit's own buttons on charts and tables, outside Plotly's locale.
+    for (const button of document.querySelectorAll('[data-title="Fullscreen"]')) {
+      button.setAttribute("data-title", "Fuld skærm");
+    }
+    for (const [english, danish] of TOOLBAR) {
+      for (const button of document.querySelectorAll(`[aria-label="${english}"]`)) {
+        button.setAttribute("aria-label", danish);
+        if (button.title) button.title = danish;
+      }
     }
     const nav = document.querySelector('[data-testid="stSidebarNav"]');
     if (nav && nav.getAttribute("aria-label") !== "Sider") nav.setAttribute("aria-label", "Sider");
