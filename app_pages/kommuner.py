@@ -1,17 +1,18 @@
-"""Kommuner: the four municipalities side by side, against region, country and all 98."""
+"""Kommuner: every municipality's rate against its size in a funnel plot, and the district's table."""
 
 import streamlit as st
 
 from statistik import formatting
-from statistik.charts.municipalities import rate_figure
+from statistik.charts.municipalities import funnel_figure
 from statistik.charts.style import source_line
 from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import choices, municipalities
 
-st.title("Kommunerne side om side")
-st.caption("Anmeldelser pr. 100.000 indbyggere, så kommuner af forskellig størrelse kan sammenlignes. "
-           "Danmarks Statistiks tal findes for alle 98 kommuner.")
+st.title("Kommunerne i forhold til landet")
+st.caption("Anmeldelser pr. 100.000 indbyggere for alle 98 kommuner, efter kommunens størrelse. "
+           "Kommuner inden for tragten afviger ikke mere fra landsniveauet, end tilfældigheder og den "
+           "normale variation fra år til år kan give en kommune af den størrelse.")
 
 categories_all, category_names = load(choices.categories)
 left, right = st.columns(2)
@@ -30,19 +31,17 @@ if comparison.data.empty:
 
 title = f"{category_names[category]} pr. 100.000 indbyggere, {period.label}"
 population_year = int(comparison.data["population_year"].max())
-source = source_line([comparison.source], computed=True)
-fig = rate_figure(comparison.data, comparison.reference, title=title, source=source)
-components.chart(fig, key="kommuner",
-                 filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
-                         f"Folketal 1. januar {population_year}")
-st.caption(f"Folketal 1. januar {population_year} (FOLK1A). Vandrette streger: 95 %-usikkerhed. "
-           "Det grå bånd viser spændet for landets 98 kommuner.")
-shown = comparison.data.rename(columns={
-    "label": "Område", "count": "Antal", "population": "Folketal", "rate": "Pr. 100.000",
-    "low": "Nedre 95 %", "high": "Øvre 95 %"})
-components.table(shown[["Område", "Antal", "Folketal", "Pr. 100.000", "Nedre 95 %", "Øvre 95 %"]],
-                 {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1", "Nedre 95 %": "dec1",
-                  "Øvre 95 %": "dec1"},
+source = source_line([comparison.source], computed=True, rates=True)
+if comparison.national is not None:
+    fig = funnel_figure(comparison.reference, comparison.limits, comparison.national, title=title, source=source)
+    components.chart(fig, key="kommuner",
+                     filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
+                             f"Folketal 1. januar {population_year}")
+    st.caption(f"Folketal 1. januar {population_year} (FOLK1A). Den fuldt optrukne linje er landsniveauet. "
+               "Stiplede linjer: 95 %-grænser; prikkede: 99,8 %-grænser. Uden for 99,8 %-grænserne skyldes "
+               "forskellen næppe tilfældigheder; mellem de to grænser ligger omkring 1 kommune ud af 20 alene "
+               "ved tilfældighed.")
+components.table(municipalities.table(comparison), municipalities.TABLE_FORMATS,
                  download="kommuner", title=title, source=source)
-median = comparison.reference["rate"].median()
-st.caption(f"Medianen for de 98 kommuner: {formatting.number(median, 1)} pr. 100.000.")
+if comparison.national is not None:
+    st.caption(f"Hele landet: {formatting.number(comparison.national, 1)} pr. 100.000 indbyggere.")

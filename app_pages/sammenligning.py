@@ -1,10 +1,10 @@
-"""Periodesammenligning: any two periods, every category, with significance."""
+"""Sammenlign: any two periods, every category, the change against normal variation."""
 
 import streamlit as st
 
-from statistik.charts.comparison import comparison_figure
+from statistik.charts.comparison import change_figure
 from statistik.charts.style import source_line
-from statistik.metrics.poisson import SMALL_COUNT_NOTE
+from statistik.metrics.verdicts import false_alarms_text
 from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import choices, comparison
@@ -38,23 +38,18 @@ if table.empty:
 for source, rows in table.groupby("source", sort=True):
     title = f"{area_names[area]}: {current.label} mod {previous.label} ({source})"
     source_text = source_line([source], computed=True)
-    chart_rows = rows.dropna(subset=["current", "previous"])
-    if not chart_rows.empty:
-        fig = comparison_figure(chart_rows, title=title, source=source_text,
-                                current_label=current.label, previous_label=previous.label)
+    chart = comparison.chart_data(rows)
+    if not chart.empty:
+        fig = change_figure(chart, title=title, source=source_text,
+                            x_title=f"Ændring i antal anmeldelser fra {previous.label} til {current.label}")
         components.chart(fig, key=f"sammenligning_{source}",
                          filters=f"Område: {area_names[area]} · {current.label} mod {previous.label} · Kilde: {source}")
-    shown = rows.assign(
-        Vurdering=rows["verdict"].fillna("") + rows["small"].map({True: f" · {SMALL_COUNT_NOTE}"}).fillna(""),
-        Bemærkning=rows["change_note"].fillna(""),
-    ).rename(columns={"category": "Kategori", "previous": previous.label, "current": current.label,
-                      "change": "Ændring", "change_pct": "Ændring %", "p_value": "p-værdi"})
-    columns = ["Kategori", previous.label, current.label, "Ændring", "Ændring %", "p-værdi", "Vurdering",
-               "Bemærkning"]
-    components.table(
-        shown[columns],
-        {previous.label: "int", current.label: "int", "Ændring": "signed", "Ændring %": "pct", "p-værdi": "p"},
-        download=f"sammenligning_{source}", title=title, source=source_text,
-    )
-st.caption("Eksakt test for to Poisson-tal (betinget binomialtest), 5 % signifikansniveau. "
-           "Under 10 tilfælde: få tilfælde — fortolk varsomt. Ingen procent, når grundlaget er 0.")
+    components.table(comparison.shown_table(rows, current, previous),
+                     {previous.label: "int", current.label: "int", **comparison.TABLE_FORMATS},
+                     download=f"sammenligning_{source}", title=title, source=source_text)
+    tested = int(rows["significant"].notna().sum())
+    if tested:
+        st.caption(false_alarms_text(tested))
+st.caption("Det grå felt viser de ændringer, som den normale variation fra år til år kan give; en ændring uden "
+           "for feltet er større end tilfældig variation. Forventet niveau: hvor perioden ville ligge, hvis den "
+           "fulgte de tre foregående år. Under 10 tilfælde vises ingen procent. Se 'Om data'.")

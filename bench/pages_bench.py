@@ -387,8 +387,8 @@ class Instrumented:
         ui_store.cursor = lambda: TimedCon(original_cursor(), T)
         ui_store.version = T.wrap(ui_store.version, "version", "store.version")
         for module, attr in ((statistik.charts.trend, "trend_figure"),
-                             (statistik.charts.municipalities, "rate_figure"),
-                             (statistik.charts.comparison, "comparison_figure"),
+                             (statistik.charts.municipalities, "funnel_figure"),
+                             (statistik.charts.comparison, "change_figure"),
                              (components, "sparkline_figure")):
             setattr(module, attr, T.wrap(getattr(module, attr), "build", attr))
         for attr in ("chart", "table", "downloads", "trend_card", "target_card"):

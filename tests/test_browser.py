@@ -68,7 +68,7 @@ def test_click_through_every_page_then_upload_as_analyst(app, browser, tmp_path)
 
     for link, expected, name in [
         ("Udvikling", "Udvikling over tid", "udvikling"),
-        ("Kommuner", "Kommunerne side om side", "kommuner"),
+        ("Kommuner", "Kommunerne i forhold til landet", "kommuner"),
         ("Sammenlign perioder", "Sammenlign to perioder", "sammenligning"),
         ("Datastatus", "Datastatus", "datastatus"),
         ("Om data", "Kilde: Danmarks Statistik (STRAF11, FOLK1A)", "om_data"),

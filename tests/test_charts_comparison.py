@@ -1,9 +1,9 @@
-"""Period comparison: a dumbbell per category, significance emphasised, small counts marked."""
+"""Period comparison: the change per category against the range of normal variation, totals apart."""
 
 import pandas as pd
 import pytest
 
-from statistik.charts.comparison import SIGNIFICANT_LINE, SIGNIFICANT_NAME, SMALL_NAME, comparison_figure
+from statistik.charts.comparison import BAND_NAME, CHANCE_NAME, SIGNIFICANT_NAME, SMALL_NAME, change_figure
 
 SOURCE = "Kilde: Danmarks Statistik (STRAF11), egne beregninger"
 TITLE = "Anmeldelser i Tårnby: 4. kvt. 2025 mod 4. kvt. 2024"
@@ -12,76 +12,68 @@ TITLE = "Anmeldelser i Tårnby: 4. kvt. 2025 mod 4. kvt. 2024"
 @pytest.fixture
 def data():
     return pd.DataFrame({
-        "category": ["Voldsforbrydelser i alt", "Våbenloven", "Indbrud i forretning mv.", "Kontaktbedrageri"],
-        "current": [76, 61, 9, 5],
-        "previous": [46, 43, 6, 0],
-        "significant": [True, False, False, pd.NA],
-        "small": [False, False, True, True],
+        "category": ["Voldsforbrydelser i alt", "Våbenloven", "Indbrud i forretning mv.", "Kontaktbedrageri",
+                     "Overtrædelsens art i alt (straffelov og særlove)"],
+        "change": [30, 18, -9, 5, -120],
+        "normal_low": [-20, -25, -8, -6, -300],
+        "normal_high": [21, 26, 8, 6, 310],
+        "significant": [True, False, True, False, False],
+        "small": [False, False, True, True, False],
+        "change_text": ["+30 (+65,2 %)", "+18 (+41,9 %)", "−9", "+5", "−120 (−3,1 %)"],
+        "total": [False, False, False, False, True],
     })
 
 
 def draw(data):
-    return comparison_figure(data, title=TITLE, source=SOURCE, current_label="4. kvt. 2025",
-                             previous_label="4. kvt. 2024")
+    return change_figure(data, title=TITLE, source=SOURCE, x_title="Ændring i antal anmeldelser")
 
 
-def markers(fig, name):
-    return [t for t in fig.data if t.name == name and t.mode == "markers"]
+def points(fig):
+    return {y: x for t in fig.data if getattr(t, "mode", None) == "markers" and t.x is not None for x, y in zip(t.x, t.y) if y}
 
 
-def test_title_source_and_both_periods_in_the_legend(data):
+def test_title_source_and_legend(data):
     fig = draw(data)
     assert fig.layout.title.text == TITLE
     assert SOURCE in [a.text for a in fig.layout.annotations]
-    legend = [t.name for t in fig.data if t.showlegend is not False]
-    assert legend[:2] == ["4. kvt. 2024", "4. kvt. 2025"] or {"4. kvt. 2024", "4. kvt. 2025"} <= set(legend)
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend[:2] == [BAND_NAME, SIGNIFICANT_NAME] and CHANCE_NAME in legend and SMALL_NAME in legend
 
 
-def test_every_category_has_its_current_and_previous_value(data):
+def test_every_category_at_its_change_sorted_by_the_change_with_the_total_apart(data):
     fig = draw(data)
-    current = [(y, x) for t in markers(fig, "4. kvt. 2025") for x, y in zip(t.x, t.y)]
-    previous = [(y, x) for t in markers(fig, "4. kvt. 2024") for x, y in zip(t.x, t.y)]
-    assert sorted(current) == sorted(zip(data["category"], data["current"]))
-    assert sorted(previous) == sorted(zip(data["category"], data["previous"]))
+    assert points(fig) == dict(zip(data["category"], data["change"]))
+    assert list(fig.layout.yaxis.categoryarray) == ["Voldsforbrydelser i alt", "Våbenloven", "Kontaktbedrageri",
+                                                    "Indbrud i forretning mv."]
+    assert list(fig.layout.yaxis2.categoryarray) == ["Overtrædelsens art i alt (straffelov og særlove)"]
+    assert fig.layout.xaxis2.title.text == "Ændring i antal anmeldelser"
 
 
-def test_a_significant_change_is_heavier_and_bold(data):
+def test_the_grey_band_is_the_range_of_normal_variation(data):
     fig = draw(data)
-    significant = next(t for t in fig.data if t.name == SIGNIFICANT_LINE)
-    other = next(t for t in fig.data if t.name == "Ændring")
-    assert significant.line.width > other.line.width
-    assert "Voldsforbrydelser i alt" in significant.y and "Våbenloven" not in significant.y
+    bands = [t for t in fig.data if t.name == BAND_NAME]
+    drawn = {y: (b, b + w) for t in bands for y, b, w in zip(t.y, t.base, t.x)}
+    assert drawn["Våbenloven"] == (-25, 26)
+    assert drawn["Overtrædelsens art i alt (straffelov og særlove)"] == (-300, 310)
+
+
+def test_outside_the_band_is_a_black_diamond_and_a_bold_name(data):
+    fig = draw(data)
+    significant = [y for t in fig.data if t.name == SIGNIFICANT_NAME and t.y is not None for y in t.y]
+    assert set(significant) == {"Voldsforbrydelser i alt", "Indbrud i forretning mv."}
     assert "<b>Voldsforbrydelser i alt</b>" in fig.layout.yaxis.ticktext
     assert "Våbenloven" in fig.layout.yaxis.ticktext
-    assert SIGNIFICANT_NAME in [t.name for t in fig.data if t.showlegend is not False]
 
 
-def test_small_counts_get_hollow_markers_and_a_note(data):
+def test_small_counts_are_hollow_and_have_no_percent(data):
     fig = draw(data)
-    hollow = [t for t in fig.data if t.mode == "markers" and str(t.marker.symbol).endswith("-open") and len(t.y)]
-    assert {y for t in hollow for y in t.y if y is not None} == {"Indbrud i forretning mv.", "Kontaktbedrageri"}
-    assert SMALL_NAME in [t.name for t in fig.data]
-    assert "få tilfælde — fortolk varsomt" in SMALL_NAME
-
-
-def test_no_percent_on_a_base_of_zero(data):
-    fig = draw(data)
+    hollow = {y for t in fig.data if getattr(t, "mode", None) == "markers" and str(t.marker.symbol).endswith("-open")
+              for y in (t.y or []) if y}
+    assert hollow == {"Indbrud i forretning mv.", "Kontaktbedrageri"}
     texts = [s.strip("\u00a0") for t in fig.data if t.name == "values" for s in t.text]
-    assert "76 (+65 %)" in texts
-    assert "5" in texts                                        # 0 → 5: no percent
+    assert "+5" in texts and "+30 (+65,2 %)" in texts
 
 
-def test_counts_of_very_different_size_get_a_log_axis(data):
-    data.loc[0, ["current", "previous"]] = [1597, 1815]
-    data.loc[3, ["current", "previous"]] = [5, 2]
-    fig = draw(data)
-    assert fig.layout.xaxis.type == "log"
-    assert "logaritmisk" in fig.layout.xaxis.title.text
-    assert "1.000" in fig.layout.xaxis.ticktext
-
-
-def test_a_missing_previous_value_draws_only_the_current(data):
-    data.loc[1, "previous"] = None
-    fig = draw(data)
-    previous = [y for t in markers(fig, "4. kvt. 2024") for y in t.y]
-    assert "Våbenloven" not in previous
+def test_without_totals_there_is_one_panel(data):
+    fig = draw(data[~data["total"]])
+    assert "yaxis2" not in fig.layout.to_plotly_json()

@@ -1,92 +1,87 @@
-"""Municipalities side by side: rates with error bars against all 98 municipalities."""
+"""Kommuner: the funnel plot and its limits, checked against exact Poisson and negative-binomial quantiles."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import nbinom, poisson
 
-from statistik.charts.municipalities import X_TITLE, percentile_band, rate_figure
+from statistik.charts.municipalities import LIMIT_NAMES, MEMBERS_NAME, OTHERS_NAME, X_TITLE, funnel_figure
+from statistik.metrics import funnel
+from statistik.metrics.dispersion import Curve
 
-SOURCE = "Kilde: Danmarks Statistik (STRAF11), egne beregninger"
-TITLE = "Vold pr. 100.000 indbyggere, 2025"
+SOURCE = "Kilde: Danmarks Statistik (STRAF11, FOLK1A), egne beregninger"
+TITLE = "Indbrud i beboelser pr. 100.000 indbyggere, 2025"
+POISSON = Curve(-50.0, 0.0)            # φ = 1 at every size
+OVERDISPERSED = Curve(np.log(4.0), 0.0)  # φ = 4 at every size
+
+
+@pytest.mark.parametrize("expected", [0.8, 3.0, 17.5, 240.0])
+@pytest.mark.parametrize("probability", [0.001, 0.025, 0.975, 0.999])
+def test_poisson_limits_are_the_exact_quantiles_made_continuous(expected, probability):
+    limit = float(funnel.count_limit(expected, 1.0, probability)[0])
+    r = poisson.ppf(probability, expected)
+    assert max(r - 1, 0) <= limit <= r               # between the quantile and the count below it
+    if r == 0:
+        assert limit == 0                            # no count below 0 to interpolate towards
+        return
+    # Spiegelhalter: r − (F(r) − p) / (F(r) − F(r − 1)), so F at the limit's interpolation is p.
+    f_r, f_below = poisson.cdf(r, expected), poisson.cdf(r - 1, expected)
+    assert f_below + (limit - (r - 1)) * (f_r - f_below) == pytest.approx(probability)
+
+
+@pytest.mark.parametrize("expected", [5.0, 60.0, 900.0])
+def test_overdispersed_limits_are_negative_binomial_quantiles(expected):
+    # Variance 4·E: size E/3, p = 1/4.
+    for probability in (0.025, 0.975, 0.999):
+        limit = float(funnel.count_limit(expected, 4.0, probability)[0])
+        r = nbinom.ppf(probability, expected / 3, 0.25)
+        assert r - 1 <= limit <= r
+
+
+def test_rate_limits_narrow_with_population_and_widen_with_dispersion():
+    population = np.array([2_000, 20_000, 200_000])
+    plain = funnel.limits(population, 250.0, POISSON)
+    wide = funnel.limits(population, 250.0, OVERDISPERSED)
+    low, high = plain[0.95]
+    assert np.all(np.diff(high - low) < 0)
+    assert np.all(wide[0.95][1] > high) and np.all(wide[0.998][1] > wide[0.95][1])
+    # 200.000 inhabitants at 250 per 100.000 expect 500 cases: the Poisson 97,5 % point is about 544.
+    assert high[-1] * 2 == pytest.approx(poisson.ppf(0.975, 500), abs=1.0)
+
+
+def test_position_against_the_funnel():
+    out = funnel.position([500, 560, 430], [200_000] * 3, 250.0, POISSON, 0.95)
+    assert out.tolist() == ["inden for", "over", "under"]
 
 
 @pytest.fixture
-def data():
-    return pd.DataFrame({
-        "label": ["København", "Frederiksberg", "Dragør", "Tårnby", "Københavns Politikreds",
-                  "Region Hovedstaden", "Hele landet"],
-        "rate": [617.4, 299.5, 249.1, 540.5, 566.5, 501.6, 490.7],
-        "low": [598.7, 267.4, 174.5, 474.0, 550.4, 491.7, 485.1],
-        "high": [636.6, 334.4, 344.9, 613.7, 582.9, 511.7, 496.4],
-        "kind": ["kommune"] * 4 + ["kreds", "region", "land"],
-    })
+def points():
+    return pd.DataFrame({"label": ["København", "Frederiksberg", "Dragør", "Tårnby", "Odense", "Læsø"],
+                         "population": [667_099, 105_840, 14_450, 44_034, 210_000, 1_800],
+                         "rate": [134.3, 142.7, 166.1, 190.8, 300.0, 50.0],
+                         "member": [True, True, True, True, False, False]})
 
 
-@pytest.fixture
-def reference():
-    return pd.DataFrame({"rate": np.linspace(200, 800, 98)})
+def draw(points):
+    grid = np.geomspace(1_500, 800_000, 50)
+    limits = pd.DataFrame({"population": grid})
+    for level, (low, high) in funnel.limits(grid, 262.8, OVERDISPERSED).items():
+        limits[f"low_{level * 100:g}"], limits[f"high_{level * 100:g}"] = low, high
+    return funnel_figure(points, limits, 262.8, title=TITLE, source=SOURCE)
 
 
-def bars(fig):
-    return [t for t in fig.data if t.type == "bar"]
+def test_the_funnel_has_points_limits_and_the_national_line(points):
+    fig = draw(points)
+    assert fig.layout.title.text == TITLE and SOURCE in [a.text for a in fig.layout.annotations]
+    assert fig.layout.xaxis.type == "log" and fig.layout.xaxis.title.text == X_TITLE
+    named = next(t for t in fig.data if t.name == MEMBERS_NAME)
+    assert list(named.text) == ["København", "Frederiksberg", "Dragør", "Tårnby"]
+    assert sorted(next(t for t in fig.data if t.name == OTHERS_NAME).text) == ["Læsø", "Odense"]
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert LIMIT_NAMES[95] in legend and LIMIT_NAMES[99.8] in legend
+    assert any(name.startswith("Hele landet: 262,8") for name in legend)
+    assert "2.000" in fig.layout.xaxis.ticktext and "100.000" in fig.layout.xaxis.ticktext
 
 
-def test_title_source_and_axis_title(data, reference):
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    assert fig.layout.title.text == TITLE
-    assert SOURCE in [a.text for a in fig.layout.annotations]
-    assert fig.layout.xaxis.title.text == X_TITLE
-
-
-def test_horizontal_bars_in_the_given_order_with_error_bars(data, reference):
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    assert all(b.orientation == "h" for b in bars(fig))
-    assert list(fig.layout.yaxis.categoryarray) == list(data["label"])
-    assert fig.layout.yaxis.autorange == "reversed"                  # København at the top
-    kommuner = next(b for b in bars(fig) if b.name == "kommune")
-    assert kommuner.error_x.visible is not False
-    assert list(kommuner.error_x.array) == pytest.approx([19.2, 34.9, 95.8, 73.2], abs=0.01)
-    assert list(kommuner.error_x.arrayminus) == pytest.approx([18.7, 32.1, 74.6, 66.5], abs=0.01)
-
-
-def test_region_and_country_are_hatched_so_they_differ_in_grey_scale(data, reference):
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    patterns = {b.name: b.marker.pattern.shape for b in bars(fig)}
-    assert patterns["kommune"] == "" and patterns["region"] and patterns["land"]
-
-
-def test_values_are_written_with_a_decimal_comma(data, reference):
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    values = next(t for t in fig.data if t.name == "values")
-    assert [v.strip("\u00a0") for v in values.text][:2] == ["617,4", "299,5"]
-
-
-def test_the_reference_band_spans_the_10th_to_90th_percentile_with_the_median(data, reference):
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    band = next(s for s in fig.layout.shapes if s.name == "reference-band")
-    median = next(s for s in fig.layout.shapes if s.name == "reference-median")
-    p10, p50, p90, n = percentile_band(reference)
-    assert (band.x0, band.x1) == pytest.approx((p10, p90))
-    assert median.x0 == median.x1 == pytest.approx(p50) == pytest.approx(500)
-    assert n == 98
-    names = [t.name for t in fig.data if t.showlegend is not False]
-    assert "Alle 98 kommuner: 10.–90. percentil" in names
-    assert "Alle 98 kommuner: median" in names
-
-
-def test_a_missing_rate_says_so(data, reference):
-    data.loc[2, ["rate", "low", "high"]] = np.nan
-    fig = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    values = next(t for t in fig.data if t.name == "values")
-    assert values.text[2].strip("\u00a0") == "ingen tal"
-
-
-def test_without_reference_rates_there_is_no_band(data):
-    fig = rate_figure(data, pd.DataFrame({"rate": []}), title=TITLE, source=SOURCE)
-    assert not [s for s in fig.layout.shapes if (s.name or "").startswith("reference")]
-
-
-def test_the_chart_grows_with_the_number_of_bars(data, reference):
-    small = rate_figure(data.head(2), reference, title=TITLE, source=SOURCE)
-    large = rate_figure(data, reference, title=TITLE, source=SOURCE)
-    assert large.layout.height > small.layout.height
+def test_no_bars_that_invite_a_ranking(points):
+    assert not [t for t in draw(points).data if t.type == "bar"]

@@ -7,7 +7,7 @@ import statsmodels.api as sm
 from scipy.stats import nbinom, poisson
 
 from statistik.metrics import expected as me
-from test_metrics_dispersion import quarterly
+from test_metrics_dispersion import quarterly, straf11  # noqa: F401 - straf11 is a fixture
 
 
 def test_the_expected_count_is_the_intercept_only_quasi_poisson_glm():
@@ -49,3 +49,12 @@ def test_the_position_in_words():
     out = me.position(pd.Series([5, 20, 50, None]), pd.Series([10, 10, 10, 10]), pd.Series([40, 40, 40, 40]))
     assert out.tolist() == ["under", "inden for", "over", None]
     assert me.WORDS["over"] == "over det forventede"
+
+
+@pytest.mark.parametrize("kind", ["Q", "Y"])
+def test_the_shipped_forecast_curves_are_what_straf11_shows(straf11, kind):
+    from statistik.metrics import dispersion as md, exposure, series
+    municipalities, population = straf11
+    f = exposure.add_exposure(series.aggregate(municipalities, kind), population)
+    curve = md.prior_curve(me.forecast_errors(me.forecasts(f)), md.Curve(0.0, 0.5), "kategori")
+    assert (curve.intercept, curve.slope) == pytest.approx(me.FORECAST_CURVES[kind], abs=0.02)

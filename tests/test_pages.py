@@ -85,6 +85,7 @@ def test_municipalities_page_shows_rates_with_population_year(db_path):
     table = at.dataframe[0].value.set_index("Område")
     assert table.loc["Dragør", "Antal"] == 24
     assert round(table.loc["Dragør", "Pr. 100.000"], 1) == 166.1
+    assert table.loc["København", "I forhold til landet"] == "måske under landsniveau"
     assert "Folketal 1. januar 2025 (FOLK1A)" in texts(at)
 
 
@@ -93,7 +94,9 @@ def test_comparison_page_lists_every_category_with_the_test(db_path):
     table = at.dataframe[0].value.set_index("Kategori")
     assert len(table) == 8
     assert (table.loc["Indbrud i beboelser", "2024"], table.loc["Indbrud i beboelser", "2025"]) == (959, 1155)
-    assert table.loc["Indbrud i beboelser", "Vurdering"] == "kan skyldes tilfældig variation"
+    assert table.loc["Indbrud i beboelser", "Vurdering"] == "Stigningen kan skyldes tilfældig variation"
+    assert table.loc["Indbrud i beboelser", "Forventet niveau"].endswith("inden for det forventede")
+    assert "Af de 8 vurderinger ventes 0,4" in texts(at)
 
 
 def test_data_status_lists_sources_and_imports(db_path):

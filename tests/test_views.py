@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from conftest import SAMPLES, TODAY
@@ -93,6 +94,24 @@ def test_municipalities_rates_against_region_country_and_all_98(con):
     assert len(result.reference) == 98
 
 
+def test_the_funnel_centres_on_the_national_rate_and_judges_each_municipality(con):
+    result = municipalities.compare(con, "1320", "Y")
+    national = result.data.set_index("area_code").loc["000"]
+    assert result.national == pytest.approx(national["count"] / national["population"] * 100_000)
+    limits = result.limits
+    assert (limits["low_99.8"] <= limits["low_95"]).all() and (limits["high_95"] <= limits["high_99.8"]).all()
+    assert ((limits["low_95"] < result.national) & (result.national < limits["high_95"])).all()
+    towns = result.reference.set_index("area_code")
+    assert set(towns[towns["member"]].index) == {"101", "147", "155", "185"}
+    # København: 896 burglaries for 652.000 inhabitants, half the national rate: below the 95 % limit,
+    # but burglaries swung so much in 2020–2024 that it is inside the 99,8 % limit.
+    assert towns.loc["101", "position_95"] == "under" and towns.loc["101", "position_99.8"] == "inden for"
+    assert towns.loc["155", "position_95"] == "inden for"
+    words = municipalities.table(result).set_index("Område")["I forhold til landet"]
+    assert words["København"] == "måske under landsniveau" and words["Dragør"] == "som landsniveau"
+    assert words["Hele landet"] == "–"
+
+
 def test_period_comparison_every_category_with_the_test(con):
     table = comparison.compare(con, Period("Y", dt.date(2025, 1, 1)), Period("Y", dt.date(2024, 1, 1)))
     assert len(table) == 8
@@ -178,3 +197,13 @@ def test_a_period_is_compared_with_the_same_period_a_year_before(con):
     assert comparison.year_before(available, Period("Q", dt.date(2025, 10, 1))) == Period("Q", dt.date(2024, 10, 1))
     oldest = available[-1]  # 1. kvt. 2016: nothing a year before, so the next older one (itself, the last)
     assert comparison.year_before(available, oldest) == oldest
+
+
+def test_the_trend_band_is_the_comparison_s_expected_range(con):
+    trend = trends.trend(con, ["kbh"], ["1320"], "Q", "antal")
+    last = trend.data.dropna(subset=["expected_low"]).iloc[-1]
+    assert last["period_start"] == pd.Timestamp("2025-10-01")
+    row = comparison.compare(con, Q4_2025, Period("Q", dt.date(2024, 10, 1))).set_index("category_code").loc["1320"]
+    assert (last["expected_low"], last["expected_high"]) == (row["expected_low"], row["expected_high"])
+    assert len(trend.data.dropna(subset=["expected_low"])) == 4          # the last four quarters
+    assert any("4. kvt. 2025: 398 anmeldelser, inden for det forventede" in note for note in trend.notes)

@@ -1,10 +1,16 @@
-"""Two periods per category as a dumbbell: where each category was, where it is now.
+"""The change per category between two periods, against the range normal variation gives.
 
-`data` has one row per category, top to bottom: category (label), current, previous,
-significant (the exact test says the change is larger than chance) and small (fewer than 10
-cases). A significant change gets a heavy dark bar and a bold label; a small count gets hollow
-markers and the legend says 'få tilfælde — fortolk varsomt'. The percent change is written
-next to the current value, never on a base of zero.
+`data` has one row per category: category (label), change (current − previous, in number),
+normal_low and normal_high (the changes the test does not call larger than chance:
+`metrics.significance.judge`), significant, small (fewer than 10 cases) and change_text
+('+159 (+66,5 %)', no percent under 10 cases). Optional `total` marks overall totals, which get
+a panel of their own below the categories, with their own scale (a total of thousands would
+squeeze every category to a dot).
+
+Each row reads on its own: a grey bar where normal variation alone would put the change, a
+marker at the change, and the change written beside it. Outside the grey bar (a filled black
+diamond and a bold name) is exactly what the verdict calls larger than chance. Rows are sorted
+by the change, the largest rise at the top; a dashed line marks no change.
 """
 
 from __future__ import annotations
@@ -12,132 +18,117 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from statistik import formatting
 from statistik.charts import style
 from statistik.metrics.poisson import SMALL_COUNT_NOTE
 
-CATEGORY, CURRENT, PREVIOUS, SIGNIFICANT, SMALL = "category", "current", "previous", "significant", "small"
-SIGNIFICANT_NAME = "Tyk streg: ændring større end tilfældig variation"
-SIGNIFICANT_LINE = "Ændring større end tilfældig variation"
+CATEGORY, CHANGE, LOW, HIGH = "category", "change", "normal_low", "normal_high"
+SIGNIFICANT, SMALL, TEXT, TOTAL = "significant", "small", "change_text", "total"
+BAND_NAME = "Gråt felt: ændringer, normal variation kan give (95 %)"
+SIGNIFICANT_NAME = "Sort rude: større end tilfældig variation"
+CHANCE_NAME = "Grå prik: kan skyldes tilfældig variation"
 SMALL_NAME = f"Åben markør: {SMALL_COUNT_NOTE}"
-ROW_PX = 54
+ROW_PX = 50
 LABEL_PX = 300           # category names wrap to this width
-LOG_SPREAD = 30          # a log axis when the largest count is this many times the smallest
-_PAD = "\u00a0" * 3     # keeps a value label clear of its marker
-_PREVIOUS = dict(color="#8c8c8c", symbol="circle", size=15)
-_CURRENT = dict(color="#0b2a5b", symbol="diamond", size=17)
+BAND_COLOR = "rgba(0,0,0,0.13)"
+_SIGNIFICANT = dict(color="#1a1a1a", symbol="diamond", size=18)
+_CHANCE = dict(color="#6e6e6e", symbol="circle", size=15)
+_PAD = "\u00a0" * 2
 
 
-def _flag(series: pd.Series) -> list[bool]:
-    return [bool(v) if not pd.isna(v) else False for v in series]
+def _flag(series: pd.Series) -> np.ndarray:
+    return np.array([bool(v) if not pd.isna(v) else False for v in series], dtype=bool)
 
 
-def _value_text(current: float, previous: float) -> str:
-    if np.isnan(current):
-        return ""
-    text = formatting.number(current)
-    if not np.isnan(previous) and previous > 0:
-        text += f" ({formatting.percent((current - previous) / previous, decimals=0)})"
-    return text
-
-
-def _markers(fig, d, column, look, name, small, legend, rank):
-    rows = d[(d["_small"] == small) & d[column].notna()]
-    fig.add_trace(go.Scatter(
-        x=rows[column], y=rows[CATEGORY], mode="markers", name=name, showlegend=legend, legendgroup=name,
-        legendrank=rank,
-        marker=dict(symbol=look["symbol"] + ("-open" if small else ""), size=look["size"], color=look["color"],
-                    line=dict(width=3 if small else 1.5, color=look["color"] if small else "white")),
-        hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,.0f}}<extra></extra>",
-    ))
-
-
-def _room_for_labels(scale, low: float, ends: pd.Series, texts: list[str], plot_px: float) -> float:
-    """The axis maximum (in axis units) that leaves room right of every row for its value label."""
-    high = low + 1.0
-    for end, text in zip(ends, texts):
-        if pd.isna(end):
-            continue
-        share = 1 - (style.text_width(text, style.TICK_SIZE) + 24) / plot_px   # of the plot left for data
-        high = max(high, low + (scale(float(end)) - low) / max(share, 0.3))
-    return high
-
-
-def _log_ticks(low: float, high: float) -> dict:
-    """Round ticks (1, 2, 5 × 10ⁿ, or only 10ⁿ when that gives too many) with Danish numbers."""
-    for steps in ((1, 2, 5), (1,)):
-        ticks = [m * 10 ** e for e in range(int(np.floor(low)), int(np.ceil(high)) + 1)
-                 for m in steps if low <= np.log10(m * 10 ** e) <= high]
-        if len(ticks) <= 7:
-            break
-    return dict(tickvals=ticks, ticktext=[formatting.number(t) for t in ticks])
-
-
-def comparison_figure(
-    data: pd.DataFrame, *, title: str, source: str, current_label: str, previous_label: str,
-) -> go.Figure:
-    """A dumbbell per category from the previous to the current period; significance and small counts marked."""
+def _prepare(data: pd.DataFrame) -> pd.DataFrame:
     d = data.reset_index(drop=True).copy()
     d[CATEGORY] = d[CATEGORY].astype(str)
-    for column in (CURRENT, PREVIOUS):
+    for column in (CHANGE, LOW, HIGH):
         d[column] = pd.to_numeric(d[column], errors="coerce").astype("float64")
     d["_significant"], d["_small"] = _flag(d[SIGNIFICANT]), _flag(d[SMALL])
-    fig = go.Figure()
-    for significant in (False, True):
-        rows = d[(d["_significant"] == significant) & d[CURRENT].notna() & d[PREVIOUS].notna()]
-        xs, ys = [], []
-        for r in rows.itertuples():
-            xs += [getattr(r, PREVIOUS), getattr(r, CURRENT), None]
-            ys += [getattr(r, CATEGORY)] * 2 + [None]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-            name=SIGNIFICANT_LINE if significant else "Ændring",
-            line=dict(color="#1a1a1a" if significant else "#b3b3b3", width=7 if significant else 3),
-        ))
-        if significant and xs:        # a slimmer legend line: the real one would run into its text
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=SIGNIFICANT_NAME, legendrank=3,
-                                     hoverinfo="skip", line=dict(color="#1a1a1a", width=5)))
-    any_small = any(d["_small"])
-    for small in (False, True):
-        _markers(fig, d, PREVIOUS, _PREVIOUS, previous_label, small, legend=not small, rank=1)
-        _markers(fig, d, CURRENT, _CURRENT, current_label, small, legend=not small, rank=2)
-    if any_small:
+    d["_total"] = _flag(d[TOTAL]) if TOTAL in d.columns else False
+    d = d[d[CHANGE].notna()]
+    return d.sort_values([CHANGE, CATEGORY], ascending=[False, True]).reset_index(drop=True)
+
+
+def _labels(d: pd.DataFrame) -> list[str]:
+    return ["<br>".join(f"<b>{line}</b>" if bold else line for line in style.wrap(name, LABEL_PX, style.BODY_SIZE))
+            for name, bold in zip(d[CATEGORY], d["_significant"])]
+
+
+def _panel(fig: go.Figure, d: pd.DataFrame, row: int, legend: set[str]) -> tuple[float, float]:
+    """Bands, markers and texts of one panel; returns the x range its data need."""
+    def once(name: str) -> bool:
+        first = name not in legend
+        legend.add(name)
+        return first
+
+    y = list(d[CATEGORY])
+    banded = d[d[LOW].notna() & d[HIGH].notna()]
+    fig.add_trace(go.Bar(
+        y=banded[CATEGORY], x=banded[HIGH] - banded[LOW], base=banded[LOW], orientation="h", name=BAND_NAME,
+        marker=dict(color=BAND_COLOR, line=dict(width=0)), width=0.55, hoverinfo="skip",
+        showlegend=once(BAND_NAME), legendgroup="band", legendrank=1,
+    ), row=row, col=1)
+    for significant, look, name, rank in ((True, _SIGNIFICANT, SIGNIFICANT_NAME, 2), (False, _CHANCE, CHANCE_NAME, 3)):
+        for small in (False, True):
+            rows = d[(d["_significant"] == significant) & (d["_small"] == small)]
+            if rows.empty:
+                continue
+            fig.add_trace(go.Scatter(
+                x=rows[CHANGE], y=rows[CATEGORY], mode="markers", name=name, legendgroup=name, legendrank=rank,
+                showlegend=not small and once(name),
+                marker=dict(symbol=look["symbol"] + ("-open" if small else ""), size=look["size"], color=look["color"],
+                            line=dict(width=3 if small else 1.5, color=look["color"] if small else "white")),
+                customdata=rows[TEXT], hovertemplate="<b>%{y}</b><br>Ændring: %{customdata}<extra></extra>",
+            ), row=row, col=1)
+    if d["_small"].any() and once(SMALL_NAME):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=SMALL_NAME, hoverinfo="skip", legendrank=4,
-                                 marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line=dict(width=3))))
-
-    # Each row's value goes right of its dumbbell, so it never runs into the category names.
-    texts = [_PAD + _value_text(c, p) for c, p in zip(d[CURRENT], d[PREVIOUS])]
-    ends = d[[CURRENT, PREVIOUS]].max(axis=1)
+                                 showlegend=True,
+                                 marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line=dict(width=3))),
+                      row=row, col=1)
+    ends = np.fmax(d[CHANGE].to_numpy(), d[HIGH].fillna(d[CHANGE]).to_numpy())
     fig.add_trace(go.Scatter(
-        x=ends, y=d[CATEGORY], mode="text", showlegend=False, text=texts, textposition="middle right",
-        textfont=dict(size=style.TICK_SIZE), hoverinfo="skip", cliponaxis=False, name="values",
-    ))
+        x=ends, y=y, mode="text", text=[_PAD + str(t) for t in d[TEXT]], textposition="middle right",
+        textfont=dict(size=style.TICK_SIZE), showlegend=False, hoverinfo="skip", cliponaxis=False, name="values",
+    ), row=row, col=1)
+    low = float(np.nanmin([0.0, *d[CHANGE], *d[LOW].dropna()]))
+    high = float(np.nanmax([0.0, *d[CHANGE], *d[HIGH].dropna()]))
+    return low, high
 
-    values = d[[CURRENT, PREVIOUS]].to_numpy("float64").ravel()
-    values = values[~np.isnan(values)]
-    positive = values[values > 0]
-    use_log = values.size > 0 and positive.size == values.size and positive.max() / positive.min() >= LOG_SPREAD
-    wrapped = [style.wrap(c, LABEL_PX, style.BODY_SIZE) for c in d[CATEGORY]]
-    labels = ["<br>".join(f"<b>{line}</b>" if s else line for line in lines)
-              for lines, s in zip(wrapped, d["_significant"])]
-    widest = max((style.text_width(line, style.BODY_SIZE) for lines in wrapped for line in lines), default=60)
-    left, right = int(widest + 40), 30
-    fig.update_layout(margin=dict(l=left, r=right), showlegend=True)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(d[CATEGORY]),
-                     tickvals=list(d[CATEGORY]), ticktext=labels, autorange="reversed", showgrid=True,
-                     gridcolor="#efefef", ticks="", tickfont=dict(size=style.BODY_SIZE), ticklabelstandoff=8)
-    scale = np.log10 if use_log else (lambda v: v)
-    if use_log:
-        low = np.log10(positive.min()) - 0.12
-    else:
-        low = 0.0
-    high = _room_for_labels(scale, low, ends, texts, style.ASSUMED_WIDTH - left - right)
-    if use_log:
-        fig.update_xaxes(type="log", range=[low, high], title_text="Antal anmeldelser (logaritmisk skala)",
-                         **_log_ticks(low, high))
-    else:
-        fig.update_xaxes(range=[low, high], title_text="Antal anmeldelser")
-    fig.update_xaxes(ticks="outside", showline=True, zeroline=False, tickangle=0)
-    style.set_plot_height(fig, ROW_PX * max(len(d), 1) + 20)
-    return style.apply_style(fig, title=title, source=source)
+
+def _range(low: float, high: float, texts: list[str], plot_px: float) -> list[float]:
+    """An x range with room right of every row for its text (at most half the plot for text)."""
+    widest = max((style.text_width(t, style.TICK_SIZE) for t in texts), default=0) + 30
+    span = max(high - low, 1.0)
+    share = min(widest / plot_px, 0.5)
+    pad = span * 0.04
+    return [low - pad, high + span * share / (1 - share) + pad]
+
+
+def change_figure(data: pd.DataFrame, *, title: str, source: str, x_title: str, subtitle: str | None = None) -> go.Figure:
+    """A row per category: the change in number against the grey range of normal variation; totals apart."""
+    d = _prepare(data)
+    parts = [p for p in (d[~d["_total"]], d[d["_total"]]) if not p.empty]
+    rows = [len(p) for p in parts] or [1]
+    fig = make_subplots(rows=len(rows), cols=1, row_heights=[max(n, 1) for n in rows],
+                        vertical_spacing=0.12 if len(rows) > 1 else 0.0)
+    labels = [line for p in parts for name in p[CATEGORY] for line in style.wrap(name, LABEL_PX, style.BODY_SIZE)]
+    left = int(max((style.text_width(line, style.BODY_SIZE) for line in labels), default=60) + 40)
+    right = 30
+    plot_px = style.ASSUMED_WIDTH - left - right
+    legend: set[str] = set()
+    for row, part in enumerate(parts, start=1):
+        low, high = _panel(fig, part, row, legend)
+        fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(part[CATEGORY]),
+                         tickvals=list(part[CATEGORY]), ticktext=_labels(part), autorange="reversed",
+                         tickfont=dict(size=style.BODY_SIZE), ticks="", showgrid=False, ticklabelstandoff=8,
+                         row=row, col=1)
+        fig.update_xaxes(range=_range(low, high, list(part[TEXT]), plot_px), zeroline=False, showgrid=True,
+                         gridcolor="#efefef", ticks="outside", showline=True, tickangle=0,
+                         title_text=x_title if row == len(parts) else None, row=row, col=1)
+        fig.add_vline(x=0, line=dict(color="#1a1a1a", width=1.5, dash="dash"), row=row, col=1)
+    fig.update_layout(margin=dict(l=left, r=right), showlegend=True, bargap=0.4, barmode="overlay")
+    style.set_plot_height(fig, ROW_PX * sum(rows) + (70 if len(rows) > 1 else 0) + 20)
+    return style.apply_style(fig, title=title, source=source, subtitle=subtitle)

@@ -1,9 +1,12 @@
-"""Rates per 100.000 side by side: the four municipalities, the district, the region and the country.
+"""A funnel plot: every municipality's rate per 100.000 against its population, inside chance limits.
 
-`data` has one row per bar, top to bottom: label, rate, low, high (95 % interval) and kind
-('kommune', 'kreds', 'region', 'land'). `reference` has the rates of all municipalities in the
-country (column rate); they are drawn behind the bars as a light band from the 10th to the
-90th percentile with a dashed line at the median, so a reader sees what is usual in Denmark.
+`points` has one row per municipality: label, population, rate and member (the district's own
+municipalities, drawn dark and named). `limits` has population and the rate limits low_95,
+high_95, low_99.8, high_99.8 (`metrics.funnel`); `national` is the rate they centre on.
+
+No ranking: a municipality is judged by whether it lies outside the funnel for its size, not by
+its place in a list. Small municipalities stray far by chance, so the funnel is wide on the left;
+the population axis is logarithmic (Danish municipalities run from 2.000 to 650.000 inhabitants).
 """
 
 from __future__ import annotations
@@ -15,89 +18,62 @@ import plotly.graph_objects as go
 from statistik import formatting
 from statistik.charts import style
 
-LABEL, RATE, LOW, HIGH, KIND = "label", "rate", "low", "high", "kind"
-KOMMUNE, KREDS, REGION, LAND = "kommune", "kreds", "region", "land"
-X_TITLE = "Anmeldelser pr. 100.000 indbyggere"
-ROW_PX = 58
-BAND_COLOR = "rgba(0,0,0,0.10)"
-
-# Bars light enough for the black error bars to show on them; region and country hatched.
-_BARS = {
-    KOMMUNE: dict(color="#9cc8ec", pattern=""),
-    KREDS: dict(color="#2f6fbf", pattern=""),
-    REGION: dict(color="#d4d4d4", pattern="/"),
-    LAND: dict(color="#d4d4d4", pattern="/"),
-}
+LABEL, POPULATION, RATE, MEMBER = "label", "population", "rate", "member"
+Y_TITLE = "Anmeldelser pr. 100.000 indbyggere"
+X_TITLE = "Indbyggere (logaritmisk skala)"
+LIMIT_NAMES = {95: "95 %-grænser: normal variation", 99.8: "99,8 %-grænser"}
+_LIMIT_LINES = {95: dict(color="#4d4d4d", width=2.5, dash="dash"), 99.8: dict(color="#1a1a1a", width=2.5, dash="dot")}
+OTHERS_NAME = "De andre kommuner"
+MEMBERS_NAME = "Kredsens kommuner"
 
 
-def percentile_band(reference: pd.DataFrame) -> tuple[float, float, float, int]:
-    """(10th percentile, median, 90th percentile, number of municipalities) of the reference rates."""
-    rates = pd.to_numeric(reference[RATE], errors="coerce").dropna().to_numpy("float64")
-    if rates.size == 0:
-        return np.nan, np.nan, np.nan, 0
-    p10, p50, p90 = np.percentile(rates, [10, 50, 90])
-    return float(p10), float(p50), float(p90), int(rates.size)
+def _ticks(low: float, high: float) -> dict:
+    values = [v for v in (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
+              if low <= v <= high]
+    return dict(tickvals=values, ticktext=[formatting.number(v) for v in values])
 
 
-def _reference(fig: go.Figure, reference: pd.DataFrame | None) -> float:
-    """Draw the band and median line; returns the band's right edge (for the x range)."""
-    if reference is None or reference.empty:
-        return 0.0
-    p10, p50, p90, n = percentile_band(reference)
-    if n == 0:
-        return 0.0
-    fig.add_shape(type="rect", x0=p10, x1=p90, y0=0, y1=1, xref="x", yref="paper", fillcolor=BAND_COLOR,
-                  line_width=0, layer="below", name="reference-band")
-    fig.add_shape(type="line", x0=p50, x1=p50, y0=0, y1=1, xref="x", yref="paper", layer="above",
-                  line=dict(color="#1a1a1a", width=2.5, dash="dash"), name="reference-median")
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
-                             name=f"Alle {n} kommuner: 10.–90. percentil",
-                             marker=dict(symbol="square", size=20, color=BAND_COLOR)))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
-                             name=f"Alle {n} kommuner: median",
-                             line=dict(color="#1a1a1a", width=2.5, dash="dash")))
-    return p90
-
-
-def rate_figure(data: pd.DataFrame, reference: pd.DataFrame, *, title: str, source: str) -> go.Figure:
-    """Horizontal bars with 95 % error bars per area, against the band of all municipalities."""
-    d = data.reset_index(drop=True).copy()
-    for column in (RATE, LOW, HIGH):
-        d[column] = pd.to_numeric(d[column], errors="coerce").astype("float64")
-    labels = d[LABEL].astype(str).tolist()
+def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, national: float, *, title: str, source: str,
+                  subtitle: str | None = None) -> go.Figure:
+    """Municipalities as points in a funnel around the national rate; the district's own named."""
+    d = points.copy()
+    d[POPULATION] = pd.to_numeric(d[POPULATION], errors="coerce").astype("float64")
+    d[RATE] = pd.to_numeric(d[RATE], errors="coerce").astype("float64")
+    d = d[d[POPULATION].notna() & d[RATE].notna()]
+    members = d[d[MEMBER].astype(bool)]
+    others = d[~d[MEMBER].astype(bool)]
     fig = go.Figure()
-    band_right = _reference(fig, reference)
-    for kind, rows in d.groupby(KIND, sort=False):
-        look = _BARS.get(kind, _BARS[KOMMUNE])
-        fig.add_trace(go.Bar(
-            y=rows[LABEL], x=rows[RATE], orientation="h", showlegend=False, name=str(kind),
-            marker=dict(color=look["color"], line=dict(color="#1a1a1a", width=1),
-                        pattern=dict(shape=look["pattern"], fgcolor="#5a5a5a", size=9, solidity=0.25)),
-            error_x=dict(type="data", symmetric=False, array=(rows[HIGH] - rows[RATE]).tolist(),
-                         arrayminus=(rows[RATE] - rows[LOW]).tolist(), color="#1a1a1a", thickness=2.5, width=9),
-            customdata=np.stack([rows[LOW], rows[HIGH]], axis=-1),
-            hovertemplate="<b>%{y}</b><br>%{x:,.1f} pr. 100.000<br>95 %: %{customdata[0]:,.1f}–"
-                          "%{customdata[1]:,.1f}<extra></extra>",
-        ))
-    ends = d[[RATE, HIGH]].max(axis=1).fillna(0)
-    # Two no-break spaces keep the number clear of the error bar's cap.
-    texts = ["\u00a0\u00a0" + (formatting.number(r, 1) if pd.notna(r) else "ingen tal") for r in d[RATE]]
+    for level, line in _LIMIT_LINES.items():
+        for side in ("low", "high"):
+            fig.add_trace(go.Scatter(
+                x=limits["population"], y=limits[f"{side}_{level:g}"], mode="lines", line=line, hoverinfo="skip",
+                name=LIMIT_NAMES[level], legendgroup=str(level), showlegend=side == "high", legendrank=3,
+            ))
     fig.add_trace(go.Scatter(
-        x=ends, y=labels, mode="text", text=texts, textposition="middle right", showlegend=False,
-        textfont=dict(size=style.BODY_SIZE), hoverinfo="skip", cliponaxis=False, name="values",
+        x=[limits["population"].min(), limits["population"].max()], y=[national, national], mode="lines",
+        line=dict(color="#1a1a1a", width=2), hoverinfo="skip", legendrank=2,
+        name=f"Hele landet: {formatting.number(national, 1)} pr. 100.000",
     ))
-    # A thin rule between the municipalities and the totals they are compared with.
-    kinds = d[KIND].tolist()
-    for i in range(1, len(kinds)):
-        if kinds[i - 1] == KOMMUNE and kinds[i] != KOMMUNE:
-            fig.add_shape(type="line", x0=0, x1=1, xref="paper", y0=i - 0.5, y1=i - 0.5, yref="y",
-                          line=dict(color="#8c8c8c", width=1.5), name="separator")
-    right = max(float(ends.max()) if len(ends) else 0.0, band_right)
-    widest = max((style.text_width(label, style.BODY_SIZE) for label in labels), default=60)
-    fig.update_layout(bargap=0.35, margin=dict(l=int(widest + 34), r=40), showlegend=True)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, autorange="reversed",
-                     tickfont=dict(size=style.BODY_SIZE), ticks="", showgrid=False, ticklabelstandoff=8)
-    fig.update_xaxes(title_text=X_TITLE, range=[0, right * 1.18 if right > 0 else 1], rangemode="tozero",
-                     showgrid=True, ticks="outside", zeroline=True)
-    style.set_plot_height(fig, ROW_PX * max(len(labels), 1))
-    return style.apply_style(fig, title=title, source=source)
+    hover = "<b>%{text}</b><br>%{y:,.1f} pr. 100.000<br>%{x:,.0f} indbyggere<extra></extra>"
+    fig.add_trace(go.Scatter(
+        x=others[POPULATION], y=others[RATE], mode="markers", name=OTHERS_NAME, text=others[LABEL],
+        marker=dict(symbol="circle", size=10, color="rgba(120,120,120,0.55)", line=dict(width=1, color="white")),
+        hovertemplate=hover, legendrank=4,
+    ))
+    fig.add_trace(go.Scatter(
+        x=members[POPULATION], y=members[RATE], mode="markers+text", name=MEMBERS_NAME, text=members[LABEL],
+        textposition=["top left" if p == members[POPULATION].max() and p > 2e5 else "top center"
+                      for p in members[POPULATION]], textfont=dict(size=style.BODY_SIZE),
+        marker=dict(symbol="diamond", size=17, color="#0b2a5b", line=dict(width=1.5, color="white")),
+        hovertemplate=hover, legendrank=1, cliponaxis=False,
+    ))
+    low, high = float(limits["population"].min()), float(limits["population"].max())
+    tops = np.concatenate([d[RATE].to_numpy(), limits["high_99.8"].to_numpy()])
+    top = float(np.nanmax(tops)) if tops.size else 1.0
+    fig.update_xaxes(type="log", range=[np.log10(low), np.log10(high)], title_text=X_TITLE, showgrid=True,
+                     gridcolor="#efefef", ticks="outside", showline=True, **_ticks(low, high))
+    fig.update_yaxes(title_text=Y_TITLE, rangemode="tozero", range=[0, top * 1.08], showgrid=True,
+                     gridcolor="#efefef", zeroline=True)
+    fig.update_layout(margin=dict(l=90, r=40), showlegend=True)
+    style.set_plot_height(fig, 460)
+    return style.apply_style(fig, title=title, source=source, subtitle=subtitle)

@@ -144,12 +144,13 @@ def _legend_rows(fig: go.Figure, plot_width: float) -> int:
 
 
 def _axis_space(fig: go.Figure) -> int:
-    """Pixels under the plot taken by the x tick labels and the x-axis title."""
+    """Pixels under the plot taken by the x tick labels and the x-axis title (of a subplot's lowest axis too)."""
     axis = fig.layout.xaxis
     if axis.visible is False:
         return 8
     space = 0 if axis.showticklabels is False else 36
-    return space + (32 if axis.title.text else 0)
+    titled = any(fig.layout[name].title.text for name in fig.layout if name.startswith("xaxis"))
+    return space + (32 if titled else 0)
 
 
 def apply_style(

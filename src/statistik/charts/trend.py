@@ -2,7 +2,8 @@
 
 `data` has one row per series and period: series (label), period_start, period_kind ('M',
 'Q', 'Y', or 'R' for rolling 12 months), value (NaN = missing) and optionally low and high
-(the 95 % interval). An 'R' row's period_start is the first day of the window's last month;
+(the 95 % interval), and expected_low and expected_high (the expected range from earlier years,
+`metrics.expected`, drawn as a wide translucent bar at the periods that have one). An 'R' row's period_start is the first day of the window's last month;
 quarterly windows given by their last quarter's start, as `metrics.series.rolling` gives
 them, are moved there. A period missing from `data` is a gap too: the line is never drawn
 through it, nor to 0.
@@ -20,7 +21,9 @@ from statistik.charts import axes, events, style
 from statistik.periods import MONTH, QUARTER, YEAR, months_in
 
 SERIES, START, KIND, VALUE, LOW, HIGH = "series", "period_start", "period_kind", "value", "low", "high"
+EXPECTED_LOW, EXPECTED_HIGH = "expected_low", "expected_high"
 BAND_NAME = "Skygge: 95 %-usikkerhed"
+EXPECTED_NAME = "Lodret felt: forventet niveau ud fra de tre foregående år"
 _FINENESS = {axes.ROLLING: 0, MONTH: 0, QUARTER: 1, YEAR: 2}
 
 
@@ -61,7 +64,7 @@ def _prepare(data: pd.DataFrame) -> pd.DataFrame:
     d = data.copy().reset_index(drop=True)
     d[START] = pd.to_datetime(d[START]).dt.normalize()
     d[SERIES] = d[SERIES].astype(str)
-    for column in (VALUE, LOW, HIGH):
+    for column in (VALUE, LOW, HIGH, EXPECTED_LOW, EXPECTED_HIGH):
         if column in d.columns:
             d[column] = pd.to_numeric(d[column], errors="coerce").astype("float64")
     for kind in d[KIND].unique():
@@ -91,6 +94,22 @@ def _band(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:
                       hoverinfo="skip", showlegend=False, name=f"{name} (95 %)", legendgroup=name)
 
 
+def _expected(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:
+    """A wide translucent vertical bar from expected_low to expected_high at each period that has one."""
+    if EXPECTED_LOW not in s.columns:
+        return None
+    ok = (s[EXPECTED_LOW].notna() & s[EXPECTED_HIGH].notna()).to_numpy()
+    if not ok.any():
+        return None
+    xs, ys = [], []
+    for i in np.flatnonzero(ok):
+        low, high = float(s[EXPECTED_LOW].iloc[i]), float(s[EXPECTED_HIGH].iloc[i])
+        xs += [x[i], x[i], None]
+        ys += [low, high, None]
+    return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=16), hoverinfo="skip",
+                      showlegend=False, name=f"{name} (forventet)", legendgroup=name)
+
+
 def trend_figure(
     data: pd.DataFrame, *, title: str, y_title: str, source: str,
     annotations: pd.DataFrame | None = None, show_bands: bool = True, subtitle: str | None = None,
@@ -106,7 +125,7 @@ def trend_figure(
     names = list(dict.fromkeys(d[SERIES])) if not d.empty else []
     longest = int(d.groupby(SERIES).size().max()) if names else 0
     size = 10 if longest <= 24 else 8 if longest <= 60 else 6
-    drew_band = False
+    drew_band = drew_expected = False
     for i, name in enumerate(names):
         s = d[d[SERIES] == name].sort_values(START)
         look = style.series_style(i)
@@ -116,6 +135,10 @@ def trend_figure(
             if band is not None:
                 fig.add_trace(band)
                 drew_band = True
+        expected = _expected(s, x, look.band(0.28), name)
+        if expected is not None:
+            fig.add_trace(expected)
+            drew_expected = True
         values = s[VALUE].to_numpy("float64")
         fig.add_trace(go.Scatter(
             x=x, y=[None if np.isnan(v) else float(v) for v in values], name=name, legendgroup=name,
@@ -128,12 +151,16 @@ def trend_figure(
     if drew_band:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=BAND_NAME, hoverinfo="skip",
                                  marker=dict(symbol="square", size=18, color="rgba(0,0,0,0.18)")))
+    if drew_expected:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=EXPECTED_NAME, hoverinfo="skip",
+                                 line=dict(color="rgba(0,0,0,0.28)", width=16)))
 
-    shown = d[[VALUE, HIGH] if drew_band else [VALUE]].to_numpy("float64") if not d.empty else np.array([])
+    columns = [VALUE] + ([HIGH] if drew_band else []) + ([EXPECTED_HIGH] if drew_expected else [])
+    shown = d[columns].to_numpy("float64") if not d.empty else np.array([])
     top = float(np.nanmax(shown)) if np.isfinite(shown).any() else np.nan
     left = int(axes.tick_label_width(top, style.TICK_SIZE) + 58)
     right = 40
-    fig.update_layout(margin=dict(l=left, r=right), showlegend=len(names) > 1 or drew_band)
+    fig.update_layout(margin=dict(l=left, r=right), showlegend=len(names) > 1 or drew_band or drew_expected)
     levels = 0
     if not d.empty:
         kind = min(d[KIND].unique(), key=_FINENESS.get)

@@ -64,10 +64,11 @@ MIN_PAIRS = 24             # pairs needed to fit it
 DEFAULT_PRIOR_DF = 10.0
 MAX_PRIOR_DF = 100.0
 
-# log φ = a + b · log(n/2), measured with `prior_curve` on the shipped STRAF11 figures 2016–2025
+DEFAULT_SLOPE = 0.5
+# log(φ − 1) = a + b · log(n/2), measured with `prior_curve` on the shipped STRAF11 figures 2016–2025
 # (the 98 municipalities, 8 categories); `tests/test_metrics_dispersion.py` re-measures them.
 # Monthly series use the quarterly curve: φ depends on the size of the counts compared.
-DEFAULT_CURVES = {QUARTER: (-0.31, 0.45), YEAR: (-0.55, 0.49)}
+DEFAULT_CURVES = {QUARTER: (-1.39, 0.63), YEAR: (-1.44, 0.62)}
 DEFAULT_CURVES[MONTH] = DEFAULT_CURVES[QUARTER]
 
 
@@ -82,9 +83,33 @@ class Curve:
     basis: str = "standard"  # 'kategori', 'kilde' or 'standard': where the curve was fitted
 
     def phi(self, size) -> np.ndarray:
-        """The prior φ at these sizes (never below 1: counts vary at least as much as Poisson)."""
+        """The prior φ at these sizes: 1 + exp(a + b·log size), so never below Poisson's 1."""
         size = np.maximum(np.asarray(size, dtype="float64"), 0.5)
-        return np.maximum(1.0, np.exp(self.intercept + self.slope * np.log(size)))
+        return 1.0 + np.exp(self.intercept + self.slope * np.log(size))
+
+
+class ExtraLink(sm.families.links.Link):
+    """The link log(m − 1): the extra-Poisson part of the dispersion is log-linear in log size.
+
+    With a gamma-mixed Poisson φ − 1 = σ²·μ grows in proportion to the size; STRAF11's curve
+    grows more slowly. A log link on φ itself would bend that line at small sizes, where φ is
+    close to 1, and misjudge the middle sizes; this link keeps φ − 1 log-linear all the way.
+    """
+
+    def __call__(self, p):
+        return np.log(np.maximum(p - 1.0, 1e-12))
+
+    def inverse(self, z):
+        return 1.0 + np.exp(z)
+
+    def deriv(self, p):
+        return 1.0 / np.maximum(p - 1.0, 1e-12)
+
+    def deriv2(self, p):
+        return -1.0 / np.maximum(p - 1.0, 1e-12) ** 2
+
+    def inverse_deriv(self, z):
+        return np.exp(z)
 
 
 def recent(frame: pd.DataFrame, before) -> pd.DataFrame:
@@ -124,18 +149,15 @@ def pairs(frame: pd.DataFrame, before=None) -> pd.DataFrame:
     return recent(p[[*keys, START, "year", SIZE, "n", "share", "u", "x"]], before).reset_index(drop=True)
 
 
-_LOG_CHI2_1 = -1.2703628454614782   # E[log χ²₁] = ψ(½) + log 2
-
-
 def _fit_curve(p: pd.DataFrame, slope: float | None, start: tuple[float, float] | None = None):
-    """Gamma GLM (log link) of X on log(n/2); with `slope` given, only the intercept is fitted.
+    """Gamma GLM of X on log size with the link log(φ − 1); with `slope` given, only the intercept is fitted.
 
     Gamma IRLS is not robust to the rare huge X of a real jump, so `robust_start` gives it a
     starting curve and the X are capped first.
     """
     y = np.maximum(p["x"].to_numpy("float64"), 1e-6)
     log_size = np.log(p[SIZE].to_numpy("float64"))
-    family = sm.families.Gamma(sm.families.links.Log())
+    family = sm.families.Gamma(ExtraLink(), check_link=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -153,13 +175,18 @@ def _fit_curve(p: pd.DataFrame, slope: float | None, start: tuple[float, float] 
 
 
 def robust_start(p: pd.DataFrame, slope: float | None) -> tuple[float, float]:
-    """A first curve that one huge X cannot move: least squares of log X on log(n/2) (E[log χ²₁] added back)."""
-    log_x = np.log(np.maximum(p["x"].to_numpy("float64"), 1e-4)) - _LOG_CHI2_1
-    log_size = np.log(p[SIZE].to_numpy("float64"))
-    if slope is None:
-        a, b = sm.OLS(log_x, sm.add_constant(log_size)).fit().params
+    """A first curve that one huge X cannot move: medians of X in ten size bins (a χ²₁'s median is 0,455·φ),
+    and a line through log(φ − 1) of the bins."""
+    bins = pd.qcut(p[SIZE].rank(method="first"), min(10, max(len(p) // 3, 1)), labels=False)
+    groups = p.groupby(bins)
+    phi = groups["x"].median() / 0.4549364231195724
+    log_extra = np.log(np.maximum(phi - 1.0, 0.02)).to_numpy()
+    log_size = np.log(groups[SIZE].median()).to_numpy()
+    if slope is None and len(log_size) >= 3 and np.ptp(log_size) > 0:
+        b, a = np.polyfit(log_size, log_extra, 1)
         return float(a), float(b)
-    return float(np.mean(log_x - slope * log_size)), slope
+    slope = DEFAULT_SLOPE if slope is None else slope
+    return float(np.median(log_extra - slope * log_size)), slope
 
 
 def _series_count(p: pd.DataFrame) -> int:

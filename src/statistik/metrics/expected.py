@@ -79,9 +79,9 @@ def quantiles(mu, parameter_variance, phi, df) -> tuple[np.ndarray, np.ndarray]:
 
 EXPECTED_VARIANCE = "expected_variance"
 FORECAST_DF = 0.5     # degrees of freedom per forecast error: neighbouring years share reference years
-# log φ_f = a + b · log μ for the forecast errors, measured on STRAF11 2016–2025 like
+# log(φ_f − 1) = a + b · log μ for the forecast errors, measured on STRAF11 2016–2025 like
 # `metrics.dispersion.DEFAULT_CURVES`; monthly series use the quarterly curve.
-FORECAST_CURVES = {QUARTER: (0.0, 0.45), YEAR: (0.0, 0.5)}
+FORECAST_CURVES = {QUARTER: (-0.47, 0.52), YEAR: (-0.36, 0.54)}
 FORECAST_CURVES[MONTH] = FORECAST_CURVES[QUARTER]
 
 
@@ -120,30 +120,36 @@ def forecast_errors(f: pd.DataFrame, before=None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def add_expected(frame: pd.DataFrame, starts, before=None) -> pd.DataFrame:
+def add_expected(frame: pd.DataFrame, starts) -> pd.DataFrame:
     """Add expected, expected_low, expected_high, expected_years and expected_position to the rows starting in `starts`.
 
     `frame` has plain periods of one kind with count and exposure, for the series to judge and
-    those to pool from. Normal variation is learnt from the periods before `before` (default:
-    the first of `starts`). Other rows and rows without a reference year get <NA>.
+    those to pool from. Each period's normal variation is learnt from the years before it, so a
+    period's range is the same whichever other periods are asked for with it (and when later
+    figures arrive). Other rows and rows without a reference year get <NA>.
     """
-    starts = pd.to_datetime(list(starts))
-    f = forecasts(frame)
-    spread = md.dispersions(f, forecast_errors(f, before if before is not None else starts.min()),
-                            FORECAST_CURVES, FORECAST_DF)
     keys = [*SERIES_KEYS, KIND]
-    f = f.merge(spread[[*keys, PHI, PHI_DF]], on=keys, how="left")
-    wanted = (f[START].isin(starts) & (f[EXPECTED_YEARS] > 0)).to_numpy()
+    f = forecasts(frame)
+    phi, df = np.full(len(f), np.nan), np.full(len(f), np.nan)
+    wanted = np.zeros(len(f), dtype=bool)
+    for start in pd.to_datetime(list(starts)).unique():
+        rows = (f[START] == start) & (f[EXPECTED_YEARS] > 0)
+        if not rows.any():
+            continue
+        spread = md.dispersions(f, forecast_errors(f, start), FORECAST_CURVES, FORECAST_DF)
+        matched = f.loc[rows, keys].merge(spread[[*keys, PHI, PHI_DF]], on=keys, how="left")
+        phi[rows.to_numpy()], df[rows.to_numpy()] = matched[PHI].to_numpy(), matched[PHI_DF].to_numpy()
+        wanted |= rows.to_numpy()
     low, high = np.full(len(f), np.nan), np.full(len(f), np.nan)
     if wanted.any():
-        low[wanted], high[wanted] = quantiles(*(f[c].to_numpy("float64")[wanted]
-                                                for c in (EXPECTED, EXPECTED_VARIANCE, PHI, PHI_DF)))
+        low[wanted], high[wanted] = quantiles(f[EXPECTED].to_numpy("float64")[wanted],
+                                              f[EXPECTED_VARIANCE].to_numpy("float64")[wanted], phi[wanted], df[wanted])
     expected = np.where(wanted, f[EXPECTED].to_numpy("float64"), np.nan)
     for column, values in ((EXPECTED, expected), (EXPECTED_LOW, low), (EXPECTED_HIGH, high)):
         f[column] = pd.array(np.where(np.isnan(values), None, values), dtype="Float64")
     f[EXPECTED_YEARS] = pd.array(np.where(wanted, f[EXPECTED_YEARS], None), dtype="Int64")
     f[POSITION] = position(f[COUNT], f[EXPECTED_LOW], f[EXPECTED_HIGH])
-    return f.drop(columns=[EXPECTED_VARIANCE, PHI, PHI_DF])
+    return f.drop(columns=[EXPECTED_VARIANCE])
 
 
 def position(count: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:

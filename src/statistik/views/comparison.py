@@ -10,14 +10,23 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from statistik import reference
-from statistik.metrics import change as mc, dispersion as md, expected as me, frame as mf, verdicts as mv
+from statistik import formatting, reference
+from statistik.metrics import (
+    change as mc, dispersion as md, expected as me, exposure, frame as mf, series, verdicts as mv,
+)
 from statistik.periods import Period, months_in, year_earlier
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
 COLUMNS = ["category_code", "category", "source", "previous", "current", "change", "change_pct",
            "change_note", "p_value", "significant", "verdict", "small", "normal_low", "normal_high",
-           "expected", "expected_low", "expected_high", "expected_position"]
+           "expected", "expected_low", "expected_high", "expected_position", "total"]
+
+
+def totals(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The categories that are overall totals: the top of the hierarchy (Overtrædelsens art i alt)."""
+    return {r[0] for r in con.execute(
+        "SELECT code FROM category WHERE parent_code IS NULL AND code IN (SELECT parent_code FROM category)"
+    ).fetchall()}
 
 
 def _areas(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -32,6 +41,33 @@ def verdicts(
     """`metrics.verdicts.compare` for `areas` (None: every area and the district) on the stored figures."""
     frame = series_with_district(con, _areas(con), categories, sources)
     return mv.compare(frame, population_with_district(con), current, previous, areas=areas)
+
+
+def expected_ranges(con: duckdb.DuckDBPyConnection, shown: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The expected range of each of the last 12 months' periods of the series in `shown` (plain periods of `kind`).
+
+    Normal variation is learnt from the same categories and sources in every stored area, as for
+    the verdicts. Columns: the series keys, period_start, expected_low, expected_high, expected_position.
+    """
+    columns = [*mf.SERIES_KEYS, mf.START, me.EXPECTED_LOW, me.EXPECTED_HIGH, me.POSITION]
+    known = shown[shown[mf.COUNT].notna()]
+    if known.empty:
+        return pd.DataFrame(columns=columns)
+    pool = series_with_district(con, _areas(con), sorted(known[mf.CATEGORY].unique()), sorted(known[mf.SOURCE].unique()))
+    parts = []
+    for _, rows in pool.groupby(mf.SOURCE):
+        try:
+            parts.append(series.aggregate(rows, kind))
+        except mf.SeriesError:
+            continue
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = exposure.add_exposure(pd.concat(parts, ignore_index=True), population_with_district(con))
+    last = known[mf.START].max()
+    starts = sorted({s for s in known[mf.START].unique() if s > last - pd.DateOffset(months=12)})
+    out = me.add_expected(frame, starts)
+    out = out.merge(known[list(mf.SERIES_KEYS)].drop_duplicates(), on=list(mf.SERIES_KEYS))
+    return out[out[me.EXPECTED_LOW].notna()][columns].reset_index(drop=True)
 
 
 def compare(
@@ -62,8 +98,56 @@ def compare(
         "expected_low": out[me.EXPECTED_LOW],
         "expected_high": out[me.EXPECTED_HIGH],
         "expected_position": out[me.POSITION],
+        "total": out[mf.CATEGORY].isin(totals(con)),
     })
-    return result.sort_values(["source", "category"]).reset_index(drop=True)
+    return result.sort_values(["source", "total", "category"]).reset_index(drop=True)
+
+
+def _verdicts(rows: pd.DataFrame) -> list[mv.Verdict]:
+    """The Verdict of each row of `compare` (whose count columns are named for the page)."""
+    engine = rows.rename(columns={"current": mf.COUNT, "previous": mc.PREVIOUS_COUNT, "small": mv.SMALL})
+    return [mv.Verdict.of(r) for _, r in engine.iterrows()]
+
+
+def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
+    """What `charts.comparison.change_figure` draws for the rows of one source with both counts."""
+    both = rows.dropna(subset=["current", "previous"])
+    return pd.DataFrame({
+        "category": both["category"], "change": both["change"], "normal_low": both["normal_low"],
+        "normal_high": both["normal_high"], "significant": both["significant"], "small": both["small"],
+        "change_text": [v.change_text for v in _verdicts(both)], "total": both["total"],
+    })
+
+
+def _range_text(low, high) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return f"{formatting.signed(low)} til {formatting.signed(high)}"
+
+
+def shown_table(rows: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
+    """The comparison table as the page shows it, Danish column names, verdicts in words."""
+    verdicts_ = _verdicts(rows)
+    expected = [f"{formatting.number(v.expected_low)}–{formatting.number(v.expected_high)}: {me.WORDS[v.position]}"
+                if v.position else "–" for v in verdicts_]
+    notes = [" · ".join(n for n in (note if isinstance(note, str) else None,
+                                    mv.SMALL_COUNT_NOTE if v.small and v.count is not None else None) if n) or "–"
+             for note, v in zip(rows["change_note"], verdicts_)]
+    return pd.DataFrame({
+        "Kategori": rows["category"],
+        previous.label: rows["previous"],
+        current.label: rows["current"],
+        "Ændring": rows["change"],
+        "Ændring %": rows["change_pct"],
+        "Normal variation": [_range_text(lo, hi) for lo, hi in zip(rows["normal_low"], rows["normal_high"])],
+        "Vurdering": [v.chance_words or "–" for v in verdicts_],
+        "p-værdi": rows["p_value"],
+        "Forventet niveau": expected,
+        "Bemærkning": notes,
+    }).reset_index(drop=True)
+
+
+TABLE_FORMATS = {"Ændring": "signed", "Ændring %": "pct", "p-værdi": "p"}
 
 
 def periods_available(con: duckdb.DuckDBPyConnection, kind: str) -> list[Period]:

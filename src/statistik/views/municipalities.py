@@ -1,44 +1,69 @@
-"""The municipalities page: the four side by side as rates, against region, country and all 98."""
+"""The municipalities page: every municipality's rate against its size in a funnel, and the district's table.
+
+A ranking of rates invites reading noise as differences: a small municipality's rate swings far
+more than a large one's. The funnel plot draws each municipality's rate per 100.000 against its
+population, with the national rate and the limits within which chance and normal variation keep
+a municipality of that size (`metrics.funnel`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from statistik import config, reference
-from statistik.metrics import frame as mf, rates, series
+from statistik.metrics import dispersion as md, exposure, frame as mf, funnel, rates, series
 from statistik.periods import Period
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
 
 REGION, COUNTRY = config.REGION_CODE, config.COUNTRY_CODE
+FUNNEL_POINTS = 120
 
 
 @dataclass
 class Comparison:
-    """Rates for the district's municipalities and the levels to compare them with."""
+    """Rates of every municipality, the funnel's limits, and the district's rows for the table."""
 
     period: Period | None
     data: pd.DataFrame        # label, area_code, count, population, population_year, rate, low, high, kind
-    reference: pd.DataFrame   # area_code, label, rate: every municipality with a figure
+    reference: pd.DataFrame   # area_code, label, count, population, rate, member, position_95, position_99.8
     source: str
+    national: float | None = None                                  # the country's rate: the funnel's centre
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)     # population, low_95, high_95, low_99.8, high_99.8
 
 
 def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT code, kind FROM area").fetchall()) | {DISTRICT: "kreds"}
 
 
+def _curve(frame: pd.DataFrame, municipalities: list[str], population: pd.DataFrame, period: Period) -> md.Curve:
+    """The normal variation of the category: the dispersion curve pooled over the municipalities' history."""
+    history = exposure.add_exposure(frame[frame[mf.AREA].isin(municipalities)], population)
+    default = md.Curve(*md.DEFAULT_CURVES[period.kind])
+    return md.prior_curve(md.pairs(history, before=period.start), default, "kategori")
+
+
+def _limits(population: pd.Series, rate: float, curve: md.Curve) -> pd.DataFrame:
+    grid = np.geomspace(max(population.min() * 0.8, 100), population.max() * 1.25, FUNNEL_POINTS)
+    out = pd.DataFrame({"population": grid})
+    for level, (low, high) in funnel.limits(grid, rate, curve).items():
+        out[f"low_{level * 100:g}"], out[f"high_{level * 100:g}"] = low, high
+    return out
+
+
 def compare(
     con: duckdb.DuckDBPyConnection, category: str, kind: str, source: str = config.DST_SOURCE
 ) -> Comparison:
     """Counts and rates per 100.000 for one category in the latest complete period of `kind` that has a
-    national figure, for every area that has the figure."""
+    national figure, for every area that has the figure, and the funnel around the national rate."""
     kinds = _kinds(con)
     areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land")] + [DISTRICT]
     frame = series_with_district(con, areas, [category], [source])
     empty = Comparison(None, pd.DataFrame(columns=["label", "area_code", "count", "rate", "low", "high", "kind"]),
-                       pd.DataFrame(columns=["area_code", "label", "rate"]), source)
+                       pd.DataFrame(columns=["area_code", "label", "count", "population", "rate", "member"]), source)
     try:
         agg = series.aggregate(frame, kind) if not frame.empty else frame
     except mf.SeriesError:
@@ -47,17 +72,58 @@ def compare(
     if national.empty:
         return empty
     period = Period(kind, national[mf.START].max().date())
-    agg = series.at(agg, period.start)
-    agg = rates.add_rates(agg[agg[mf.COUNT].notna()], population_with_district(con))
+    population = population_with_district(con)
+    latest = rates.add_rates(series.at(agg, period.start).pipe(lambda f: f[f[mf.COUNT].notna()]), population)
     names = area_names(con)
-    agg["label"] = agg[mf.AREA].map(names)
-    agg["kind"] = agg[mf.AREA].map(kinds)
-    members = [a for a in areas if kinds.get(a) == "kommune"]
-    shown = [*reference.district_members(con), DISTRICT, REGION, COUNTRY]
-    data = agg[agg[mf.AREA].isin(shown)].copy()
+    latest["label"] = latest[mf.AREA].map(names)
+    latest["kind"] = latest[mf.AREA].map(kinds)
+    members = reference.district_members(con)
+    shown = [*members, DISTRICT, REGION, COUNTRY]
+    data = latest[latest[mf.AREA].isin(shown)].copy()
     data["_order"] = data[mf.AREA].map({c: i for i, c in enumerate(shown)})
     data = data.sort_values("_order").drop(columns="_order")
     data = data.rename(columns={rates.RATE: "rate", rates.RATE_LOW: "low", rates.RATE_HIGH: "high"})
-    everyone = agg[agg[mf.AREA].isin(members)][[mf.AREA, "label", rates.RATE]].rename(columns={rates.RATE: "rate"})
     columns = ["label", mf.AREA, mf.COUNT, rates.POPULATION, rates.POPULATION_YEAR, "rate", "low", "high", "kind"]
-    return Comparison(period, data[columns].reset_index(drop=True), everyone.reset_index(drop=True), source)
+
+    municipalities = [a for a in areas if kinds.get(a) == "kommune"]
+    everyone = latest[latest[mf.AREA].isin(municipalities) & latest[rates.POPULATION].notna()].copy()
+    country = latest[latest[mf.AREA] == COUNTRY].iloc[0]
+    centre = float(country[rates.RATE]) if pd.notna(country[rates.RATE]) else None
+    if centre is None or everyone.empty:
+        result = everyone[[mf.AREA, "label", mf.COUNT, rates.POPULATION, rates.RATE]].rename(columns={rates.RATE: "rate"})
+        return Comparison(period, data[columns].reset_index(drop=True), result.assign(member=False), source)
+    curve = _curve(agg, municipalities, population, period)
+    counts, inhabitants = everyone[mf.COUNT].astype("float64"), everyone[rates.POPULATION].astype("float64")
+    everyone["member"] = everyone[mf.AREA].isin(members)
+    for level in funnel.LEVELS:
+        everyone[f"position_{level * 100:g}"] = funnel.position(counts, inhabitants, centre, curve, level)
+    result = everyone[[mf.AREA, "label", mf.COUNT, rates.POPULATION, rates.RATE, "member",
+                       *(f"position_{level * 100:g}" for level in funnel.LEVELS)]].rename(columns={rates.RATE: "rate"})
+    return Comparison(period, data[columns].reset_index(drop=True), result.reset_index(drop=True), source,
+                      centre, _limits(inhabitants, centre, curve))
+
+
+def _funnel_words(p95, p998) -> str:
+    """'over landsniveau' (outside the 99,8 % limits), 'måske over landsniveau' (outside 95 %), 'som landet'."""
+    if not isinstance(p95, str):
+        return "–"
+    if p998 in ("over", "under"):
+        return f"{p998} landsniveau"
+    if p95 in ("over", "under"):
+        return f"måske {p95} landsniveau"
+    return "som landsniveau"
+
+
+def table(comparison: Comparison) -> pd.DataFrame:
+    """The district's municipalities, the district, region and country: counts, rates and the funnel's verdict."""
+    d = comparison.data.merge(comparison.reference[[mf.AREA, *(c for c in comparison.reference.columns
+                                                               if c.startswith("position_"))]],
+                              on=mf.AREA, how="left")
+    words = [_funnel_words(a, b) if kind == "kommune" else "–"
+             for a, b, kind in zip(d.get("position_95", [None] * len(d)), d.get("position_99.8", [None] * len(d)),
+                                   d["kind"])]
+    return pd.DataFrame({"Område": d["label"], "Antal": d[mf.COUNT], "Folketal": d[rates.POPULATION],
+                         "Pr. 100.000": d["rate"], "I forhold til landet": words})
+
+
+TABLE_FORMATS = {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1"}

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from statistik import reference
-from statistik.metrics import frame as mf, poisson, rates, relative, series
+from statistik import formatting, reference
+from statistik.metrics import expected as me, frame as mf, poisson, rates, relative, series
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in
 from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+from statistik.views.comparison import expected_ranges
 
 GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
 MEASURES = {"antal": "Antal", "rate": "Pr. 100.000 indbyggere", "indeks": "Indeks"}
@@ -58,6 +59,9 @@ def trend(
     """The chosen series; missing periods stay missing, sources stay apart."""
     notes: list[str] = []
     frame = _aggregate(series_with_district(con, areas, categories, sources), granularity, notes)
+    if granularity != "R" and not frame.empty:
+        ranges = expected_ranges(con, frame, granularity)
+        frame = frame.merge(ranges, on=[*mf.SERIES_KEYS, mf.START], how="left")
     if measure == "rate":
         frame = rates.add_rates(frame, population_with_district(con))
         value, low, high = rates.RATE, rates.RATE_LOW, rates.RATE_HIGH
@@ -90,6 +94,9 @@ def trend(
         # A rolling window is shown at its last month (December for a window of quarters to 4. kvt.).
         last_month = mf.month_number(starts) + frame[mf.KIND].map(months_in).astype("int64") - 1
         starts = mf.from_month_number(last_month.to_numpy()).set_axis(frame.index)
+    scale = _scale(frame, measure)
+    expected = {c: (frame[c].astype("Float64").astype("float64") * scale if c in frame.columns else float("nan"))
+                for c in (me.EXPECTED_LOW, me.EXPECTED_HIGH)}
     data = pd.DataFrame({
         "series": label,
         "period_start": starts,
@@ -99,7 +106,10 @@ def trend(
         "high": frame[high].astype("Float64").astype("float64") if high else float("nan"),
         "count": frame[mf.COUNT],
         "source": frame[mf.SOURCE],
+        "expected_low": expected[me.EXPECTED_LOW],
+        "expected_high": expected[me.EXPECTED_HIGH],
     })
+    notes += _expected_notes(frame, label)
     if not data.empty and data["count"].dropna().lt(poisson.SMALL_COUNT).any():
         notes.append("Nogle perioder har under 10 tilfælde: få tilfælde — fortolk varsomt. "
                      "Det skraverede bånd viser 95 %-usikkerheden.")
@@ -112,6 +122,31 @@ def trend(
                  filters=(f"Områder: {', '.join(chosen_areas)} · Kategorier: {', '.join(chosen_categories)} · "
                           f"Periode: {GRANULARITIES[granularity].lower()} · "
                           f"Vist som: {MEASURES[measure].lower()}"))
+
+
+def _scale(frame: pd.DataFrame, measure: str) -> pd.Series | float:
+    """What a count is multiplied by to be shown in the chosen measure (for the expected range)."""
+    if frame.empty or measure == "antal":
+        return 1.0
+    if measure == "rate":
+        inhabitants = frame[rates.POPULATION].astype("Float64").astype("float64")
+        return rates.PER_100K / inhabitants.where(inhabitants > 0)
+    return 100 / frame[relative.INDEX_BASE].astype("Float64").astype("float64")
+
+
+def _expected_notes(frame: pd.DataFrame, label: pd.Series) -> list[str]:
+    """For each series' latest period with an expected range: its count in words against that range."""
+    if me.POSITION not in frame.columns:
+        return []
+    notes = []
+    ranged = frame[frame[me.POSITION].notna()]
+    for _, rows in ranged.groupby(list(mf.SERIES_KEYS), sort=False):
+        row = rows.loc[rows[mf.START].idxmax()]
+        when = Period(row[mf.KIND], pd.Timestamp(row[mf.START]).date()).label
+        notes.append(f"{label[row.name]}, {when}: {formatting.number(row[mf.COUNT])} anmeldelser, "
+                     f"{me.WORDS[row[me.POSITION]]} ({formatting.number(row[me.EXPECTED_LOW])}–"
+                     f"{formatting.number(row[me.EXPECTED_HIGH])} ud fra de tre foregående år).")
+    return notes
 
 
 def table(trend_: Trend) -> pd.DataFrame:
