@@ -5,6 +5,7 @@ import streamlit as st
 from statistik import formatting
 from statistik.charts.municipalities import funnel_figure
 from statistik.charts.style import source_line
+from statistik.markup import md
 from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import choices, municipalities
@@ -25,7 +26,7 @@ state.share(["category", "kind"])
 comparison = load(municipalities.compare, category, kind)
 period = comparison.period
 if comparison.data.empty:
-    st.info(f"Danmarks Statistik har ingen tal for {category_names.get(category, category).lower()}. "
+    st.info(f"Danmarks Statistik har ingen tal for {md(category_names.get(category, category).lower())}. "
             "Politiets egne kategorier findes kun for kredsens kommuner; se siden Udvikling.")
     st.stop()
 

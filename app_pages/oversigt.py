@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statistik.markup import md
 from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import overview
@@ -10,7 +11,7 @@ st.title("Lokal kriminalitetsstatistik")
 areas, area_names = load(overview.areas)
 area = state.selectbox("area", "Område", areas, area_names)
 state.share(["area"])
-st.caption(load(overview.area_caption, area))
+st.caption(md(load(overview.area_caption, area)))
 
 cards = load(overview.cards, area)
 columns = st.columns(3)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from statistik.charts.style import source_line
 from statistik.charts.trend import trend_figure
+from statistik.markup import md
 from statistik.ui import components, state
 from statistik.ui.store import load
 from statistik.views import annotations, choices, trends
@@ -33,7 +34,7 @@ if not areas or not categories:
 
 trend = load(trends.trend, list(areas), list(categories), granularity, measure, base_year)
 for note in trend.notes:
-    st.caption(note)
+    st.caption(md(note))
 if trend.empty:
     st.warning("Der er ingen tal for det valgte. Politiets egne kategorier kommer, når en analytiker "
                "uploader dem; Danmarks Statistiks tal findes kun pr. kvartal.")

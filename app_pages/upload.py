@@ -3,6 +3,7 @@
 import streamlit as st
 
 from statistik import uploads
+from statistik.markup import md
 from statistik.ui import auth, components, uploading
 from statistik.ui.store import load, write
 from statistik.views import status
@@ -13,7 +14,7 @@ st.caption("Vælg en eller flere CSV-filer. Hver fil kontrolleres og vises, før
            "en fil gemmes helt eller slet ikke, og enhver upload kan fortrydes.")
 
 for name, upload_id in st.session_state.pop("upload_done", []):
-    st.success(f"{name} er gemt som upload {upload_id}. Tallene ses nu på siderne Oversigt og Udvikling.")
+    st.success(f"{md(name)} er gemt som upload {upload_id}. Tallene ses nu på siderne Oversigt og Udvikling.")
 
 source = st.text_input("Kilde (tom: automatisk)", help="Filer fra Statistikbanken får 'Danmarks Statistik', "
                        "andre 'Københavns Politi'. Skriv en anden kilde, hvis en anden har talt.")
@@ -36,6 +37,6 @@ if not active.empty:
             try:
                 with write(f"fortryd upload {choice}") as con:
                     undone = uploads.undo(con, int(choice), user.id)
-                st.success(f"Upload {undone['id']} ({undone['file_name']}) er fortrudt.")
+                st.success(f"Upload {undone['id']} ({md(undone['file_name'])}) er fortrudt.")
             except uploads.UndoRefused as e:
-                st.error(str(e))
+                st.error(md(e))

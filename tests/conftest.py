@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,14 @@ def table_contents(con) -> dict[str, list[tuple]]:
         "AND table_schema = 'main' ORDER BY 1"
     ).fetchall()]
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown source shows, as far as escaping goes: backslash escapes and numeric
+    character references (what `markup.md` writes) read as the characters they stand for, word
+    joiners left out."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])|&#(\d+);", lambda m: m.group(1) or chr(int(m.group(2))), markdown)
+    return text.replace("\u2060", "")  # the word joiner markup.md puts into 'https://' against autolinks
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

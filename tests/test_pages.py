@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import shown
 from statistik import uploads
 from statistik.bootstrap import open_store
 
@@ -37,10 +38,10 @@ def empty_store(db_path):
 
 
 def texts(at: AppTest) -> str:
-    """Everything written on the page, as one string."""
+    """Everything written on the page, as one string (Markdown's backslash escapes taken off, as shown)."""
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "title", "subheader")
              for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(str(p)) for p in parts)
 
 
 @pytest.mark.parametrize("page", PAGES)

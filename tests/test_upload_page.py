@@ -6,7 +6,7 @@ import pytest
 from streamlit.errors import StreamlitAPIException
 from streamlit.testing.v1 import AppTest
 
-from conftest import SAMPLES, table_contents
+from conftest import SAMPLES, shown, table_contents
 from statistik import accounts
 from statistik.bootstrap import open_store
 from test_pages import DASHBOARD, texts
@@ -129,7 +129,7 @@ def test_undo_from_the_history(db_path, users):
     at.selectbox[0].set_value(3)
     at.checkbox[0].check()
     _button(at, "Fortryd upload").click().run()
-    assert any("Upload 3 (eksempel_lang_2025-09.csv) er fortrudt" in s.value for s in at.success)
+    assert any("Upload 3 (eksempel_lang_2025-09.csv) er fortrudt" in shown(s.value) for s in at.success)
     con = open_store(db_path)
     assert con.execute("SELECT status FROM upload WHERE id = 3").fetchone()[0] == "undone"
     assert con.execute("SELECT count(*) FROM figure WHERE source = 'Københavns Politi'").fetchone()[0] == 0

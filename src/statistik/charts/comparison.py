@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from statistik.charts import style
+from statistik.markup import html
 from statistik.metrics.poisson import SMALL_COUNT_NOTE
 
 CATEGORY, CHANGE, LOW, HIGH = "category", "change", "normal_low", "normal_high"
@@ -43,7 +44,8 @@ def _flag(series: pd.Series) -> np.ndarray:
 
 def _prepare(data: pd.DataFrame) -> pd.DataFrame:
     d = data.reset_index(drop=True).copy()
-    d[CATEGORY] = d[CATEGORY].astype(str)
+    d["_name"] = d[CATEGORY].astype(str)
+    d[CATEGORY] = d["_name"].map(html)    # the axis's keys and what hover shows: text, not markup
     for column in (CHANGE, LOW, HIGH):
         d[column] = pd.to_numeric(d[column], errors="coerce").astype("float64")
     d["_significant"], d["_small"] = _flag(d[SIGNIFICANT]), _flag(d[SMALL])
@@ -53,8 +55,9 @@ def _prepare(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def _labels(d: pd.DataFrame) -> list[str]:
-    return ["<br>".join(f"<b>{line}</b>" if bold else line for line in style.wrap(name, LABEL_PX, style.BODY_SIZE))
-            for name, bold in zip(d[CATEGORY], d["_significant"])]
+    return ["<br>".join(f"<b>{html(line)}</b>" if bold else html(line)
+                        for line in style.wrap(name, LABEL_PX, style.BODY_SIZE))
+            for name, bold in zip(d["_name"], d["_significant"])]
 
 
 def _panel(fig: go.Figure, d: pd.DataFrame, row: int, legend: set[str]) -> tuple[float, float]:
@@ -114,7 +117,7 @@ def change_figure(data: pd.DataFrame, *, title: str, source: str, x_title: str, 
     rows = [len(p) for p in parts] or [1]
     fig = make_subplots(rows=len(rows), cols=1, row_heights=[max(n, 1) for n in rows],
                         vertical_spacing=0.12 if len(rows) > 1 else 0.0)
-    labels = [line for p in parts for name in p[CATEGORY] for line in style.wrap(name, LABEL_PX, style.BODY_SIZE)]
+    labels = [line for p in parts for name in p["_name"] for line in style.wrap(name, LABEL_PX, style.BODY_SIZE)]
     left = int(max((style.text_width(line, style.BODY_SIZE) for line in labels), default=60) + 40)
     right = 30
     plot_px = style.ASSUMED_WIDTH - left - right

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from statistik import formatting
 from statistik.charts.style import META_KEY, figure_meta
+from statistik.markup import plain
 
 _KINDS = {"scatter": "Linjediagram", "bar": "Søjlediagram", "choropleth": "Kort"}
 MAX_SERIES = 6
@@ -42,12 +43,12 @@ def _line(trace) -> str | None:
     labels = list(trace.customdata) if trace.customdata is not None else []
     when = f" ({labels[last_i]})" if last_i < len(labels) and isinstance(labels[last_i], str) else ""
     values = [float(y) for _, y in known]
-    return (f"{trace.name}: seneste {_fmt(float(last))}{when}, mellem {_fmt(min(values))} og "
+    return (f"{plain(trace.name)}: seneste {_fmt(float(last))}{when}, mellem {_fmt(min(values))} og "
             f"{_fmt(max(values))}")
 
 
 def ranked(labels, values) -> str | None:
-    pairs = [(str(label), float(v)) for label, v in zip(labels, values) if _numbers([v])]
+    pairs = [(plain(label), float(v)) for label, v in zip(labels, values) if _numbers([v])]
     if not pairs:
         return None
     high = max(pairs, key=lambda p: p[1])

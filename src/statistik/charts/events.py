@@ -14,13 +14,13 @@ names the categories and areas it concerns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from statistik.charts.axes import base_kind
 from statistik.charts.style import TEXT_COLOR, add_note
+from statistik.markup import html
 from statistik.periods import months_in
 
 LAW = "lovændring"
@@ -168,7 +168,7 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, x0: pd.Timestamp, x1
              for r in e[[START_DATE, END_DATE, TEXT, KIND]].itertuples(index=False)]
     marks, levels, key = _layout(marks, x0, x1, plot_px, kind)
     if key:
-        add_note(fig, escape(key))
+        add_note(fig, key)
     span = (x1 - x0).total_seconds()
     for i, m in enumerate(marks):
         style = _STYLE[m.kind]
@@ -183,13 +183,13 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None, x0: pd.Timestamp, x1
             continue
         left = (m.start - x0).total_seconds() / span * plot_px
         hangs = label_box(left, label_width(m.label), plot_px)[0] < left
-        label = escape(m.label)
+        label = html(m.label)
         fig.add_annotation(
             x=x, xref="x", y=LEVELS[levels[i]], yref="paper", yanchor="top",
             xanchor="right" if hangs else "left", xshift=-4 if hangs else 4,
             text=f"<b>{label}</b>" if m.kind == LAW or m.label.isdigit() else label,
             showarrow=False, font=dict(size=LABEL_SIZE, color=TEXT_COLOR),
-            bgcolor="rgba(255,255,255,0.85)", borderpad=1, hovertext=escape("; ".join(m.texts)),
+            bgcolor="rgba(255,255,255,0.85)", borderpad=1, hovertext=html("; ".join(m.texts)),
             name=f"event-{m.kind}",
         )
     return max(levels) + 1 if levels else 0

@@ -22,6 +22,7 @@ from kaleido.errors import BrowserFailedError, ChromeNotFoundError
 
 from statistik import formatting
 from statistik.charts import style
+from statistik.markup import html
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_WIDTH = 1000
@@ -66,7 +67,7 @@ def with_footer(fig: go.Figure, *, filters: str | None, created: dt.date | None,
     bottom = meta.get("bottom", out.layout.margin.b if out.layout.margin.b is not None else 80)
     for i, line in enumerate(lines):
         out.add_annotation(
-            text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            text=html(line), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
             xshift=-(left - 20), yshift=-(bottom - 14 + FOOTER_LINE_PX * i), showarrow=False,
             align="left", font=dict(size=style.NOTE_SIZE, color=style.MUTED_COLOR), name="footer",
         )

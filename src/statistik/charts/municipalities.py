@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from statistik import formatting
 from statistik.charts import style
+from statistik.markup import html
 
 LABEL, POPULATION, RATE, MEMBER = "label", "population", "rate", "member"
 Y_TITLE = "Anmeldelser pr. 100.000 indbyggere"
@@ -56,12 +57,13 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, national: float, *
     ))
     hover = "<b>%{text}</b><br>%{y:,.1f} pr. 100.000<br>%{x:,.0f} indbyggere<extra></extra>"
     fig.add_trace(go.Scatter(
-        x=others[POPULATION], y=others[RATE], mode="markers", name=OTHERS_NAME, text=others[LABEL],
+        x=others[POPULATION], y=others[RATE], mode="markers", name=OTHERS_NAME, text=[html(t) for t in others[LABEL]],
         marker=dict(symbol="circle", size=10, color="rgba(120,120,120,0.55)", line=dict(width=1, color="white")),
         hovertemplate=hover, legendrank=4,
     ))
     fig.add_trace(go.Scatter(
-        x=members[POPULATION], y=members[RATE], mode="markers+text", name=MEMBERS_NAME, text=members[LABEL],
+        x=members[POPULATION], y=members[RATE], mode="markers+text", name=MEMBERS_NAME,
+        text=[html(t) for t in members[LABEL]],
         textposition=["top left" if p == members[POPULATION].max() and p > 2e5 else "top center"
                       for p in members[POPULATION]], textfont=dict(size=style.BODY_SIZE),
         marker=dict(symbol="diamond", size=17, color="#0b2a5b", line=dict(width=1.5, color="white")),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from statistik import config
+from statistik.markup import html
 
 FONT_FAMILY = "Arial, 'Liberation Sans', 'Helvetica Neue', 'DejaVu Sans', sans-serif"
 TITLE_SIZE = 26
@@ -178,7 +179,7 @@ def apply_style(
     source_lines = wrap(source, width - 40, NOTE_SIZE) if below else [source]
     for line, name in [*((n, "note") for n in note_lines), *((s, "source") for s in source_lines)]:
         annotations.append(go.layout.Annotation(
-            text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            text=html(line), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
             xshift=-(left - 20), yshift=-offset, showarrow=False, align="left",
             font=dict(size=NOTE_SIZE, color=MUTED_COLOR if name == "note" else TEXT_COLOR), name=name,
         ))
@@ -193,7 +194,7 @@ def apply_style(
         height = int(top + bottom + meta.get("plot_px", PLOT_HEIGHT))
     fig.update_layout(
         title=dict(
-            text="<br>".join(title_lines), x=0, xref="container", xanchor="left",
+            text="<br>".join(map(html, title_lines)), x=0, xref="container", xanchor="left",
             y=title_y(height, len(title_lines)), yref="container", yanchor="top", pad=dict(l=20),
             font=dict(size=TITLE_SIZE, color=TEXT_COLOR),
         ),
@@ -214,7 +215,7 @@ def apply_style(
                          "title_lines": len(title_lines)}},
     )
     if sub_lines:
-        fig.update_layout(title_subtitle=dict(text="<br>".join(sub_lines),
+        fig.update_layout(title_subtitle=dict(text="<br>".join(map(html, sub_lines)),
                                               font=dict(size=SUBTITLE_SIZE, color=MUTED_COLOR)))
     elif fig.layout.title.subtitle.text:
         fig.layout.title.subtitle.text = None        # styled again without a subtitle

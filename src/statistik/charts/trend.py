@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from statistik.charts import axes, events, style
+from statistik.markup import html
 from statistik.periods import MONTH, QUARTER, YEAR, months_in
 
 SERIES, START, KIND, VALUE, LOW, HIGH = "series", "period_start", "period_kind", "value", "low", "high"
@@ -91,7 +92,7 @@ def _band(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:
     if not xs:
         return None
     return go.Scatter(x=xs, y=ys, fill="toself", fillcolor=color, line=dict(width=0), mode="lines",
-                      hoverinfo="skip", showlegend=False, name=f"{name} (95 %)", legendgroup=name)
+                      hoverinfo="skip", showlegend=False, name=html(f"{name} (95 %)"), legendgroup=name)
 
 
 def _expected(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | None:
@@ -141,12 +142,12 @@ def trend_figure(
             drew_expected = True
         values = s[VALUE].to_numpy("float64")
         fig.add_trace(go.Scatter(
-            x=x, y=[None if np.isnan(v) else float(v) for v in values], name=name, legendgroup=name,
+            x=x, y=[None if np.isnan(v) else float(v) for v in values], name=html(name), legendgroup=name,
             mode="lines+markers", connectgaps=False,
             line=dict(color=look.color, width=style.LINE_WIDTH, dash=look.dash),
             marker=dict(symbol=look.symbol, size=size, color=look.color, line=dict(width=1, color="white")),
             customdata=[_point_text(k, t) for k, t in zip(s[KIND], s[START])],
-            hovertemplate=f"<b>{name}</b><br>%{{customdata}}: %{{y:{axes.number_format(values)}}}<extra></extra>",
+            hovertemplate=f"<b>{html(name)}</b><br>%{{customdata}}: %{{y:{axes.number_format(values)}}}<extra></extra>",
         ))
     if drew_band:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=BAND_NAME, hoverinfo="skip",

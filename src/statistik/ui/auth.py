@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from statistik import accounts
+from statistik.markup import md
 
 _SESSION_KEY = "statistik_user"
 
@@ -60,7 +61,7 @@ def login_box() -> None:
     user = current_user()
     with st.sidebar:
         if user is not None:
-            st.caption(f"Logget ind som **{user.name}** ({user.role}).")
+            st.caption(f"Logget ind som **{md(user.name)}** ({user.role}).")
             if st.button("Log ud", key="logout"):
                 if _oidc_settings() is not None:
                     st.logout()

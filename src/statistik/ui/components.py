@@ -14,6 +14,7 @@ from statistik import formatting, tables
 from statistik.charts import export, style
 from statistik.charts.describe import alt_text
 from statistik.charts.sparkline import sparkline_figure
+from statistik.markup import md
 from statistik.metrics import poisson
 from statistik.views.overview import Card, TargetCard
 
@@ -108,7 +109,7 @@ def trend_card(card: Card) -> None:
     """One focus trend, figures first: the latest period against a year before, the rate, the verdict in
     words, 12 months and a sparkline that says its span; why the trend matters comes last."""
     with st.container(border=True):
-        st.markdown(f"**{card.trend.title}**")
+        st.markdown(f"**{md(card.trend.title)}**")
         if card.empty:
             empty_state(card)
             st.caption(card.trend.why)
@@ -135,7 +136,7 @@ def trend_card(card: Card) -> None:
                             alt=f"{card.trend.title}, {card.spark_label}: " + ", ".join(
                                 formatting.cell(v, "int") for v in card.spark))
             st.caption(f"Grafen: {card.spark_label}")
-        st.caption(f"{card.trend.why} Kilde: {card.source}.")
+        st.caption(f"{md(card.trend.why)} Kilde: {md(card.source)}.")
 
 
 def empty_state(card: Card) -> None:
@@ -146,26 +147,26 @@ def empty_state(card: Card) -> None:
     ctx = card.context
     if ctx is not None and not ctx.empty:
         st.caption(
-            f"Til sammenligning (bredere kategori, {ctx.source}): {ctx.trend.title} "
+            f"Til sammenligning (bredere kategori, {md(ctx.source)}): {md(ctx.trend.title)} "
             f"{ctx.period.label}: {formatting.number(ctx.change.current)}"
             + (f" ({_delta(ctx.change)} mod året før)" if _delta(ctx.change) else "")
-            + f". {card.trend.title} er en del af denne kategori."
+            + f". {md(card.trend.title)} er en del af denne kategori."
         )
 
 
 def target_card(tc: TargetCard) -> None:
     """A target: the latest 12 months and each year met or missed."""
     with st.container(border=True):
-        st.markdown(f"**{tc.label}**")
+        st.markdown(f"**{md(tc.label)}**")
         if tc.status is None:
             st.info("Ingen tal at måle målet på endnu.")
             return
         verdict = "nået" if tc.status.met else "ikke nået"
         st.metric(f"Seneste 12 måneder ({tc.status.label})", formatting.number(tc.status.count))
-        st.markdown(f"Målet er **{verdict}** for de seneste 12 måneder (mål: {tc.target.description}).")
+        st.markdown(f"Målet er **{verdict}** for de seneste 12 måneder (mål: {md(tc.target.description)}).")
         years = tc.years.dropna(subset=["count"]).tail(5)
         st.caption(" · ".join(
             f"{int(r.year)}: {formatting.number(r.count)} {'✓ nået' if r.met else '✗ ikke nået'}"
             for r in years.itertuples()
         ))
-        st.caption(f"Kilde: {tc.status.source}")
+        st.caption(f"Kilde: {md(tc.status.source)}")

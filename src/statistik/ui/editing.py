@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import duckdb
 import streamlit as st
 
+from statistik.markup import md
 from statistik.ui.store import write
 from statistik.views.annotations import codes_of
 
@@ -28,7 +29,7 @@ def attempt(change: Callable[[duckdb.DuckDBPyConnection], object], message: str)
         with write("ændring på Mål og markeringer") as con:
             change(con)
     except ValueError as e:
-        st.error(str(e))
+        st.error(md(e))
         return
     st.session_state[_DONE] = message
     st.rerun()

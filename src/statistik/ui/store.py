@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statistik import bootstrap, config
+from statistik.markup import md
 from statistik.store import Snapshot, Store, StoreBusy
 
 _run = threading.local()  # Streamlit runs each session's script in a thread of its own
@@ -37,7 +38,7 @@ def store() -> Store:
 
 
 def _busy(e: StoreBusy) -> None:
-    st.error(f"Databasen er optaget af {e.holder}, fx en import fra kommandolinjen. Prøv igen om lidt.")
+    st.error(f"Databasen er optaget af {md(e.holder)}, fx en import fra kommandolinjen. Prøv igen om lidt.")
     st.stop()
 
 
@@ -85,7 +86,7 @@ def write(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
     def waiting(holder: str, limit: float) -> None:
         if notice is not None:
-            notice.info(f"Venter på, at {holder} bliver færdig med at skrive i databasen (højst {limit:.0f} s) …",
+            notice.info(f"Venter på, at {md(holder)} bliver færdig med at skrive i databasen (højst {limit:.0f} s) …",
                         icon=":material/hourglass_top:")
 
     try:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from statistik import reference
 from statistik.ingest import PlanChanged, Prepared, Rejected, accept, plan as planning, prepare
+from statistik.markup import md
 from statistik.ui import components
 from statistik.ui.store import cursor, load, write
 
@@ -53,21 +54,21 @@ def show(file, user_id: str) -> None:
     """A file's problems, or its plan with accept and cancel buttons."""
     result = _results().get(file.file_id)
     with st.container(border=True):
-        st.markdown(f"**{file.name}**")
+        st.markdown(f"**{md(file.name)}**")
         if result is None:
             st.caption("Fortrudt eller gemt.")
             return
         if isinstance(result, list):
             st.error(f"Filen er afvist: {len(result)} {'problem' if len(result) == 1 else 'problemer'}. "
                      "Intet er gemt. Ret filen og upload den igen.")
-            st.markdown("\n".join(f"- {message}" for message in result))
+            st.markdown("\n".join(f"- {md(message)}" for message in result))
             return
         if file.file_id in st.session_state.get(_CHANGED, set()):
             st.warning("Tallene i databasen blev ændret, mens planen blev vist (en anden import?). "
                        "Planen herunder er lavet igen; se den og godkend igen.")
         plan = result.plan
         for line in planning.describe(plan, load(reference.area_names), load(reference.category_names)):
-            st.markdown(f"- {line}")
+            st.markdown(f"- {md(line)}")
         if plan.changed:
             st.markdown(f"**Reviderede tal** ({plan.changed}): gammel → ny værdi")
             components.table(planning.changes(result.cursor, plan), {"Før": "int", "Ny": "int"})

@@ -1,0 +1,247 @@
+"""Text is text: names from files and users are shown as written, never as Markdown, HTML or templates.
+
+A store is filled with hostile names through the ordinary paths (a category, a source, a target,
+an annotation, a user's name, an uploaded file's name and the values a rejection quotes); every
+page shows them as text, the charts carry them escaped in their JSON, and the SVG export has
+them as plain text with no link and no script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import shown
+from statistik import accounts, reference
+from statistik.bootstrap import open_store
+from statistik.ingest import import_file
+from statistik.markup import html as html_text, md
+from statistik.views import annotations, targets_admin
+from test_pages import DASHBOARD
+
+IMAGE = "![x](https://evil.example/x.png)"
+LINK = '<a href="https://evil.example">klik</a>'
+SCRIPT = "<script>alert(1)</script>"
+TEMPLATE = "%{fullData.name}"  # Plotly would fill it in a hover template
+HOSTILE = [IMAGE, LINK, SCRIPT, "**fed**", "$x^2$", ":red[rød]", TEMPLATE]
+CATEGORY = f"Kat {IMAGE} {LINK} **fed** $x$ {TEMPLATE}"
+SOURCE = f"Kilde {SCRIPT} ![y](https://evil.example/y.png)"
+TARGET = f"Mål {LINK} $x^2$ :red[rød]"
+NOTE = f"Begivenhed {IMAGE} {SCRIPT}"
+USER = f"Kim {IMAGE} **fed**"
+PASSWORD = "korrekt-hest-batteri"
+
+
+# --- the helpers themselves, on every kind of character ----------------------------------------
+
+def _strings(seed: int, n: int = 150) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = [chr(c) for c in range(32, 127)] + list("æøåÆØÅ é–…\u00a0")
+    return HOSTILE + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize("text", _strings(1))
+def test_markdown_escaping_keeps_the_text_and_leaves_no_markup_character_bare(text):
+    escaped = md(text)
+    assert shown(escaped) == text
+    # Every ASCII punctuation character is written as a numeric character reference.
+    assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"&#\d+;", "", escaped)), escaped
+
+
+@pytest.mark.parametrize("text", _strings(2))
+def test_html_escaping_keeps_the_text_and_leaves_no_tag_entity_or_template(text):
+    escaped = html_text(text)
+    assert html.unescape(escaped) == text
+    assert not set("<>\"'{}") & set(escaped)
+
+
+def test_line_breaks_in_a_name_become_spaces():
+    assert md("a\n# b\r\n- c") == "a &#35; b &#45; c"
+    assert html_text("a\nb") == "a b"
+
+
+# --- a store full of hostile names ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_store(seeded_template, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "statistik.duckdb"
+    shutil.copy(seeded_template, path)
+    con = open_store(path)
+    code = reference.add_category(con, CATEGORY)
+    rows = ["periode;kommune;kategori;antal"] + [
+        f"{y}-{m:02d};{a};{CATEGORY};{(y + m + i) % 17 + 3}"
+        for y in (2024, 2025) for m in range(1, 13) for i, a in enumerate(("101", "147", "155", "185"))]
+    data = folder / "data.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_file(con, data, user=USER, source=SOURCE, name=f"data {IMAGE}.csv")
+    targets_admin.add_target(con, "155", code, 40, "below", TARGET, USER)
+    annotations.add_annotation(con, __import__("datetime").date(2025, 6, 1), NOTE, USER)
+    con.close()
+    users = folder / "brugere.toml"
+    accounts.add_account("kim", PASSWORD, USER, path=users)
+    return path, users, code
+
+
+@pytest.fixture
+def app(hostile_store, monkeypatch):
+    path, users, code = hostile_store
+    monkeypatch.setenv("STATISTIK_DB", str(path))
+    monkeypatch.setenv("STATISTIK_USERS", str(users))
+    return code
+
+
+def _markdown_sources(at: AppTest) -> list[str]:
+    kinds = ("markdown", "caption", "info", "warning", "success", "error", "title", "subheader")
+    return [str(e.value) for kind in kinds for e in getattr(at, kind)]
+
+
+def _assert_shown_as_text(at: AppTest, *names: str) -> None:
+    sources = _markdown_sources(at)
+    everything = "\n".join(shown(s) for s in sources)
+    for name in names:
+        assert name in everything, name                   # the reader sees the name as written
+    for source in sources:
+        bare = re.sub(r"&#\d+;", "", source)               # what a renderer would take as markup
+        for bad in (*HOSTILE, "](", "<a", "<script", "$x"):
+            assert bad not in bare, (bad, source)
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+NEVER_SHOWN = {"legendgroup", "meta", "uid"}  # keys Plotly does not draw (meta: our own record of the title)
+
+
+def _chart_strings(spec) -> list[str]:
+    """Every string of a chart's JSON that Plotly may draw (names, axis labels, hover, titles, annotations)."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        return [s for k, v in spec.items() if k not in NEVER_SHOWN for s in _chart_strings(v)]
+    if isinstance(spec, list):
+        return [s for v in spec for s in _chart_strings(v)]
+    return []
+
+
+def _assert_chart_escaped(spec: dict, *names: str) -> None:
+    strings = _chart_strings({"data": spec["data"], "layout": spec["layout"]})
+    for s in strings:
+        assert "<a " not in s and "<script" not in s and "%{fullData" not in s, s
+    text = "\n".join(html.unescape(s) for s in strings)
+    for name in names:
+        assert name in text, name
+
+
+def _open(page: str, query: dict | None = None, login: bool = False) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    if login:
+        at.sidebar.text_input[0].input("kim")
+        at.sidebar.text_input[1].input(PASSWORD)
+        at.sidebar.button[0].click().run()
+    if page != "oversigt":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_oversigt_shows_the_target_and_its_source_as_text(app):
+    at = _open("oversigt", {"omr": "155"})
+    _assert_shown_as_text(at, TARGET)
+
+
+def test_trend_chart_carries_the_names_escaped(app):
+    at = _open("udvikling", {"omraade": "155", "kategori": app, "periode": "M"})
+    _assert_shown_as_text(at)
+    spec = _charts(at)[0]
+    _assert_chart_escaped(spec, CATEGORY, SOURCE, NOTE)
+    names = [t.get("name") for t in spec["data"] if t.get("name")]
+    assert any(html.unescape(n).endswith(CATEGORY) for n in names), names
+
+
+def test_comparison_chart_has_the_category_as_an_escaped_axis_label(app):
+    at = _open("sammenligning", {"omr": "kbh", "type": "M", "p": "2025-12", "foer": "2024-12"})
+    _assert_shown_as_text(at)
+    specs = _charts(at)
+    assert specs
+    for spec in specs:
+        _assert_chart_escaped(spec)
+    assert any(CATEGORY in html.unescape(s) for spec in specs for s in _chart_strings(spec["layout"]))
+
+
+def test_login_caption_and_upload_page_show_user_file_names_and_refused_values_as_text(app, tmp_path):
+    at = _open("upload", login=True)
+    bad, good = f"fil {LINK}.csv", f"god {IMAGE}.csv"
+    at.file_uploader[0].set_value([
+        (bad, f"periode;kommune;kategori;antal\n2025-09;{SCRIPT};Opioider;3\n".encode(), "text/csv"),
+        (good, f"periode;kommune;kategori;antal\n2025-09;Dragør;{CATEGORY};3\n".encode(), "text/csv"),
+    ]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Filen er afvist" in e.value for e in at.error)
+    _assert_shown_as_text(at, USER, bad, good, SCRIPT, CATEGORY)
+
+
+def test_svg_export_has_the_names_as_text_without_links_or_scripts():
+    import pandas as pd
+
+    from statistik.charts.comparison import comparison_figure
+    from statistik.charts.export import render_many
+    from statistik.charts.trend import trend_figure
+
+    trend = trend_figure(
+        pd.DataFrame({"series": [CATEGORY] * 3, "period_start": pd.to_datetime(["2025-01-01", "2025-02-01",
+                                                                                 "2025-03-01"]),
+                      "period_kind": "M", "value": [3, 5, 4]}),
+        title=f"Udvikling: {CATEGORY}", y_title="Antal", source=SOURCE,
+        annotations=pd.DataFrame({"start_date": [pd.Timestamp("2025-02-01")], "end_date": [pd.Timestamp("2025-02-01")],
+                                  "text": [NOTE], "kind": ["begivenhed"], "category_codes": [None],
+                                  "area_codes": [None]}))
+    comparison = comparison_figure(
+        pd.DataFrame({"category": [CATEGORY, "Opioider"], "current": [12, 30], "previous": [8, 31],
+                      "significant": [True, False], "small": [False, False]}),
+        title="Sammenligning", source=SOURCE, current_label="2025", previous_label="2024")
+    for svg in render_many([(trend, "svg"), (comparison, "svg")], filters=f"Kategori: {CATEGORY}"):
+        root = ET.fromstring(svg)
+        tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}
+        assert "a" not in tags and "script" not in tags
+        assert not [el for el in root.iter() if any("evil.example" in v for v in el.attrib.values())]
+        # Lines of a wrapped title are separate text elements, so spaces are left out of the comparison.
+        text = "".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text"))
+        for name in (CATEGORY, SOURCE, f"Kategori: {CATEGORY}"):
+            assert "".join(name.split()) in "".join(text.split()), name
+
+
+def test_a_real_browser_shows_the_names_as_text_and_fetches_nothing_outside(hostile_store):
+    from dashboard_server import dashboard, guarded_chromium, settle
+    path, users, code = hostile_store
+    with dashboard(path, users) as url, guarded_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"{url}/?omr=155")
+        settle(page)
+        page.get_by_text("Log ind (analytikere)").click()
+        page.get_by_label("Brugernavn").fill("kim")
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        settle(page)
+        body = page.inner_text("body").replace("\u2060", "")  # word joiners keep URLs from turning into links
+        for name in (TARGET, USER, SOURCE):
+            assert name in body, name
+        assert not page.locator("img[src*='evil'], a[href*='evil'], script:text('alert')").count()
+        assert not page.locator("[data-testid='stMarkdownContainer'] .katex").count()  # no LaTeX from $…$
+        page.goto(f"{url}/udvikling?omraade=155&kategori={code}&periode=M")
+        settle(page)
+        assert not page.locator("svg a, a[href*='evil']").count()  # Plotly made no link of the name
+        assert "klik</a>" in page.locator(".legend").first.text_content()  # the tag shown, as text
