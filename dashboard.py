@@ -32,5 +32,12 @@ if user is not None and user.is_analyst:
         st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("app_pages/maal_og_markeringer.py", title="Mål og markeringer", icon=":material/flag:"),
     ]
+else:
+    # A link to an analyst page opens a Danish "log ind" page at the same address instead.
+    pages["Om tallene"] += [
+        st.Page(auth.login_page("Upload af tal"), title="Upload", url_path="upload", visibility="hidden"),
+        st.Page(auth.login_page("Mål og markeringer"), title="Mål og markeringer", url_path="maal_og_markeringer",
+                visibility="hidden"),
+    ]
 with store.page_run():  # every table on the page comes from one version of the store
     st.navigation(pages).run()

@@ -95,14 +95,15 @@ def guarded_chromium():
     from playwright.sync_api import sync_playwright
     outside: list[str] = []
 
-    def watch(page):
-        page.on("request", lambda request: None if is_loopback(request.url) else outside.append(request.url))
-        return page
+    def watch(page_or_context):
+        page_or_context.on("request", lambda r: None if is_loopback(r.url) else outside.append(r.url))
+        return page_or_context
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        new_page = browser.new_page
+        new_page, new_context = browser.new_page, browser.new_context
         browser.new_page = lambda *args, **kwargs: watch(new_page(*args, **kwargs))
+        browser.new_context = lambda *args, **kwargs: watch(new_context(*args, **kwargs))
         yield browser
         browser.close()
     assert not outside, f"requests that left the machine: {outside}"

@@ -33,6 +33,7 @@ ROLES = {
     READER: "logget ind, kan kun læse",
 }
 MIN_PASSWORD_LENGTH = 10
+COMMON_PASSWORDS_FILE = config.DATA_DIR / "almindelige_adgangskoder.txt"
 
 _USERNAME = re.compile(r"^[\w.@-]{1,64}$")  # \w includes æ, ø, å
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -86,6 +87,22 @@ def load_accounts(path: Path | str | None = None) -> dict[str, Account]:
 
 
 @functools.cache
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_common(password: str) -> bool:
+    """Whether a password is among the most used ones, also with digits or signs added or a capital first,
+    or is one character repeated or a run on the keyboard ('1234567890', 'qwertyuiop')."""
+    text = (password or "").strip().lower()
+    stem = text.rstrip("0123456789!#%&/()=?+-_.,:;*@$ ")
+    runs = ("abcdefghijklmnopqrstuvwxyzæøå", "01234567890", "qwertyuiopåasdfghjklæøzxcvbnm")
+    return (text in _common_passwords() or stem in _common_passwords() or len(set(text)) <= 2
+            or any(text in run or text in run[::-1] for run in runs))
+
+
+@functools.cache
 def _dummy_hash() -> str:
     # Verified against when the user is unknown, so both cases take about as long.
     return _hasher.hash(secrets.token_urlsafe(16))
@@ -119,6 +136,9 @@ def add_account(
         raise ValueError(f"Ukendt rolle '{role}': brug {' eller '.join(ROLES)}.")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValueError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn.")
+    if is_common(password):
+        raise ValueError("Adgangskoden er blandt de mest brugte og kan gættes. Vælg fx tre-fire tilfældige ord "
+                         "med bindestreg imellem.")
     path = _path(path)
     accounts = load_accounts(path)
     if key in accounts and not replace:

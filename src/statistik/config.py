@@ -49,6 +49,8 @@ SETTINGS = {
     "public": Setting("STATISTIK_OFFENTLIG", "0",
                       "1: a public dashboard. Visitors who are not logged in see only figures that a final "
                       "public briefing printed (hidden ones as «skjult»), and download only the published briefings."),
+    "session_hours": Setting("STATISTIK_SESSION_HOURS", "12",
+                             "How long a local login lasts (reloads and links included) before logging in again, in hours."),
 }
 
 
@@ -85,3 +87,8 @@ def organisation() -> str:
 def public() -> bool:
     """Whether the dashboard is public: visitors see published figures only."""
     return SETTINGS["public"].value().strip().lower() in ("1", "true", "ja", "yes")
+
+
+def session_hours() -> float:
+    """How long a local login lasts."""
+    return float(SETTINGS["session_hours"].value())

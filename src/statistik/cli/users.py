@@ -48,7 +48,8 @@ def register(sub, user: str) -> None:
     """Add the command's parser."""
     p = sub.add_parser("user", help="lokale brugerkonti til dashboardet (rører ikke databasen)")
     usub = p.add_subparsers(dest="action", required=True)
-    text = (f"tilføj en bruger; adgangskoden (mindst {accounts.MIN_PASSWORD_LENGTH} tegn) spørges om "
+    text = (f"tilføj en bruger; adgangskoden (mindst {accounts.MIN_PASSWORD_LENGTH} tegn, ikke en af de mest brugte) "
+            "spørges om "
             f"to gange eller læses fra miljøvariablen {NEW_PASSWORD_ENV} (til scripts)")
     add = usub.add_parser("add", help=text, description=text)
     add.add_argument("username", metavar="BRUGERNAVN")
