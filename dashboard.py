@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from statistik.ui import auth, store, theme
+from statistik.ui import auth, errors, state, store, theme
 
 # The icon is our own file: a ':material/…:' icon would make every browser fetch it from a font CDN.
 st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -39,5 +39,7 @@ else:
         st.Page(auth.login_page("Mål og markeringer"), title="Mål og markeringer", url_path="maal_og_markeringer",
                 visibility="hidden"),
     ]
-with store.page_run():  # every table on the page comes from one version of the store
+pages["Om tallene"] += state.forwarding_pages()  # old links to renamed pages keep working
+# Every table on the page comes from one version of the store; an error is a Danish message with a log id.
+with store.page_run(), errors.reported():
     st.navigation(pages).run()

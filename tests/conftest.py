@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from statistik.bootstrap import open_store
+
+# A page error fails its test (in production the page shows a Danish message with a log id instead).
+os.environ["STATISTIK_TEST_RAISE"] = "1"
 
 TODAY = dt.date(2026, 11, 25)
 SAMPLES = Path(__file__).parent / "samples" / "analyst"  # copies of ../shared/data/samples

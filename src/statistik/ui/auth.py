@@ -102,7 +102,11 @@ def login_form(key: str = "login") -> None:
         password = st.text_input("Adgangskode", type="password")
         submitted = st.form_submit_button("Log ind")
     if submitted:
-        outcome = logins.log_in(username, password, _session_id())
+        try:
+            outcome = logins.log_in(username, password, _session_id())
+        except ValueError as e:             # the users file cannot be read: say so, in Danish
+            st.error(md(e))
+            return
         if outcome.account is None:
             st.error(outcome.message)
             return
