@@ -3,12 +3,16 @@
 The session holds each filter's value; the URL's query parameters mirror it, so a copied link
 opens the same view. Widget keys are separate from the stored values because Streamlit drops
 a widget's state when a page without that widget runs.
+
+Links are pasted into meeting papers and must keep working: a parameter that is renamed keeps its
+old name in `aliases`, a value that is renamed its old spelling in `renamed` (old → new); a link
+with either opens the same view and is rewritten to today's names (tests/test_links.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -20,6 +24,8 @@ class Filter:
     param: str
     default: object
     many: bool = False
+    aliases: tuple[str, ...] = ()                       # earlier names of the parameter
+    renamed: dict = field(default_factory=dict)         # earlier values → today's
 
 
 FILTERS = {
@@ -40,20 +46,47 @@ FILTERS = {
 }
 
 
+# Earlier addresses of pages → the page they are now (e.g. {"sammenlign": "app_pages/sammenligning.py"});
+# dashboard.py adds a hidden page at each that forwards with the link's parameters.
+PAGE_ALIASES: dict[str, str] = {}
+
+
+def forwarding_pages() -> list:
+    """Hidden pages at the earlier addresses of renamed pages, forwarding to today's with the same filters."""
+    def forward(target: str):
+        def page() -> None:
+            st.switch_page(target, query_params=st.query_params.to_dict())
+        return page
+    return [st.Page(forward(target), title=old, url_path=old, visibility="hidden")
+            for old, target in PAGE_ALIASES.items()]
+
+
 def _key(name: str) -> str:
     return f"filter_{name}"
+
+
+def _from_link(f: Filter):
+    """The filter's value in the link (under its name or an earlier one), or None."""
+    for param in (f.param, *f.aliases):
+        if param not in st.query_params:
+            continue
+        if f.many:
+            values = [f.renamed.get(v, v) for item in st.query_params.get_all(param) for v in item.split(",") if v]
+        else:
+            values = f.renamed.get(st.query_params.get(param), st.query_params.get(param))
+        if param != f.param:                 # an old link: today's name replaces the old one
+            del st.query_params[param]
+            if values:
+                st.query_params[f.param] = ",".join(values) if f.many else values
+        return tuple(values) if f.many else values
+    return None
 
 
 def get(name: str):
     """The filter's value: from the session, else from the link, else its default."""
     f = FILTERS[name]
     if _key(name) not in st.session_state:
-        raw = st.query_params.get_all(f.param) if f.many else st.query_params.get(f.param)
-        if f.many:
-            values = [v for item in raw for v in item.split(",") if v]
-            st.session_state[_key(name)] = tuple(values) or f.default
-        else:
-            st.session_state[_key(name)] = raw if raw else f.default
+        st.session_state[_key(name)] = _from_link(f) or f.default
     return st.session_state[_key(name)]
 
 
