@@ -35,6 +35,14 @@ def free_port() -> int:
 @contextlib.contextmanager
 def dashboard(db_path: Path, users: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """A `streamlit run` process on the store at `db_path`; yields its URL and stops it afterwards."""
+    with dashboard_process(db_path, users, *extra, env=env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def dashboard_process(db_path: Path, users: Path, *extra: str,
+                      env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As `dashboard`, yielding the URL and the process."""
     port = free_port()
     environment = {**os.environ, "STATISTIK_DB": str(db_path), "STATISTIK_USERS": str(users), **(env or {})}
     server = subprocess.Popen(
@@ -58,7 +66,7 @@ def dashboard(db_path: Path, users: Path, *extra: str, env: dict[str, str] | Non
     if server.poll() is not None:
         raise RuntimeError("streamlit did not start: " + server.stdout.read().decode(errors="replace"))
     try:
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:

@@ -1,0 +1,150 @@
+"""Load benchmark: many browser sessions touring the dashboard while the command line imports and undoes.
+
+    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--smoke]
+
+Starts `streamlit run dashboard.py` (--replicas processes on one store, sessions spread over them)
+on the harness's national-scale store, then N Chromium sessions (Playwright, Debian's Chromium)
+each open Oversigt and click through every page --tours times. Meanwhile `statistik import` of ten
+new months for all 98 municipalities x 90 categories and `statistik undo` of it alternate, so every
+page view may meet a new version of the store. A page view is timed from the click to the page's
+heading being shown and the script done. Reported: page views, p50/p95 page time, errors (a
+traceback, an error message or a time-out), imports done, and each dashboard process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import harness  # noqa: E402
+from dashboard_server import CHROMIUM, READY, dashboard_process  # noqa: E402
+
+TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne side om side"),
+        ("Sammenlign perioder", "Sammenlign to perioder"), ("Datastatus", "Datastatus"),
+        ("Om data", "Om data"), ("Oversigt", "Lokal kriminalitetsstatistik")]
+AIM_P95_S = 2.0
+
+
+async def _session(browser, url: str, tours: int, times: list[float], errors: list[str]) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    try:
+        await page.goto(url, timeout=120_000)
+        await page.wait_for_selector(READY, timeout=120_000)
+        for _ in range(tours):
+            for link, heading in TOUR:
+                started = time.perf_counter()
+                try:
+                    await page.get_by_role("link", name=link, exact=True).click(timeout=60_000)
+                    await page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+                    await page.wait_for_selector(READY, timeout=60_000)
+                except Exception as e:  # a time-out counts as an error of that page view
+                    errors.append(f"{link}: {type(e).__name__}")
+                    continue
+                times.append(time.perf_counter() - started)
+                shown = await page.locator("[data-testid='stException']").count()
+                failed = await page.get_by_text("Der skete en fejl").count()
+                if shown or failed:
+                    errors.append(f"{link}: {'traceback' if shown else 'fejlbesked'}")
+    finally:
+        await context.close()
+
+
+async def _tour(urls: list[str], sessions: int, tours: int) -> tuple[list[float], list[str]]:
+    from playwright.async_api import async_playwright
+    times, errors = [], []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"])
+        await asyncio.gather(*[_session(browser, urls[i % len(urls)], tours, times, errors)
+                               for i in range(sessions)])
+        await browser.close()
+    return times, errors
+
+
+def _peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), with its children (the script runs in threads)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--tours", type=int, default=3)
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--months", type=int, default=228)
+    parser.add_argument("--categories", type=int, default=90)
+    parser.add_argument("--smoke", action="store_true", help="a tiny store, one session, one tour")
+    parser.add_argument("--workdir", type=Path, default=harness.OUT_DIR / "work")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sessions, args.tours, args.months, args.categories = 1, 1, 3, 3
+    template = harness.national_store(args.workdir, args.months, args.categories)
+    db = harness.fresh_copy(template, args.workdir / "load")
+    new_months = args.workdir / "load" / "nye_maaneder.csv"
+    harness.long_file(new_months, 10, harness.categories(args.categories), first=dt.date(2026, 1, 1))
+    users = db.parent / "ingen.toml"
+    env = {**os.environ, "STATISTIK_DB": str(db), "STATISTIK_USERS": str(users)}
+    load = harness.wait_for_quiet(0 if args.smoke else 60)
+    with contextlib.ExitStack() as stack:
+        started_servers = [stack.enter_context(dashboard_process(db, users)) for _ in range(args.replicas)]
+        servers, pids = [url for url, _ in started_servers], [process.pid for _, process in started_servers]
+        stop = False
+        imports = 0
+
+        def writer() -> None:
+            nonlocal imports
+            cli = [sys.executable, "-m", "statistik.cli"]
+            while not stop:
+                done = subprocess.run([*cli, "import", str(new_months), "--user", "bench"], env=env,
+                                      capture_output=True, text=True)
+                if done.returncode == 0:
+                    imports += 1
+                latest = json.loads(subprocess.run([*cli, "uploads", "--json"], env=env, capture_output=True,
+                                                   text=True).stdout)[0]
+                if latest["status"] == "imported" and latest["file"] == new_months.name:
+                    subprocess.run([*cli, "undo", str(latest["id"]), "--user", "bench"], env=env,
+                                   capture_output=True)
+
+        thread = threading.Thread(target=writer, daemon=True)
+        started = time.perf_counter()
+        thread.start()
+        times, errors = asyncio.run(_tour(servers, args.sessions, args.tours))
+        stop = True
+        thread.join(timeout=300)
+        elapsed = time.perf_counter() - started
+        peaks = [_peak_mb(pid) for pid in pids]
+    p50, p95 = harness.percentile(times, 0.5), harness.percentile(times, 0.95)
+    text = "\n".join([
+        f"{args.sessions} browser sessions x {args.tours} tours of {len(TOUR)} pages on {args.replicas} dashboard "
+        f"process(es), store of {args.months} months x {args.categories} police categories; imports and undos "
+        f"of {10 * 98 * args.categories:,} figures alternating meanwhile. Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
+        harness.environment(load), "",
+        *harness.table(["page views", "p50", "p95", "errors", "imports done", "time", "peak memory per process"],
+                       [[str(len(times)), f"{p50:.2f} s", f"{p95:.2f} s", str(len(errors)), str(imports),
+                         f"{elapsed:.0f} s", ", ".join(f"{m:.0f} MB" for m in peaks)]])])
+    if errors:
+        text += "\n\nErrors: " + "; ".join(sorted(set(errors)))
+    print(text)
+    if not args.smoke:
+        (harness.OUT_DIR / "load_results.md").write_text(text + "\n")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

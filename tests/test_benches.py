@@ -1,0 +1,37 @@
+"""Every bench still runs: each in its smallest mode, in a process of its own, printing its figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench(name: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(BENCH / name), *args], capture_output=True, text=True,
+                            timeout=900, cwd=BENCH.parent)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def test_pages_bench(tmp_path):
+    out = bench("pages_bench.py", "--smoke", "--workdir", str(tmp_path))
+    assert "| oversigt |" in out and "| udvikling |" in out and "fejl" not in out
+
+
+def test_load_bench(tmp_path):
+    out = bench("load_bench.py", "--smoke", "--workdir", str(tmp_path))
+    assert "| page views | p50 | p95 | errors |" in out and "| 6 |" in out
+
+
+def test_import_bench(tmp_path):
+    out = bench("import_bench.py", "--reports-rows", "3000", "--long-months", "2", "--repeat", "1", "--no-profile",
+                "--quiet-wait", "0", "--workdir", str(tmp_path), "--out", str(tmp_path / "import.md"))
+    assert "rows/s" in out
+
+
+def test_briefing_bench():
+    out = bench("briefing_bench.py", "--repeat", "1")
+    assert "| format | median s | peak MB |" in out and "| pdf |" in out.lower()
