@@ -12,8 +12,8 @@ from test_pages import open_page
 SHARED_LINKS = [
     ("udvikling", {"omraade": "155", "kategori": "1320", "periode": "Y"},
      {"multiselect": [["155"], ["1320"]], "radio": ["Y", "antal"]}),
-    ("udvikling", {"omraade": "155,101", "kategori": "1320,1330", "periode": "Y", "maal": "rate", "usikkerhed": "nej"},
-     {"multiselect": [["155", "101"], ["1320", "1330"]], "radio": ["Y", "rate", "nej"]}),
+    ("udvikling", {"omraade": "155,101", "kategori": "1320,1336", "periode": "Y", "maal": "rate", "usikkerhed": "nej"},
+     {"multiselect": [["155", "101"], ["1320", "1336"]], "radio": ["Y", "rate", "nej"]}),
     ("udvikling", {"omraade": "kbh", "kategori": "TOT", "periode": "Q", "maal": "indeks", "basisaar": "2019"},
      {"multiselect": [["kbh"], ["TOT"]], "radio": ["Q", "indeks"], "selectbox": ["2019"]}),
     ("kommuner", {"kat": "1320", "type": "Q"}, {"selectbox": ["1320"], "radio": ["Q"]}),
