@@ -40,8 +40,12 @@ async def _session(browser, url: str, tours: int, times: list[float], errors: li
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     try:
-        await page.goto(url, timeout=120_000)
-        await page.wait_for_selector(READY, timeout=120_000)
+        try:
+            await page.goto(url, timeout=180_000)
+            await page.wait_for_selector(READY, timeout=180_000)
+        except Exception as e:  # the first page never came: the whole session is one error
+            errors.append(f"første side: {type(e).__name__}")
+            return
         for _ in range(tours):
             for link, heading in TOUR:
                 started = time.perf_counter()
