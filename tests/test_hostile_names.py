@@ -197,7 +197,7 @@ def test_login_caption_and_upload_page_show_user_file_names_and_refused_values_a
 def test_svg_export_has_the_names_as_text_without_links_or_scripts():
     import pandas as pd
 
-    from statistik.charts.comparison import comparison_figure
+    from statistik.charts.comparison import change_figure
     from statistik.charts.export import render_many
     from statistik.charts.trend import trend_figure
 
@@ -209,10 +209,11 @@ def test_svg_export_has_the_names_as_text_without_links_or_scripts():
         annotations=pd.DataFrame({"start_date": [pd.Timestamp("2025-02-01")], "end_date": [pd.Timestamp("2025-02-01")],
                                   "text": [NOTE], "kind": ["begivenhed"], "category_codes": [None],
                                   "area_codes": [None]}))
-    comparison = comparison_figure(
-        pd.DataFrame({"category": [CATEGORY, "Opioider"], "current": [12, 30], "previous": [8, 31],
-                      "significant": [True, False], "small": [False, False]}),
-        title="Sammenligning", source=SOURCE, current_label="2025", previous_label="2024")
+    comparison = change_figure(
+        pd.DataFrame({"category": [CATEGORY, "Opioider"], "change": [4, -1], "normal_low": [-3, -5],
+                      "normal_high": [3, 5], "significant": [True, False], "small": [False, False],
+                      "change_text": ["+4", "−1"], "total": [False, False]}),
+        title="Sammenligning", source=SOURCE, x_title="Ændring i antal")
     for svg in render_many([(trend, "svg"), (comparison, "svg")], filters=f"Kategori: {CATEGORY}"):
         root = ET.fromstring(svg)
         tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}

@@ -108,7 +108,7 @@ def _expected(s: pd.DataFrame, x: list, color: str, name: str) -> go.Scatter | N
         xs += [x[i], x[i], None]
         ys += [low, high, None]
     return go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=16), hoverinfo="skip",
-                      showlegend=False, name=f"{name} (forventet)", legendgroup=name)
+                      showlegend=False, name=html(f"{name} (forventet)"), legendgroup=name)
 
 
 def trend_figure(
