@@ -138,3 +138,47 @@ def test_import_says_which_columns_it_does_not_use(db_path):
     out = run("import", str(SAMPLES / "eksempel_anmeldelser_2025-11.csv")).stdout
     assert "Format: én række pr. anmeldelse (tælles ved import)" in out
     assert "Kolonner, der ikke bruges: journalnr." in out
+
+
+def test_statbank_texts_we_do_not_know_need_the_flag(db_path, tmp_path):
+    path = tmp_path / "statbank.csv"
+    path.write_text("OMRÅDE;OVERTRÆD;TID;INDHOLD\nKøbenhavn;Indbrud i beboelser;2026K1;201\n"
+                    "København;Indbrud i beboelsr;2026K2;168\n", encoding="utf-8")
+    refused = run("import", str(path), check_exit=1).stderr
+    assert "linje 3: kategorien 'Indbrud i beboelsr' findes ikke" in refused and "--new-categories" in refused
+    assert len(json.loads(run("uploads", "--json").stdout)) == 2
+    out = run("import", str(path), "--new-categories").stdout
+    assert "Nye kategorinavne, som vi ikke kender: 'Indbrud i beboelsr' (linje 3)" in out
+    assert "Kombinationer, som filen ikke nævner, sat til 0" in out and "2 celler" in out
+
+
+def test_category_add_refuses_formula_and_markup_names(db_path):
+    for name in ("=HYPERLINK(1)", "+Vold", "-Vold", "@Vold", "<b>Vold</b>", "[Vold](http://x)", "**Vold**"):
+        err = run("category", "add", "--", name, check_exit=1).stderr
+        assert "kan ikke oprettes" in err, name
+    assert "Vold" not in run("category", "list").stdout.replace("Voldsforbrydelser", "")
+
+
+def test_import_survives_a_bug_in_one_file_with_a_danish_message(db_path, tmp_path):
+    """A file that makes the importer fail gets an error id, not a traceback; the next file imports."""
+    script = tmp_path / "krak.py"
+    script.write_text(
+        "import sys\n"
+        "import statistik.cli.data as data\n"
+        "real = data.import_file\n"
+        "def broken(con, path, **kw):\n"
+        "    if path.name == 'krak.csv':\n"
+        "        raise KeyError('/srv/secret')\n"
+        "    return real(con, path, **kw)\n"
+        "data.import_file = broken\n"
+        "from statistik.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    crash = tmp_path / "krak.csv"
+    crash.write_text("periode;kommune;kategori;antal\n2025-09;København;Opioider;3\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), "import", str(crash),
+                             str(SAMPLES / "eksempel_lang_2025-09.csv")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "krak.csv: kunne ikke læses på grund af en fejl i programmet (fejl-id" in result.stderr
+    assert "Traceback" not in result.stderr and "/srv/secret" not in result.stderr
+    assert "/srv/secret" in (db_path.parent / f"{db_path.name}.fejl.log").read_text(encoding="utf-8")
+    assert "Importeret som upload 3" in result.stdout

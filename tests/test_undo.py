@@ -102,7 +102,8 @@ def test_every_import_is_recorded_with_checksum_user_and_counts(con):
 def test_undo_of_a_dst_text_file_removes_the_categories_it_registered(con):
     from conftest import LOCAL_SAMPLES
     before = table_contents(con)
-    _, upload_id = import_file(con, LOCAL_SAMPLES / "straf11_2025_tekster_udtraek.csv", user="a", today=TODAY)
+    _, upload_id = import_file(con, LOCAL_SAMPLES / "straf11_2025_tekster_udtraek.csv", user="a", today=TODAY,
+                               allow_new_categories=True)
     assert con.execute("SELECT count(*) FROM category WHERE upload_id = ?", [upload_id]).fetchone()[0] == 7
     uploads.undo(con, upload_id, user="a")
     after = table_contents(con)

@@ -146,3 +146,46 @@ def test_analyst_adds_an_annotation_and_a_target(db_path, users):
     con = open_store(db_path)
     assert con.execute("SELECT created_by FROM annotation WHERE text = 'Nytårsaften'").fetchone()[0] == "kim"
     con.close()
+
+
+def test_a_crash_in_one_file_leaves_the_others_and_the_history(db_path, users, tmp_path, monkeypatch):
+    """One file that crashes the importer gets a Danish message with an error id; the rest is checked."""
+    from statistik.ui import uploading
+
+    real = uploading.prepare
+
+    def crashing(con, path, **kwargs):
+        if kwargs.get("name") == "krak.csv":
+            raise RuntimeError("/srv/statistik/secret/path exploded")
+        return real(con, path, **kwargs)
+
+    monkeypatch.setattr(uploading, "prepare", crashing)
+    crash = tmp_path / "krak.csv"
+    crash.write_text("periode;kommune;kategori;antal\n2025-09;København;Opioider;3\n", encoding="utf-8")
+    at = upload(logged_in("kim"), crash, SAMPLES / "eksempel_lang_2025-09.csv")
+    page = texts(at)
+    assert "fejl i programmet (fejl-id" in page
+    assert "exploded" not in page and "Traceback" not in page and "/srv" not in page
+    assert "Tal: 16 nye, 0 ændrede, 0 uændrede." in page  # the other file was checked
+    assert "Historik" in page
+
+
+def test_new_statbank_categories_need_the_checkbox(db_path, users, tmp_path):
+    path = tmp_path / "statbank.csv"
+    path.write_text("OMRÅDE;OVERTRÆD;TID;INDHOLD\nKøbenhavn;Indbrud i beboelser;2026K1;201\n"
+                    "København;Indbrud i beboelsr;2026K1;168\n", encoding="utf-8")
+    at = upload(logged_in("kim"), path)
+    assert "Nye kategorinavne, som vi ikke kender: 'Indbrud i beboelsr' (linje 3)" in texts(at)
+    assert _button(at, "Godkend og gem").disabled
+    at.checkbox[0].check().run()
+    _button(at, "Godkend og gem").click().run()
+    assert any("er gemt som upload" in s.value for s in at.success)
+
+
+def test_names_from_a_file_are_shown_as_text_not_markup(db_path, users, tmp_path):
+    path = tmp_path / "**fed**_[link](x).csv"
+    path.write_text("periode;kommune;kategori;antal\n2025-09;<img src=x>;Opioider;3\n", encoding="utf-8")
+    at = upload(logged_in("kim"), path)
+    page = texts(at)
+    assert "\\*\\*fed\\*\\*\\_\\[link\\](x).csv" in page
+    assert "\\<img src=x\\>" in page

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from statistik import config
-from statistik.vocabulary import Lexicon, area_lexicon, category_lexicon, slug
+from statistik.vocabulary import Lexicon, area_lexicon, category_lexicon, slug, unsafe_text
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = config.DATA_DIR) -> None:
@@ -54,6 +54,11 @@ def add_category(
     code = (code or slug(name)).strip()
     if not name or not code:
         raise ValueError("En kategori skal have et navn.")
+    for text in (name, code):
+        why = unsafe_text(text)
+        if why:
+            raise ValueError(f"Kategorien kan ikke oprettes: {why}. Navne må ikke begynde med =, +, - "
+                             "eller @ eller indeholde HTML eller Markdown.")
     existing = category_lexicon(category_names(con)).resolve(name)
     if existing or con.execute("SELECT 1 FROM category WHERE code = ?", [code]).fetchone():
         raise ValueError(f"Kategorien {name!r} findes allerede (kode {existing or code}).")

@@ -64,9 +64,31 @@ def slug(name: str) -> str:
 
 
 def is_summary(text: str) -> bool:
-    """Whether a label marks a summary row or column ('I alt', 'Total', 'Hele kredsen')."""
-    s = normalize(text)
-    return s in SUMMARY_LABELS or s.startswith(("i alt ", "total ", "sum "))
+    """Whether a label is one of the known summary labels ('I alt', 'Total', 'Hele kredsen').
+
+    Only the known labels themselves: '@SUM(1+1)' or 'Total 2025 (foreløbig)' is not a total.
+    """
+    return unsafe_text(text) is None and normalize(text) in SUMMARY_LABELS
+
+
+# Names that a spreadsheet would run as a formula, or that Markdown/HTML would render.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_MARKUP = re.compile(
+    r"<\s*[a-zA-Z/!?]|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);|\[[^\]]*\]\([^)]*\)|\*\*|__|`|^\s*#|^\s*>|javascript:",
+    re.IGNORECASE,
+)
+
+
+def unsafe_text(text: str) -> str | None:
+    """Why a name may not be stored or shown as a name (formula-like or markup), or None."""
+    s = str(text)
+    if s.lstrip(" ").startswith(_FORMULA_START):
+        return f"{s[:40]!r} begynder med {s.lstrip(' ')[:1]!r} og ville blive læst som en formel i Excel"
+    if _MARKUP.search(s):
+        return f"{s[:40]!r} indeholder HTML eller Markdown"
+    if any(ord(ch) < 32 for ch in s):
+        return f"{s[:40]!r} indeholder kontroltegn"
+    return None
 
 
 @dataclass
@@ -96,8 +118,29 @@ class Lexicon:
         return self._index.get(key) or self._index.get(fold(key))
 
     def resolve(self, text: str) -> str | None:
-        """The code for a spelling, or None when it is not known."""
+        """The code for a spelling, or None when it is not known (or code and name disagree)."""
+        code, conflict = self.resolve_checked(text)
+        return None if conflict else code
+
+    def resolve_checked(self, text: str) -> tuple[str | None, str | None]:
+        """(code, None) for a known spelling; (None, why) when a 'code name' pair disagrees.
+
+        '147 Frederiksberg' is 147; '147 København' names two areas and is refused, as is
+        '101 Københaven' (a code with a name we do not know).
+        """
         key = normalize(text)
+        m = _CODE_AND_TEXT.match(key)
+        if m and self._lookup(m["code"]) and key not in self._index:
+            code = self._lookup(m["code"])
+            named = self._resolve_key(m["text"])
+            if named != code:
+                written = str(text).strip().split(None, 1)[-1]
+                what = f"navnet er {self.names[named]}" if named else f"{written!r} er ikke et navn, vi kender"
+                return None, f"koden {m['code'].upper()} er {self.names[code]}, men {what}"
+            return code, None
+        return self._resolve_key(key), None
+
+    def _resolve_key(self, key: str) -> str | None:
         candidates = [key]
         for word in self.strip_words:
             stripped = re.sub(rf"(^{word}s? | {word}s?$)", "", key).strip()
@@ -106,9 +149,6 @@ class Lexicon:
         for c in list(candidates):
             if c.endswith("s"):
                 candidates.append(c[:-1])  # genitive: 'Københavns Kommune'
-        m = _CODE_AND_TEXT.match(key)
-        if m:
-            candidates.insert(0, m["code"])
         for c in candidates:
             code = self._lookup(c)
             if code:

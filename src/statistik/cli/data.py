@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import traceback
+import uuid
 from pathlib import Path
 
 from statistik import config, formatting, reference, uploads
@@ -38,10 +41,13 @@ def cmd_import(store, args) -> int:
                 con = store.read()
                 plan, _ = import_file(con, path, user=args.user, source=args.source, dry_run=True)
                 _say_plan(con, path, plan)
+                if plan.new_categories and not args.new_categories:
+                    say("  Nye kategorier oprettes kun med --new-categories.")
                 say("  Prøvekørsel: intet er gemt.")
                 continue
             with store.write(purpose=f"import af {path.name}", on_wait=waiting) as con:
-                plan, upload_id = import_file(con, path, user=args.user, source=args.source)
+                plan, upload_id = import_file(con, path, user=args.user, source=args.source,
+                                              allow_new_categories=args.new_categories)
                 _say_plan(con, path, plan)
                 if upload_id is None:
                     earlier = uploads.find_by_sha(con, plan.sha256)
@@ -54,7 +60,22 @@ def cmd_import(store, args) -> int:
             for problem in e.problems:
                 warn(f"  {problem.message()}")
             status = EXIT_REJECTED
+        except Exception:  # a bug must not stop the other files, nor show a traceback
+            error_id = _log_failure(path)
+            warn(f"{path.name}: kunne ikke læses på grund af en fejl i programmet (fejl-id {error_id}); "
+                 "intet er gemt. Send filen og fejl-id'et til den, der driver statistik.")
+            status = EXIT_REJECTED
     return status
+
+
+def _log_failure(path: Path) -> str:
+    """Append the current exception's traceback to the store's error log; returns its id."""
+    error_id = uuid.uuid4().hex[:8]
+    log = config.db_path().with_name(config.db_path().name + ".fejl.log")
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} fejl-id {error_id}: import of {path}\n")
+        f.write(traceback.format_exc())
+    return error_id
 
 
 def cmd_export(store, args) -> int:
@@ -158,6 +179,9 @@ def register(sub, user: str) -> None:
                                     f"for filer fra Statistikbanken '{config.DST_SOURCE}')")
     p.add_argument("--user", default=user, help="hvem importerer (standard: login-navnet)")
     p.add_argument("--dry-run", action="store_true", help="vis planen uden at gemme")
+    p.add_argument("--new-categories", action="store_true",
+                   help="opret kategorinavne fra Statistikbanken, som vi ikke kender (uden: filen afvises "
+                        "og navnene vises, så en stavefejl ikke bliver en ny kategori)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="alle tal som CSV")

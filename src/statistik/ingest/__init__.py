@@ -16,17 +16,21 @@ from pathlib import Path
 import duckdb
 
 from statistik import config, reference
+from statistik.ingest import accounting, findings, validation
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.apply import apply
 from statistik.ingest.problems import Problem, Rejected
-from statistik.ingest.staging import EncodingMismatch, stage, structural_problems
-from statistik.ingest.textfile import TextFile, open_text_file, reopen_as_legacy, sha256_of
-from statistik.ingest.validation import resolve
+from statistik.ingest.staging import BadNewlines, EncodingMismatch, rejected_lines, stage, structural_problems
+from statistik.ingest.textfile import (TextFile, normalize_newlines, open_text_file, reopen_as_legacy,
+                                       sha256_of)
 from statistik.schema import FIGURES, POPULATION
 
-__all__ = ["PlanChanged", "Prepared", "Problem", "Rejected", "accept", "apply", "import_file", "prepare", "replan"]
+__all__ = ["AccountingError", "NewCategoriesNotChosen", "PlanChanged", "Prepared", "Problem", "Rejected",
+           "accept", "apply", "import_file", "new_category_problems", "prepare", "replan"]
+
+AccountingError = accounting.AccountingError
 
 
 @dataclass
@@ -41,18 +45,44 @@ class Prepared:
         self.cursor.close()
 
 
-def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path):
-    try:
-        return stage(cur, tf, layout)
-    except EncodingMismatch:
-        if not tf.encoding.startswith("UTF-8"):
-            raise
-    # Valid UTF-8 at the head but not further down: an Excel file in Windows-1252.
-    reopen_as_legacy(tf, path)
-    return stage(cur, tf, layout)
+def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path, grouped: bool = True):
+    for _ in range(3):
+        try:
+            return stage(cur, tf, layout, grouped)
+        except EncodingMismatch:
+            if not tf.encoding.startswith("UTF-8"):
+                raise
+            # Valid UTF-8 at the head but not further down: an Excel file in Windows-1252,
+            # unless other lines are UTF-8 (then the file mixes encodings: refused, with the line).
+            reopen_as_legacy(tf, path)
+        except BadNewlines:
+            if tf.newlines_normalized:
+                raise
+            normalize_newlines(tf)  # rows appended in Notepad: LF and CRLF mixed
+    return stage(cur, tf, layout, grouped)
 
 
 Progress = Callable[[str, float], None]
+
+
+def _titles(tf: TextFile, layout: lay.Layout) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """Rows above the header: titles (listed), or data that should not be there (a problem)."""
+    titles, problems = [], []
+    for line, fields in tf.records:
+        if line >= layout.header_line:
+            break
+        filled = [f for f in fields if f]
+        if len(filled) <= 2:
+            titles.append((line, " ".join(filled)))
+        else:
+            problems.append(Problem(f"rækken står over overskriften i linje {layout.header_line}: "
+                                    f"{';'.join(filled)[:60]!r}", line=line,
+                                    fix="flyt overskriften op over alle rækker med tal"))
+    return titles, problems
+
+
+def _lines(tf: TextFile, layout: lay.Layout, rows: set, rejected: list[int]) -> dict[int, int]:
+    return tf.physical_lines(layout.header_line, {r for r in rows if r}, skip=set(rejected))
 
 
 def _parse_and_validate(
@@ -63,16 +93,53 @@ def _parse_and_validate(
     areas, categories = reference.lexicons(cur)
     layout = lay.detect_layout(tf.records, areas)
     progress(f"Læser filen ({LAYOUT_NAMES[layout.kind]}, {tf.encoding})", 0.1)
+    titles, problems = _titles(tf, layout)
     stats = _stage_with_fallback(cur, tf, layout, path)
     progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
-    result = resolve(cur, tf, layout, areas, categories, today)
-    problems = structural_problems(cur) + result.problems
-    if not problems and stats.rows_read == 0:
-        problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
+    maps = validation.build_maps(cur, layout, areas, categories, today)
+    grouped = stats.grouped
+    validation.classify(cur, layout, grouped, today)
+    totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
+    rejected = rejected_lines(cur)
+    problems += structural_problems(cur)
+    accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
+    if grouped and (accounts.problem or accounts.skipped_rows - len(titles)):
+        # Reports were counted per month; read them once more row by row to name the lines.
+        stats = _stage_with_fallback(cur, tf, layout, path, grouped=False)
+        grouped = False
+        validation.classify(cur, layout, grouped, today)
+        accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
+    found = (findings.findings(cur, layout, grouped, maps.suggestions, today) if accounts.problem else [])
+    found += findings.duplicates(cur, layout)
+    wanted = {r for f in found for r in (f.first_row, *f.other_rows)}
+    wanted |= {r for _, rows, _ in accounts.skipped.values() for r in rows}
+    wanted |= {r for r, *_ in totals}
+    new_rows = _new_category_rows(cur, layout, maps)
+    wanted |= set(new_rows.values())
+    lines = _lines(tf, layout, wanted, rejected)
+    warnings = []
+    for f in found:
+        p = Problem(f.text, line=lines.get(f.first_row), column=f.column, more_lines=max(f.rows - 1, 0),
+                    fix=f.fix, other_lines=tuple(lines[r] for r in f.other_rows if r in lines))
+        (warnings if f.warning else problems).append(p)
+    for row, column, written, computed in totals:
+        problems.append(Problem(f"{column} er {written!r}, men perioderne i rækken giver {computed}",
+                                line=lines.get(row), column=column,
+                                fix="ret tallene, eller slet kolonnen med i alt"))
     if source is not None and not source.strip():
         problems.append(Problem("kilden må ikke være tom"))
+    if accounts.problem and not problems:
+        raise accounting.AccountingError(f"{accounts.problem} rows refused without a message")
+    if not problems and accounts.used == 0:
+        problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
     if problems:
-        raise Rejected(problems)
+        raise Rejected(sorted(problems, key=Problem.sort_key))
+    validation.build_cells(cur, layout)
+    accounting.check_cells(cur, layout, accounts)
+    warnings += _plan_warnings(cur, layout, lines)
+    skipped = [accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
+                                  else [line for line, _ in titles][:accounting.LISTED_LINES], example)
+               for reason, (n, rows, example) in accounts.skipped.items()]
     return planning.Plan(
         file_name=tf.name,
         sha256="",
@@ -81,12 +148,49 @@ def _parse_and_validate(
         delimiter=tf.delimiter,
         source=source or (config.DST_SOURCE if layout.statbank else config.DEFAULT_SOURCE),
         measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
-        rows_read=stats.rows_read,
-        rows_skipped=result.rows_skipped,
-        new_categories=result.new_categories,
+        rows_read=accounts.read,
+        rows_used=accounts.used,
+        skipped=sorted(skipped, key=lambda s: list(accounting.SKIP_REASONS).index(s.reason)),
+        new_categories={code: name for code, (name, _) in maps.new_categories.items()},
+        new_category_lines={code: lines.get(new_rows.get(code)) for code in maps.new_categories},
         ignored_columns=layout.skipped_columns,
-        warnings=result.warnings,
+        warnings=sorted(warnings + tf.warnings, key=Problem.sort_key),
     )
+
+
+def _new_category_rows(cur, layout: lay.Layout, maps: validation.Maps) -> dict[str, int]:
+    """The first row that names each new category."""
+    if not maps.new_categories:
+        return {}
+    row = "min(row)" if layout.kind == lay.WIDE else "min(rowid) + 1"
+    out = {}
+    for code, (_, raw) in maps.new_categories.items():
+        out[code] = cur.execute(f"SELECT {row} FROM staged WHERE category_raw = ?", [raw]).fetchone()[0]
+    return out
+
+
+def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
+    """What the plan must say although nothing is wrong: unfinished periods, days added up."""
+    out = []
+    raws, n = cur.execute(
+        "SELECT list(DISTINCT period_raw ORDER BY period_raw), sum(n) FROM resolved WHERE ongoing AND status = 'used'"
+    ).fetchone()
+    if n:
+        out.append(Problem(
+            f"{'perioden' if len(raws) == 1 else 'perioderne'} {', '.join(map(repr, raws[:3]))} "
+            "er ikke slut endnu; tallene kan ændre sig", more_lines=0))
+    if layout.statbank:
+        zeros = cur.execute("SELECT count(*) FROM staged WHERE value_raw IN ('-', '−', '–')").fetchone()[0]
+        if zeros:
+            out.append(Problem(f"'-' er læst som 0 (Danmarks Statistiks tegn for nul) i {zeros} "
+                               f"{'celle' if zeros == 1 else 'celler'}"))
+    rows, cells, first = findings.summed_days(cur, layout)
+    if cells:
+        out.append(Problem(f"{rows} rækker med forskellige datoer i samme måned er lagt sammen til {cells} "
+                           "månedstal pr. kommune og kategori (tal pr. dag eller uge lægges sammen i den måned, "
+                           "datoen ligger i)", line=lines.get(first),
+                           fix="er tallene for uger, der går over en månedsskifte, så ret filen"))
+    return out
 
 
 def prepare(
@@ -126,6 +230,19 @@ class PlanChanged(Exception):
     """The store changed between showing a plan and accepting it."""
 
 
+class NewCategoriesNotChosen(Exception):
+    """A plan with category names we do not know, accepted without choosing to create them."""
+
+
+def new_category_problems(plan: planning.Plan) -> list[Problem]:
+    """One problem per category name the plan would create, for when nobody chose to."""
+    return sorted((
+        Problem(f"kategorien {name!r} findes ikke", line=plan.new_category_lines.get(code),
+                fix="er det en ny kategori fra Danmarks Statistik, så importér med --new-categories; "
+                    "er det en stavefejl, så ret filen")
+        for code, name in plan.new_categories.items()), key=Problem.sort_key)
+
+
 def replan(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> planning.Plan:
     """The prepared file's plan made again against the store behind `con` (the write copy, in `store.write()`).
 
@@ -139,16 +256,20 @@ def replan(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> planning.Plan:
     return planning.build(con, prepared.plan)
 
 
-def accept(con: duckdb.DuckDBPyConnection, prepared: Prepared, user: str) -> int:
+def accept(con: duckdb.DuckDBPyConnection, prepared: Prepared, user: str, allow_new_categories: bool = False) -> int:
     """Write a plan the user has seen into `con` (inside `store.write()`), unless the store changed since.
 
     The plan was made against the version the user saw; it is made again against the version being
-    written and refused if it differs. Returns the upload id.
+    written and refused if any planned cell differs: every key with its old and new value and the
+    upload that wrote it is compared (a fingerprint of them), not only the counts, so a colleague's
+    value saved meanwhile is never overwritten unseen. Returns the upload id.
     """
     plan = prepared.plan
-    shown = (plan.new, plan.changed, plan.unchanged)
+    if plan.new_categories and not allow_new_categories:
+        raise NewCategoriesNotChosen("Vælg, om de nye kategorier skal oprettes, før filen gemmes.")
+    shown = (plan.new, plan.changed, plan.unchanged, plan.fingerprint)
     replan(con, prepared)
-    if (plan.new, plan.changed, plan.unchanged) != shown:
+    if (plan.new, plan.changed, plan.unchanged, plan.fingerprint) != shown:
         raise PlanChanged(
             "Tallene i databasen er ændret, siden planen blev vist (en anden import?). "
             "Se den nye plan og godkend igen."
@@ -165,13 +286,20 @@ def import_file(
     name: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    allow_new_categories: bool = False,
 ) -> tuple[planning.Plan, int | None]:
-    """Import one file whole or not at all; returns the plan and the upload id (None if nothing written)."""
+    """Import one file whole or not at all; returns the plan and the upload id (None if nothing written).
+
+    Category names we do not know (Statistikbanken texts) are created only with
+    `allow_new_categories`; otherwise the file is refused, naming each one.
+    """
     prepared = prepare(con, path, source=source, name=name, today=today)
     try:
         plan = prepared.plan
         if dry_run or not plan.has_changes:
             return plan, None
+        if plan.new_categories and not allow_new_categories:
+            raise Rejected(new_category_problems(plan))
         return plan, apply(prepared.cursor, plan, user)
     finally:
         prepared.close()

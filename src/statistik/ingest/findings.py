@@ -1,177 +1,183 @@
-"""Problems in a resolved file: what is wrong, and on which physical lines (error path).
+"""Problems in a classified file: what is wrong, and on which rows (error path).
 
-Works on the temp table `resolved` (see validation.py): one query per kind of problem, then
-one more read of the file to find the lines, only when something was found.
+Each kind of problem is one of validation.problem_predicates; every problem row has at least
+one, so every refused row gets a message. Cell-level problems (one cell given twice with
+different counts, one day twice) come from the used rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from statistik.ingest import layout as lay
-from statistik.ingest.staging import DAY_SQL, source_sql
-from statistik.ingest.textfile import TextFile
+from statistik.ingest.validation import classified_sql, problem_predicates
 
 
 @dataclass
 class Finding:
-    """A problem not yet tied to a line: which raw value (or combination) to look for."""
+    """A problem with the rows (1-based after the header) where it occurs."""
 
     text: str
     column: str | None
-    where: dict[str, str | None]          # raw column → value
-    fix: str | None = None
-    first_row: int | None = None          # known already (wide layouts)
-    other_rows: tuple[int, ...] = ()
+    first_row: int | None
     rows: int = 1
+    fix: str | None = None
+    other_rows: tuple[int, ...] = ()
     warning: bool = False
 
 
-def rows_sql(layout: lay.Layout) -> str:
-    """SQL counting file rows: in a wide table each row is many cells."""
-    return "count(DISTINCT first_row)" if layout.kind == lay.WIDE else "sum(n)"
+_FIX_PERIOD = "skriv fx 2025-09, sep 2025, 2025K3 eller 2025"
+_FIX_DATE = "skriv datoen som 03-09-2025 eller 2025-09-03"
 
 
-def findings(con, layout: lay.Layout, suggestions: dict[str, dict[str, str | None]]) -> list[Finding]:
-    """Every problem in `resolved`; `suggestions` maps a raw column's unknown values to a fix."""
-    findings: list[Finding] = []
-    wide = layout.kind == lay.WIDE
-    period_col = layout.role_name(lay.DATE if layout.kind == lay.REPORTS else lay.PERIOD) if not wide else None
-    value_col = None if wide or layout.kind == lay.REPORTS else layout.role_name(
-        lay.POP if layout.kind == lay.POPULATION else lay.COUNT)
-    live = "NOT summary"
-    rows = rows_sql(layout)
+def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: dt.date) -> list[Finding]:
+    """Every problem in the staged file, with its first row and the number of rows."""
+    preds = problem_predicates(layout)
+    reports = layout.kind == lay.REPORTS
+    col_name = {
+        "period": None if layout.kind == lay.WIDE else layout.role_name(lay.DATE if reports else lay.PERIOD),
+        "area": layout.role_name(lay.AREA),
+        "category": layout.role_name(lay.CATEGORY) if lay.CATEGORY in layout.roles else None,
+        "value": None if layout.kind in (lay.WIDE, lay.REPORTS) else layout.role_name(
+            lay.POP if layout.kind == lay.POPULATION else lay.COUNT),
+    }
+    second = {role: layout.column_name(i) for role, i in layout.second.items()}
+    out: list[Finding] = []
 
-    def add(sql: str, make) -> None:
-        for row in con.execute(sql).fetchall():
-            findings.append(make(*row))
+    rows = "count(DISTINCT row_no)" if layout.kind == lay.WIDE else "sum(n)"
 
-    first_row = "min(first_row)" if wide else "NULL"
-    add(f"""SELECT period_raw, period_status, {first_row}, {rows} FROM resolved
-            WHERE period_status NOT IN ('ok', 'future_day') AND period_raw IS NOT NULL AND {live}
-            GROUP BY ALL""",
-        lambda raw, status, row, n: Finding(
-            {"unknown": f"ukendt {'dato' if layout.kind == lay.REPORTS else 'periode'} {raw!r}",
-             "future": f"perioden {raw!r} ligger i fremtiden",
-             "not_january": f"folketal for {raw!r}: kun folketal pr. 1. januar bruges (fx 2024K1)"}[status],
-            period_col or raw, {"period_raw": raw}, first_row=row, rows=n,
-            fix={"unknown": "skriv fx 2025-09, sep 2025, 2025K3 eller 2025" if layout.kind != lay.REPORTS
-                 else "skriv datoen som 03-09-2025 eller 2025-09-03"}.get(status),
-            warning=status == "not_january"))
-    add(f"""SELECT max(last_day), sum(n) FROM resolved WHERE period_status = 'future_day' AND {live}
-            HAVING sum(n) > 0""",
-        lambda last, n: Finding(f"dato i fremtiden (den seneste er {last:%d-%m-%Y})", period_col,
-                                 {"future_day": last}, rows=n))
-    if not wide:
-        add(f"""SELECT sum(n) FROM resolved WHERE period_raw IS NULL AND {live} HAVING sum(n) > 0""",
-            lambda n: Finding("mangler periode", period_col, {"period_raw": None}, rows=n))
-        add(f"""SELECT list(DISTINCT period_raw ORDER BY period_raw), sum(n) FROM resolved
-                WHERE ongoing AND {live} HAVING sum(n) > 0""",
-            lambda raws, n: Finding(
-                f"{'perioden' if len(raws) == 1 else 'perioderne'} {', '.join(map(repr, raws[:3]))} "
-                "er ikke slut endnu; tallene kan ændre sig", period_col, {"ongoing": True},
-                rows=n, warning=True))
-    if layout.kind == lay.LONG and not layout.statbank:
-        add(f"""SELECT sum(n) FROM resolved WHERE value_status = 'missing' AND {live} HAVING sum(n) > 0""",
-            lambda n: Finding("intet antal; rækken springes over", value_col, {"value_raw": None},
-                               rows=n, warning=True))
-    for role, column, what in ((lay.AREA, "area_raw", "kommune"), (lay.CATEGORY, "category_raw", "kategori")):
-        if role not in layout.roles:
+    def query(kind: str, detail: str) -> list[tuple]:
+        # A row with one field is one problem ('rækken har kun ét udfyldt felt'), not four.
+        alone = "" if kind == "single" or "single" not in preds else "AND filled <> 1"
+        return con.execute(
+            f"""SELECT {detail}, min(row_no), {rows} FROM ({classified_sql(layout, grouped)})
+                WHERE status = 'problem' AND coalesce({preds[kind]}, false) {alone}
+                GROUP BY ALL HAVING sum(n) > 0
+                ORDER BY min(row_no) NULLS LAST"""
+        ).fetchall()
+
+    what_period = "dato" if reports else "periode"
+    for raw, status, column, src, row, n in query(
+            "period", "period_raw, coalesce(period_status, 'missing'), column_name, "
+                      + ("any_value(day_raw)" if reports else "NULL")):
+        shown = src or raw
+        text = {
+            "missing": f"mangler {what_period}",
+            "unknown": f"ukendt {what_period} {shown!r}" if layout.kind != lay.WIDE
+                       else f"overskriften {shown!r} er ikke en periode",
+            "future": f"{'datoen' if reports else 'perioden'} {shown!r} ligger i fremtiden",
+            "early": f"{'datoen' if reports else 'perioden'} {shown!r} ligger før {1990}; er det en rigtig dato?",
+        }.get(status, f"{what_period} {shown!r} kan ikke bruges")
+        fix = {"unknown": _FIX_DATE if reports else _FIX_PERIOD}.get(status)
+        out.append(Finding(text, col_name["period"] or column, row, n, fix))
+    if reports:
+        for src, row, n in query("future_day", "arg_max(day_raw, last_day)"):
+            out.append(Finding(f"datoen {src!r} ligger i fremtiden", col_name["period"], row, n))
+    for role, key in ((lay.AREA, "area"), (lay.CATEGORY, "category")):
+        if key not in preds:
             continue
-        status_col = "area_status" if role == lay.AREA else "category_status"
-        add(f"""SELECT {column}, {status_col}, {first_row}, {rows} FROM resolved
-                WHERE {status_col} IN ('unknown', 'empty') AND {live} GROUP BY ALL""",
-            lambda raw, status, row, n, what=what, role=role, column=column: Finding(
-                f"ukendt {what} {raw!r}" if status == "unknown" else f"mangler {what}",
-                layout.role_name(role), {column: raw}, first_row=row, rows=n,
-                fix=(f"mente du {suggestions[column][raw]}?" if suggestions[column].get(raw) else
-                     ("brug kommunens navn eller kode, fx København eller 101" if role == lay.AREA
-                      else "ny kategori? tilføj den med: statistik category add \"Navn\""))
-                if status == "unknown" else None))
-    if layout.kind != lay.REPORTS:
-        add(f"""SELECT value_raw, value_status, period_raw, {first_row}, any_value(column_name), {rows}
-                FROM resolved WHERE value_status IN ('negative', 'decimal', 'invalid') AND {live}
-                GROUP BY value_raw, value_status, period_raw""",
-            lambda raw, status, period_raw, row, column, n: Finding(
-                {"negative": f"negativt antal {raw!r}",
-                 "decimal": f"decimaltal {raw!r}",
-                 "invalid": f"{raw!r} er ikke et antal"}[status],
-                value_col or column, {"value_raw": raw, **({"period_raw": period_raw} if wide else {})},
-                fix="et antal skal være et helt tal, 0 eller derover", first_row=row, rows=n))
-    add(f"""SELECT {first_row}, {rows} FROM resolved WHERE extra HAVING sum(n) > 0""",
-        lambda row, n: Finding("rækken har flere udfyldte felter end overskriften", None,
-                                {"extra": True}, first_row=row, rows=n))
-    if layout.kind != lay.REPORTS:
-        findings += _duplicates(con, layout, value_col, first_row, live)
-    return findings
-
-
-def _duplicates(con, layout, value_col, first_row, live) -> list[Finding]:
-    """The same cell given more than once: an error when the counts differ."""
-    ok = f"""value_status = 'ok' AND period_status = 'ok' AND area_status = 'ok'
-             AND category_status = 'ok' AND {live}"""
-    keys = "period_kind, period_start, area_code, category_code"
-    # Find the repeated cells first (cheap); describe only those.
-    rows = con.execute(
-        f"""WITH repeated AS (SELECT {keys} FROM resolved WHERE {ok} GROUP BY ALL HAVING sum(n) > 1)
-            SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
-                   list(DISTINCT {{'period_raw': period_raw, 'area_raw': area_raw,
-                                    'category_raw': category_raw}}),
-                   {first_row}, sum(n)
-            FROM resolved SEMI JOIN repeated USING ({keys})
-            WHERE {ok}
-            GROUP BY {keys}
-            ORDER BY 2 DESC LIMIT 50"""
-    ).fetchall()
-    out = []
-    for values, differ, combos, row, n in rows:
-        cell = ", ".join(v for v in combos[0].values() if v)
-        shown = " og ".join(str(v) for v in values)
-        out.append(Finding(
-            f"samme celle ({cell}) står {n} gange med forskellige antal ({shown})" if differ
-            else f"samme række ({cell}) står {n} gange; tallet tælles én gang",
-            value_col, {"combo": combos}, first_row=row, rows=n, warning=not differ,
-            fix="ret eller fjern den ene række" if differ else None,
-        ))
+        what = "kommune" if role == lay.AREA else "kategori"
+        for raw, status, detail, row, n in query(
+                key, f"{key}_raw, coalesce({key}_status, 'missing'), "
+                     f"(SELECT detail FROM {key}_map m WHERE m.raw = {key}_raw)"):
+            if status == "missing":
+                text, fix = f"mangler {what}", None
+            elif status == "unknown":
+                text = f"ukendt {what} {raw!r}"
+                fix = detail or ("brug kommunens navn eller kode, fx København eller 101" if role == lay.AREA
+                                 else "ny kategori? tilføj den med: statistik category add \"Navn\"")
+            elif status == "unsafe":
+                text, fix = f"ugyldigt navn: {detail}", "navne må ikke begynde med =, +, - eller @ eller indeholde HTML"
+            else:  # conflict
+                text, fix = f"{raw!r}: {detail}", "ret koden eller navnet, så de passer sammen"
+            out.append(Finding(text, col_name[key], row, n, fix))
+    if "value" in preds:
+        for raw, column, detail, row, n in query(
+                "value", "value_raw, column_name, (SELECT detail FROM value_map m WHERE m.raw = value_raw)"):
+            out.append(Finding(detail or f"{raw!r} er ikke et antal", col_name["value"] or column, row, n,
+                               "et antal skal være et helt tal, 0 eller derover"
+                               if detail and detail.startswith(("negativt", "decimaltal")) else None))
+    for role, key in ((lay.AREA, "area2"), (lay.CATEGORY, "category2")):
+        base = key[:-1]
+        for raw, other, row, n in query(key, f"{key}_raw, {base}_raw"):
+            out.append(Finding(f"kolonnerne {layout.role_name(role)!r} og {second[role]!r} er uenige: "
+                               f"{other!r} og {raw!r}", second[role], row, n))
+    time2 = layout.second.get(lay.DATE, layout.second.get(lay.PERIOD))
+    for raw, other, row, n in query("time2", "time2_raw, period_raw"):
+        out.append(Finding(f"kolonnerne med periode og dato er uenige: {other!r} og {raw!r}",
+                           layout.column_name(time2), row, n))
+    for _, row, n in query("extra", "1 AS x"):
+        out.append(Finding("rækken har flere udfyldte felter end overskriften", None, row, n))
+    for _, row, n in query("checked", "1 AS x"):
+        names = ", ".join(repr(layout.header[i]) for i in layout.checked_columns)
+        out.append(Finding(f"tal i en kolonne, der ikke er en periode ({names})", None, row, n,
+                           "skriv overskriften som en periode (fx 2025-09 eller sep 2025), eller slet kolonnen"))
+    if "single" in preds:
+        for text, row, n in query("single", "only_text"):
+            out.append(Finding(f"rækken har kun ét udfyldt felt ({text!r})", None, row, n,
+                               "er det en titel eller en note, så slet rækken eller skriv den som 'Note: …'"))
     return out
 
 
-def locate(con, tf: TextFile, layout: lay.Layout, findings: list[Finding]) -> None:
-    """Find the first line of each finding by reading the file once more (error path only)."""
-    todo = [f for f in findings
-            if f.first_row is None and layout.kind != lay.WIDE and "ongoing" not in f.where]
-    if not todo:
-        return
-    conditions = []
-    for i, f in enumerate(todo):
-        if "combo" in f.where:
-            parts = [
-                " AND ".join(f"{k} IS NOT DISTINCT FROM {_sql_str(v)}" for k, v in combo.items())
-                for combo in f.where["combo"]
-            ]
-            cond = " OR ".join(f"({p})" for p in parts)
-        elif "extra" in f.where:
-            cond = "extra"
-        elif "future_day" in f.where:
-            cond = f"{DAY_SQL.format(v='period_raw')} = DATE '{f.where['future_day']}'"
-        else:
-            cond = " AND ".join(f"{k} IS NOT DISTINCT FROM {_sql_str(v)}" for k, v in f.where.items())
-        conditions.append(f"CASE WHEN {cond} THEN {i} END")
-    rows = con.execute(
-        f"""WITH src AS ({source_sql(tf, layout, ordinality=True)}),
-                 hits AS (SELECT unnest(list_filter([{', '.join(conditions)}], lambda x: x IS NOT NULL))
-                                 AS finding, ordinality FROM src)
-            SELECT finding, list(ordinality ORDER BY ordinality)[1:4] FROM hits GROUP BY finding""",
-        {"path": str(tf.utf8_path)},
+def duplicates(con, layout: lay.Layout) -> list[Finding]:
+    """The same cell given more than once: an error when the counts differ, or when a day repeats.
+
+    In a table of counts by day, several days of one month are added up (see plan warnings);
+    the same day twice, or a month figure beside day figures, is refused: counting it once or
+    twice would both be a guess.
+    """
+    if layout.kind == lay.REPORTS:
+        return []
+    keys = ("period_kind, period_start, area_code, category_code" if layout.kind != lay.POPULATION
+            else "year(period_start), area_code")
+    day = ", coalesce(period_day::VARCHAR, '')" if layout.dated else ""
+    found = con.execute(
+        f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
+                   list(DISTINCT period_raw), list(row_no ORDER BY row_no)[1:4], sum(n), false
+            FROM resolved WHERE status = 'used' GROUP BY {keys}{day} HAVING sum(n) > 1
+            ORDER BY min(row_no) LIMIT 50"""
     ).fetchall()
-    for index, first_rows in rows:
-        finding = todo[index]
-        finding.first_row = first_rows[0]
-        if "combo" in finding.where:  # a duplicate: name the other lines too
-            finding.other_rows = tuple(first_rows[1:])
+    if layout.dated:  # a month figure beside figures by day for the same cell
+        found += con.execute(
+            f"""SELECT list(DISTINCT value ORDER BY value), true, list(DISTINCT period_raw),
+                       list(row_no ORDER BY row_no)[1:4], sum(n), true
+                FROM resolved WHERE status = 'used' GROUP BY {keys}
+                HAVING count(period_day) > 0 AND count(*) > count(period_day)
+                ORDER BY min(row_no) LIMIT 50"""
+        ).fetchall()
+    rows = sorted(found, key=lambda r: r[3][0])
+    column = layout.role_name(lay.COUNT) if lay.COUNT in layout.roles else None
+    out = []
+    for values, differ, raws, first_rows, n, mixed in rows:
+        shown = " og ".join(str(v) for v in values)
+        cell = ", ".join(map(str, raws[:3]))
+        if mixed:
+            out.append(Finding(f"samme celle står både som måned og som dage ({cell})", column,
+                               first_rows[0], n, "skriv enten ét tal pr. måned eller ét tal pr. dag",
+                               tuple(first_rows[1:])))
+        elif layout.dated:
+            out.append(Finding(
+                f"samme dag ({cell}) står {n} gange for samme kommune og kategori ({shown})",
+                column, first_rows[0], n,
+                "tal pr. dag lægges sammen til måneder, så hver dag må kun stå én gang; er det én række "
+                "pr. anmeldelse, så fjern kolonnen med antal", tuple(first_rows[1:])))
+        elif differ:
+            out.append(Finding(f"samme celle ({cell}) står {n} gange med forskellige antal ({shown})",
+                               column, first_rows[0], n, "ret eller fjern den ene række", tuple(first_rows[1:])))
+        else:
+            out.append(Finding(f"samme række ({cell}) står {n} gange; tallet tælles én gang", column,
+                               first_rows[0], n, None, tuple(first_rows[1:]), warning=True))
+    return out
 
 
-def _sql_str(value) -> str:
-    if value is None:
-        return "NULL"
-    return "'" + str(value).replace("'", "''") + "'"
+def summed_days(con, layout: lay.Layout) -> tuple[int, int, int | None]:
+    """(rows, cells, first row) where several days of one month were added up."""
+    if not layout.dated:
+        return 0, 0, None
+    rows, cells, first = con.execute(
+        """SELECT coalesce(sum(k), 0), count(*), min(r) FROM (
+               SELECT count(*) AS k, min(row_no) AS r FROM resolved WHERE status = 'used'
+               GROUP BY period_kind, period_start, area_code, category_code HAVING count(DISTINCT period_day) > 1)"""
+    ).fetchone()
+    return int(rows), int(cells), first

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from statistik import periods
 from statistik.ingest.problems import Problem, Rejected
+from statistik.ingest.values import is_note_column
 from statistik.vocabulary import Lexicon, is_summary, normalize
 
 LONG, WIDE, REPORTS, POPULATION = "lang", "bred", "anmeldelser", "folketal"
@@ -62,6 +63,13 @@ class Layout:
     period_columns: dict[int, periods.Period] = field(default_factory=dict)  # wide layouts
     skipped_columns: list[str] = field(default_factory=list)
     statbank: bool = False                # a Statistikbanken download (BULK or matrix)
+    # A second column with the same role (kommunekode beside kommune): it must agree row by row.
+    second: dict[str, int] = field(default_factory=dict)
+    dated: bool = False                   # a long table whose periods are days (summed into months)
+    total_columns: list[int] = field(default_factory=list)   # wide 'I alt' columns, checked
+    # Columns that must be empty for the file to be read: a header that is no period in a
+    # wide table, or a period header in a long one (its numbers would otherwise be lost).
+    checked_columns: list[int] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -127,20 +135,32 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
     while header and not header[-1]:
         header.pop()
     roles: dict[str, int] = {}
+    second: dict[str, int] = {}
     period_columns: dict[int, periods.Period] = {}
-    skipped: list[str] = []
+    skipped: list[int] = []
     unnamed: list[int] = []
+    problems: list[Problem] = []
     for i, cell in enumerate(header):
         role = _role_of(cell)
         period = periods.parse_period(cell) if cell and not role else None
         if role and role not in roles:
             roles[role] = i
+        elif role and role not in second and role in (AREA, CATEGORY, PERIOD, DATE):
+            second[role] = i
+        elif role:
+            problems.append(Problem(
+                f"{'tre' if role in second else 'to'} kolonner med {role}: "
+                + ", ".join(repr(header[j]) for j in (roles[role], second.get(role), i) if j is not None),
+                line=header_line, column=cell,
+                fix="behold én af dem, så det er klart, hvilken der gælder"))
         elif period:
             period_columns[i] = period
         elif not cell:
             unnamed.append(i)
         else:
-            skipped.append(cell)
+            skipped.append(i)
+    if problems:
+        raise Rejected(problems)
     statbank = [c.upper() for c in header] in (STATBANK_BULK_HEADER, STATBANK_POPULATION_HEADER)
 
     if len(period_columns) >= 1 and (not roles.keys() & {PERIOD, DATE, COUNT}):
@@ -158,25 +178,53 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
         if CATEGORY not in roles and rest:
             roles[CATEGORY] = rest[0]
         _require(roles, [AREA, CATEGORY], header_line, "bred tabel")
-        return Layout(WIDE, header_line, header, roles, period_columns, skipped,
-                      statbank=h > 0 and bool(unnamed))
+        # Only columns known to hold no figures are skipped; any other header that is not a
+        # period must be empty, or its numbers would be lost without a word.
+        totals = [i for i in skipped if is_summary(header[i])]
+        checked = [i for i in skipped if i not in totals and not is_note_column(header[i])]
+        return Layout(WIDE, header_line, header, roles, period_columns,
+                      [header[i] for i in skipped if i not in checked], statbank=h > 0 and bool(unnamed),
+                      second=second, total_columns=totals, checked_columns=checked)
 
-    skipped += [header[i] for i in period_columns]
+    checked = list(period_columns)  # a period across the top of a long table: must be empty
+    unused = [header[i] for i in skipped + checked]
+    if DATE in roles and PERIOD in roles:
+        time_role = PERIOD if COUNT in roles or POP in roles else DATE
+        other = DATE if time_role == PERIOD else PERIOD
+        if other in second or time_role in second:
+            raise Rejected([Problem("filen har for mange kolonner med periode og dato", line=header_line,
+                                    fix="behold én kolonne med periode eller dato")])
+        second[other] = roles.pop(other)
+    if DATE in roles and (COUNT in roles or POP in roles):
+        # Counts by day ('dato;kommune;kategori;antal'): a long table; days add up to months.
+        roles[PERIOD] = roles.pop(DATE)
+        if DATE in second:
+            second[PERIOD] = second.pop(DATE)
+        dated = True
+    else:
+        dated = False
     if DATE in roles or (PERIOD in roles and COUNT not in roles and POP not in roles
                          and _share(_values(records, h, roles[PERIOD]), periods.parse_date) > 0.8):
         if DATE not in roles:
             roles[DATE] = roles.pop(PERIOD)
+            if PERIOD in second:
+                second[DATE] = second.pop(PERIOD)
         _require(roles, [AREA, CATEGORY], header_line, "anmeldelser")
-        return Layout(REPORTS, header_line, header, roles, skipped_columns=skipped)
+        return Layout(REPORTS, header_line, header, roles, skipped_columns=unused, second=second,
+                      checked_columns=checked)
 
     if POP in roles or (statbank and CATEGORY not in roles):
         roles.setdefault(POP, roles.pop(COUNT, -1))
         _require(roles, [PERIOD, AREA, POP], header_line, "folketal")
-        return Layout(POPULATION, header_line, header, roles, skipped_columns=skipped,
-                      statbank=statbank)
+        return Layout(POPULATION, header_line, header, roles, skipped_columns=unused,
+                      statbank=statbank, second=second, checked_columns=checked, dated=dated)
 
     _require(roles, [PERIOD, AREA, CATEGORY, COUNT], header_line, "lang tabel")
-    return Layout(LONG, header_line, header, roles, skipped_columns=skipped, statbank=statbank)
+    if not dated and roles.get(PERIOD, -1) >= 0:
+        values = _values(records, h, roles[PERIOD])
+        dated = bool(values) and _share(values, periods.parse_date) > 0.5
+    return Layout(LONG, header_line, header, roles, skipped_columns=unused, statbank=statbank,
+                  second=second, dated=dated, checked_columns=checked)
 
 
 _ROLE_HELP = {

@@ -9,6 +9,7 @@ import duckdb
 
 from statistik import periods
 from statistik.formatting import number
+from statistik.ingest.accounting import Skipped
 from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.problems import Problem
 from statistik.ingest.textfile import DELIMITER_NAMES
@@ -30,16 +31,26 @@ class Plan:
     source: str
     measure: Measure
     rows_read: int
-    rows_skipped: int
+    rows_used: int
+    skipped: list[Skipped] = field(default_factory=list)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     periods: list[periods.Period] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-    new_categories: dict[str, str] = field(default_factory=dict)
+    new_categories: dict[str, str] = field(default_factory=dict)       # code → name, need a choice
+    new_category_lines: dict[str, int | None] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    zero_filled: int = 0          # BULK combinations the file leaves out, set to 0
+    zero_replacing: int = 0       # of those, how many replace a stored figure (revisions to 0)
+    fingerprint: int = 0          # of every planned cell (key, old and new value, old upload)
+
+    @property
+    def rows_skipped(self) -> int:
+        """Rows skipped for any listed reason."""
+        return sum(s.rows for s in self.skipped)
 
     @property
     def has_changes(self) -> bool:
@@ -65,13 +76,18 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
     period = ("{'kind': period_kind, 'start': period_start}" if m is FIGURES
               else "{'kind': 'Y', 'start': make_date(year, 1, 1)}")
     category = "category_code" if m is FIGURES else "NULL::VARCHAR"
-    (plan.new, plan.changed, plan.unchanged, found_periods, plan.areas, categories) = con.execute(
+    keys = ", ".join(m.keys)
+    (plan.new, plan.changed, plan.unchanged, found_periods, plan.areas, categories, plan.zero_filled,
+     plan.zero_replacing, fingerprint) = con.execute(
         f"""SELECT count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'changed'),
                    count(*) FILTER (WHERE status = 'unchanged'),
                    list(DISTINCT {period}), list(DISTINCT area_code ORDER BY area_code),
-                   list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL)
+                   list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL),
+                   count(*) FILTER (WHERE zero_filled), count(*) FILTER (WHERE zero_filled AND status = 'changed'),
+                   bit_xor(hash({keys}, value, old_value, old_upload_id))
             FROM plan_cells"""
     ).fetchone()
+    plan.fingerprint = int(fingerprint or 0)
     plan.periods = sorted((periods.Period(p["kind"], p["start"]) for p in found_periods or []),
                           key=lambda p: (p.start, p.kind))
     plan.areas = plan.areas or []
@@ -114,17 +130,28 @@ def describe(plan: Plan, area_names: dict[str, str], category_names: dict[str, s
     lines = [
         f"Format: {LAYOUT_NAMES[plan.layout]}; {plan.encoding}, adskilt med "
         f"{DELIMITER_NAMES.get(plan.delimiter, repr(plan.delimiter))}.",
-        f"Kilde: {plan.source}. Rækker læst: {number(plan.rows_read)}"
-        + (f", summerækker sprunget over: {number(plan.rows_skipped)}" if plan.rows_skipped else "") + ".",
+        f"Kilde: {plan.source}. Rækker læst: {number(plan.rows_read)}, brugt: {number(plan.rows_used)}"
+        + (f", sprunget over: {number(plan.rows_skipped)}" if plan.rows_skipped else "") + ".",
         f"Perioder: {period_span}.",
         f"Områder: {_span([area_names.get(c, c) for c in plan.areas])}.",
     ]
     if plan.categories:
         lines.append(f"Kategorier: {_span([names.get(c, c) for c in plan.categories])}.")
+    if plan.skipped:
+        lines.append("Sprunget over: " + "; ".join(s.describe() for s in plan.skipped) + ".")
     if plan.ignored_columns:
         lines.append(f"Kolonner, der ikke bruges: {_span(plan.ignored_columns)}.")
     if plan.new_categories:
-        lines.append(f"Nye kategorier fra Danmarks Statistik: {_span(list(plan.new_categories.values()))}.")
+        named = [f"{name!r}" + (f" (linje {plan.new_category_lines[code]})" if plan.new_category_lines.get(code) else "")
+                 for code, name in plan.new_categories.items()]
+        lines.append(f"Nye kategorinavne, som vi ikke kender: {_span(named, 10)}. De oprettes kun, "
+                     "hvis du vælger det (er det en stavefejl, så ret filen).")
+    if plan.zero_filled:
+        lines.append(
+            f"Kombinationer, som filen ikke nævner, sat til 0 (Danmarks Statistiks regel for BULK-filer): "
+            f"{number(plan.zero_filled)} celler"
+            + (f", heraf {number(plan.zero_replacing)}, der erstatter et gemt tal (se gammel → 0 nedenfor)"
+               if plan.zero_replacing else "") + ".")
     lines.append(
         f"Tal: {number(plan.new)} nye, {number(plan.changed)} ændrede, "
         f"{number(plan.unchanged)} uændrede."

@@ -1,8 +1,10 @@
-"""Reading the whole file with DuckDB into one small table of raw values.
+"""Reading the whole file with DuckDB into one table of raw values, one row per file row.
 
-`staged` has one row per distinct (period, area, category, value) as written in the file,
-with `n` the number of file rows behind it. Reports are counted and wide tables unpivoted
-here, so everything after this works on the same shape, whatever the layout.
+`staged` holds, for every record after the header, the raw texts of the columns that carry a
+role (period, area, category, value, and a second column of a role), how many fields are
+filled, and the row number (`row`, 1 = the first record after the header). Reports are
+counted per month right away (`n` file rows behind a staged row, `row` unknown), wide tables
+are unpivoted into cells (`column_name`). Everything after this works on the same shape.
 """
 
 from __future__ import annotations
@@ -17,34 +19,47 @@ from statistik.ingest.textfile import TextFile
 
 SPARE_COLUMNS = 4  # room for rows with trailing empty fields beyond the header
 REJECTS = "import_rejects"
+# Trimmed like a person reads a cell: spaces, tabs, no-break and zero-width spaces, a stray BOM.
+TRIM = " \t\u00a0\u2009\u202f\u200b\ufeff"
 
 
 class EncodingMismatch(Exception):
     """The file is not UTF-8 after all (found beyond the sampled head)."""
 
 
+class BadNewlines(Exception):
+    """DuckDB's reader gave up on the file's line ends (LF and CRLF mixed)."""
+
+
 @dataclass
 class StageStats:
     """What reading the file found."""
 
-    rows_read: int        # data rows (blank and all-empty rows left out)
+    rows_read: int        # records after the header that DuckDB returned (rejected ones not counted)
+    grouped: bool         # reports counted per month: row numbers unknown until located
 
 
-def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool) -> str:
+def _read_csv(tf: TextFile, layout: lay.Layout, width: int) -> str:
     """read_csv with the sniffed dialect; rows it cannot split are skipped (and kept in REJECTS)."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     delim = tf.delimiter.replace("'", "''")
-    extra = f", store_rejects = true, rejects_table = '{REJECTS}'" if rejects else ""
     serial = ", parallel = false" if tf.multiline else ""
     return (
         f"read_csv($path, auto_detect = false, header = false, delim = '{delim}', "
         f"quote = '\"', escape = '\"', skip = {layout.header_line}, null_padding = true, "
-        f"ignore_errors = true, columns = {{{columns}}}{extra}{serial})"
+        f"ignore_errors = true, columns = {{{columns}}}, store_rejects = true, "
+        f"rejects_table = '{REJECTS}'{serial})"
     )
 
 
-def _width(tf: TextFile, layout: lay.Layout) -> int:
+def width_of(tf: TextFile, layout: lay.Layout) -> int:
+    """Columns read: the header's, the widest sampled row's, and a few spare."""
     return max([layout.width] + [len(f) for _, f in tf.records]) + SPARE_COLUMNS
+
+
+def col(i: int | None) -> str:
+    """SQL for a column's trimmed text, NULL when empty or when the role has no column."""
+    return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}, '{TRIM}'), '')"
 
 
 # A report's date as a day, for the usual formats (day first); NULL leaves it to Python.
@@ -52,127 +67,157 @@ DAY_SQL = """coalesce(try_strptime({v}, '%Y-%m-%d'), try_strptime({v}, '%d-%m-%Y
                        try_strptime({v}, '%d.%m.%Y'), try_strptime({v}, '%d/%m/%Y'))::DATE"""
 
 
-def _col(i: int | None) -> str:
-    return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}), '')"
-
-
-def source_sql(
-    tf: TextFile, layout: lay.Layout, rejects: bool = False, ordinality: bool = False
-) -> str:
-    """SQL (with $path) selecting the file's rows as period/area/category/value columns.
-
-    With `ordinality`, also the row number (1 = first row after the header).
-    """
-    width = _width(tf, layout)
+def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
+    """The per-row columns every layout stages: roles, second roles, fill and header checks."""
+    width = width_of(tf, layout)
     roles = layout.roles
-    period = roles.get(lay.DATE, roles.get(lay.PERIOD))
-    value = roles.get(lay.COUNT, roles.get(lay.POP))
-    extra = " OR ".join(f"c{i} IS NOT NULL" for i in range(layout.width, width)) or "false"
-    value_sql = "NULL::VARCHAR" if layout.kind == lay.REPORTS else _col(value)
-    return f"""
-        SELECT {_col(period)} AS period_raw, {_col(roles.get(lay.AREA))} AS area_raw,
-               {_col(roles.get(lay.CATEGORY))} AS category_raw, {value_sql} AS value_raw,
-               ({extra}) AS extra{", ordinality" if ordinality else ""}
-        FROM {_read_csv(tf, layout, width, rejects)}{" WITH ORDINALITY" if ordinality else ""}"""
+    cols = {
+        "period_raw": roles.get(lay.DATE, roles.get(lay.PERIOD)),
+        "area_raw": roles.get(lay.AREA),
+        "category_raw": roles.get(lay.CATEGORY),
+        "value_raw": None if layout.kind in (lay.REPORTS, lay.WIDE) else roles.get(lay.COUNT, roles.get(lay.POP)),
+    }
+    second_time = layout.second.get(lay.DATE, layout.second.get(lay.PERIOD))
+    cols["time2_raw"] = second_time
+    cols["area2_raw"] = layout.second.get(lay.AREA)
+    cols["category2_raw"] = layout.second.get(lay.CATEGORY)
+    trimmed = [col(i) for i in range(width)]
+    filled = " + ".join(f"({t} IS NOT NULL)::INTEGER" for t in trimmed)
+    beyond = " OR ".join(f"{trimmed[i]} IS NOT NULL" for i in range(layout.width, width)) or "false"
+    named = [i for i in [*cols.values(), *layout.period_columns] if i is not None and 0 <= i < layout.width
+             and layout.header[i]]
+    repeat = " AND ".join(f"lower({col(i)}) IS NOT DISTINCT FROM {_sql_str(layout.header[i].lower())}"
+                          for i in named) if len(named) >= 2 else "false"
+    checked = " OR ".join(f"{trimmed[i]} IS NOT NULL" for i in layout.checked_columns) or "false"
+    return ", ".join(
+        [f"{col(i)} AS {name}" for name, i in cols.items()]
+        + [f"({filled}) AS filled",
+           f"CASE WHEN ({filled}) = 1 THEN coalesce({', '.join(trimmed)}) END AS only_text",
+           f"({beyond}) AS extra", f"({repeat}) AS header_repeat", f"({checked}) AS in_checked"]
+    )
 
 
-def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
-    """Read the whole file into the temp table `staged`; raise EncodingMismatch if it is not UTF-8."""
+def _sql_str(value) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
+def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grouped: bool = True) -> StageStats:
+    """Read the whole file into the temp table `staged`; raise EncodingMismatch if it is not UTF-8.
+
+    `grouped=False` keeps one staged row per report (with its row number), for naming lines.
+    """
     con.execute(f"DROP TABLE IF EXISTS {REJECTS}")
     try:
-        stats = _stage(con, tf, layout)
+        stats = _stage(con, tf, layout, grouped and layout.kind == lay.REPORTS)
     except duckdb.Error as e:
         message = str(e).lower()
         if "quoted new lines" in message and not tf.multiline:
             tf.multiline = True  # Excel's Alt+Enter: a quoted field spans lines
-            return stage(con, tf, layout)
+            return stage(con, tf, layout, grouped)
         if "unicode" in message or "encoding" in message:
             raise EncodingMismatch from e
+        if "invalid state" in message:
+            raise BadNewlines from e
         raise
     if con.execute(f"SELECT count(*) FROM {REJECTS} WHERE error_type = 'INVALID ENCODING'").fetchone()[0]:
         raise EncodingMismatch
     return stats
 
 
-def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
+def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grouped: bool) -> StageStats:
+    params = {"path": str(tf.utf8_path)}
+    source = f"SELECT {_row_columns(tf, layout)} FROM {_read_csv(tf, layout, width_of(tf, layout))}"
     if layout.kind == lay.WIDE:
         _stage_wide(con, tf, layout)
     elif layout.kind == lay.REPORTS:
         # Reports are counted per month right away: grouping by the day would keep almost
         # every row. Dates SQL cannot read stay as written, for Python to parse or report.
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE staged AS
-                SELECT CASE WHEN day IS NULL THEN period_raw ELSE strftime(day, '%Y-%m') END AS period_raw,
-                       area_raw, category_raw, value_raw, extra, count(*) AS n, max(day) AS last_day,
-                       NULL::BIGINT AS first_row, NULL::VARCHAR AS column_name
-                FROM (SELECT *, {DAY_SQL.format(v='period_raw')} AS day
-                      FROM ({source_sql(tf, layout, rejects=True)}))
-                GROUP BY ALL""",
-            {"path": str(tf.utf8_path)},
-        )
+        day = DAY_SQL.format(v="period_raw")
+        per_row = f"""SELECT *, CASE WHEN day IS NULL THEN period_raw ELSE strftime(day, '%Y-%m') END AS month_raw
+                      FROM (SELECT *, {day} AS day FROM ({source}))"""
+        if grouped:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE staged AS
+                    SELECT month_raw AS period_raw, area_raw, category_raw, value_raw, time2_raw, area2_raw,
+                           category2_raw, filled, only_text, extra, header_repeat, in_checked,
+                           count(*) AS n, max(day) AS last_day, arg_max(period_raw, day) AS day_raw,
+                           NULL::BIGINT AS row, NULL::VARCHAR AS column_name
+                    FROM ({per_row}) GROUP BY ALL""",
+                params,
+            )
+        else:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE staged AS
+                    SELECT * EXCLUDE (period_raw, month_raw, day), month_raw AS period_raw, 1::BIGINT AS n,
+                           day AS last_day, period_raw AS day_raw, NULL::VARCHAR AS column_name
+                    FROM ({per_row})""",
+                params,
+            )
     else:
-        # One row per file row: grouping identical rows costs more than it saves here, and a
-        # repeated row is found anyway as a repeated cell.
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE staged AS
-                SELECT period_raw, area_raw, category_raw, value_raw, extra,
-                       1::BIGINT AS n, NULL::DATE AS last_day, NULL::BIGINT AS first_row,
-                       NULL::VARCHAR AS column_name
-                FROM ({source_sql(tf, layout, rejects=True)})""",
-            {"path": str(tf.utf8_path)},
-        )
-    if layout.kind == lay.WIDE:  # staged holds cells there; count the file's rows
-        sql = "SELECT count(*) FILTER (WHERE NOT empty) FROM wide_rows"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {source}", params)
+    if layout.kind == lay.WIDE:
+        sql = "SELECT count(*) FROM wide_rows"
+    elif layout.kind == lay.REPORTS:
+        sql = "SELECT coalesce(sum(n), 0) FROM staged"
     else:
-        sql = """SELECT coalesce(sum(n) FILTER (WHERE period_raw IS NOT NULL OR area_raw IS NOT NULL
-                                               OR category_raw IS NOT NULL OR value_raw IS NOT NULL), 0)
-                 FROM staged"""
-    return StageStats(rows_read=int(con.execute(sql).fetchone()[0]))
+        sql = "SELECT count(*) FROM staged"
+    return StageStats(rows_read=int(con.execute(sql).fetchone()[0]),
+                      grouped=grouped and layout.kind == lay.REPORTS)
 
 
 def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> None:
     """Unpivot periods across the top; labels given only on a group's first row repeat down."""
-    width = _width(tf, layout)
+    width = width_of(tf, layout)
     area, category = layout.roles[lay.AREA], layout.roles[lay.CATEGORY]
     labels = ", ".join(
-        f"last_value(nullif(trim(c{i}), '') IGNORE NULLS) OVER (ORDER BY ordinality) AS c{i}"
-        for i in (area, category)
+        f"last_value({col(i)} IGNORE NULLS) OVER (ORDER BY ordinality) AS {name}"
+        for i, name in ((area, "area_raw"), (category, "category_raw"))
     )
-    values = ", ".join(f"nullif(trim(c{i}), '') AS v{i}" for i in layout.period_columns)
-    beyond = " OR ".join(f"c{i} IS NOT NULL" for i in range(layout.width, width))
+    values = ", ".join(f"{col(i)} AS v{i}" for i in (*layout.period_columns, *layout.total_columns))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE wide_rows AS
-            SELECT ordinality AS row, {labels}, {values}, ({beyond}) AS extra,
-                   ({' AND '.join(f'c{i} IS NULL' for i in range(width))}) AS empty
-            FROM {_read_csv(tf, layout, width, rejects=True)} WITH ORDINALITY""",
+            SELECT ordinality AS row, {labels}, {values}, * EXCLUDE (area_raw, category_raw)
+            FROM (SELECT {_row_columns(tf, layout)}, * FROM {_read_csv(tf, layout, width)} WITH ORDINALITY)""",
         {"path": str(tf.utf8_path)},
     )
     unions = " UNION ALL ".join(
-        f"""SELECT row, c{area} AS area_raw, c{category} AS category_raw,
-                   $h{i} AS period_raw, v{i} AS value_raw, extra, $h{i} AS column_name
-            FROM wide_rows WHERE NOT empty"""
+        f"""SELECT row, area_raw, category_raw, $h{i} AS period_raw, v{i} AS value_raw, filled, only_text,
+                   extra, header_repeat, in_checked, $h{i} AS column_name
+            FROM wide_rows WHERE filled > 0"""
         for i in layout.period_columns
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
-            SELECT period_raw, area_raw, category_raw, value_raw, extra,
-                   1::BIGINT AS n, NULL::DATE AS last_day, row AS first_row, column_name
+            SELECT row, 1::BIGINT AS n, period_raw, area_raw, category_raw, value_raw, NULL::VARCHAR AS time2_raw,
+                   NULL::VARCHAR AS area2_raw, NULL::VARCHAR AS category2_raw, filled, only_text, extra,
+                   header_repeat, in_checked, column_name
             FROM ({unions})""",
         {f"h{i}": layout.header[i] for i in layout.period_columns},
     )
 
 
+_STRUCTURAL = {
+    "TOO MANY COLUMNS": "rækken har flere felter end overskriften",
+    "UNQUOTED VALUE": "et anførselstegn er ikke lukket rigtigt",
+    "LINE SIZE OVER MAXIMUM": "linjen er for lang (over 2 MB) til at være en række i en CSV-fil",
+    "INVALID ENCODING": "linjen indeholder tegn, der ikke er UTF-8",
+}
+
+
+def rejected_lines(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Physical lines of the rows DuckDB could not split."""
+    return [r[0] for r in con.execute(f"SELECT DISTINCT line FROM {REJECTS} ORDER BY line").fetchall()]
+
+
 def structural_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     """Rows DuckDB could not split into the header's columns (too many fields, bad quotes)."""
     rows = con.execute(
-        """SELECT line, any_value(error_type), any_value(csv_line)
-           FROM import_rejects GROUP BY line ORDER BY line LIMIT 20"""
+        f"""SELECT line, any_value(error_type), any_value(csv_line), count(*) OVER ()
+            FROM {REJECTS} GROUP BY line ORDER BY line LIMIT 20"""
     ).fetchall()
     problems = []
-    for line, kind, text in rows:
-        what = {
-            "TOO MANY COLUMNS": "rækken har flere felter end overskriften",
-            "UNQUOTED VALUE": "et anførselstegn er ikke lukket rigtigt",
-        }.get(kind, "rækken kan ikke læses")
-        problems.append(Problem(f"{what}: {text.strip()[:80]!r}", line=int(line)))
+    for line, kind, text, total in rows:
+        what = _STRUCTURAL.get(kind, "rækken kan ikke læses")
+        shown = (text or "").strip()
+        problems.append(Problem(f"{what}: {shown[:80]!r}" if len(shown) < 10_000 else what, line=int(line)))
     return problems

@@ -21,6 +21,7 @@ from statistik.formatting import number
 from statistik.ingest.problems import Problem, Rejected
 
 HEAD_BYTES = 1 << 20
+csv.field_size_limit(4 * HEAD_BYTES)  # a long line in the sampled head is read, not a crash
 SAMPLE_RECORDS = 400
 DELIMITERS = (";", "\t", ",", "|")
 DELIMITER_NAMES = {";": "semikolon", "\t": "tabulator", ",": "komma", "|": "lodret streg"}
@@ -42,6 +43,8 @@ class TextFile:
     delimiter: str
     records: list[tuple[int, list[str]]]   # sample: (physical line, fields), blank lines left out
     multiline: bool = False       # quoted fields span lines (Excel Alt+Enter): read serially
+    warnings: list[Problem] = field(default_factory=list)   # said in the plan (a stray byte, a sep= line)
+    newlines_normalized: bool = False
     _tmpdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -56,20 +59,21 @@ class TextFile:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def physical_lines(self, after_line: int, rows: set[int]) -> dict[int, int]:
+    def physical_lines(self, after_line: int, rows: set[int], skip: set[int] = frozenset()) -> dict[int, int]:
         """Physical line where each `row`-th (1-based) record after line `after_line` starts.
 
-        DuckDB skips blank lines and a quoted field may span lines, so its row numbers are
-        mapped back to lines by reading the file once more, up to the last row asked for
-        (only on the error path; nothing but the answers is kept).
+        DuckDB skips blank lines and the rows it rejects (`skip`, physical lines), and a quoted
+        field may span lines, so its row numbers are mapped back to lines by reading the file
+        once more, up to the last row asked for (nothing but the answers is kept).
         """
         found: dict[int, int] = {}
         wanted = {r for r in rows if r}
         if not wanted:
             return found
         last = max(wanted)
-        for row, line in enumerate(_record_starts(self.utf8_path, after_line, self.delimiter, self.multiline),
-                                   start=1):
+        starts = (line for line in _record_starts(self.utf8_path, after_line, self.delimiter, self.multiline)
+                  if line not in skip)
+        for row, line in enumerate(starts, start=1):
             if row in wanted:
                 found[row] = line
             if row >= last:
@@ -139,11 +143,62 @@ ENCODING_NAMES = {
 }
 
 
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    with open(path, "r", encoding=encoding, newline="") as src, open(
-        target, "w", encoding="utf-8", newline=""
-    ) as dst:
-        shutil.copyfileobj(src, dst, 1 << 22)
+def _counting_codec(encoding: str, path: Path) -> str:
+    """A stateless codec for counting lines in a part of the file (UTF-16 with its byte order)."""
+    if encoding == "utf-16":
+        with open(path, "rb") as f:
+            return "utf-16-be" if f.read(2) == codecs.BOM_UTF16_BE else "utf-16-le"
+    return encoding
+
+
+def _transcode(path: Path, encoding: str, target: Path, normalize: bool = False) -> list[Problem]:
+    """Write `path` as UTF-8 to `target`; Rejected naming the line of bytes that are no text.
+
+    Returns warnings for the plan: a UTF-16 file whose last line is complete but that ends in
+    one stray byte (an odd length, e.g. a newline added by another program) is read without it.
+    With `normalize`, every line end (LF, CRLF, CR) is written as LF.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    newlines, last, carry = 0, "", ""
+    with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+        while True:
+            block = src.read(1 << 22)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as e:
+                done = e.object[:e.start].decode(_counting_codec(encoding, path), errors="replace")
+                line = newlines + done.count("\n") + 1
+                if encoding.startswith("utf-16") and not block and "truncated" in str(e.reason):
+                    if (last + done).rstrip(" \x00").endswith(("\n", "\r")) or not (last + done).strip():
+                        dst.write(done)
+                        return [Problem("filen slutter med en enkelt byte, der ikke er et tegn (UTF-16 med et "
+                                        "ulige antal bytes); den er sprunget over")]
+                    raise Rejected([Problem(
+                        "filen slutter midt i et tegn (UTF-16 med et ulige antal bytes); den sidste linje "
+                        "kan være afskåret", line=newlines + done.count("\n") + 1,
+                        fix="gem filen igen fra Excel som 'Unicode-tekst'")]) from None
+                raise Rejected([Problem(
+                    f"linjen indeholder bytes, der ikke er {ENCODING_NAMES.get(encoding, encoding)}",
+                    line=line, fix="gem filen igen med ét tegnsæt, fx 'CSV UTF-8' i Excel")]) from None
+            if normalize:
+                text = carry + text
+                carry = "\r" if text.endswith("\r") and block else ""
+                text = (text[:-1] if carry else text).replace("\r\n", "\n").replace("\r", "\n")
+            newlines += text.count("\n")
+            if text:
+                last = text[-1:]
+            dst.write(text)
+            if not block:
+                return []
+
+
+def normalize_newlines(tf: TextFile) -> None:
+    """Rewrite the UTF-8 text with LF line ends only (DuckDB refuses LF and CRLF mixed)."""
+    tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
+    target = Path(tmpdir.name) / "utf8-lf.csv"
+    _transcode(tf.utf8_path, "utf-8-sig", target, normalize=True)
+    tf.close()
+    tf.utf8_path, tf._tmpdir, tf.newlines_normalized = target, tmpdir, True
 
 
 def _choose_delimiter(lines: list[str]) -> str:
@@ -204,35 +259,60 @@ def open_text_file(path: Path, name: str | None = None) -> TextFile:
             )])
     encoding = _detect_encoding(head, complete=size <= HEAD_BYTES)
     text = head.decode(encoding, errors="replace")
-    if encoding.startswith("utf-8") and "\x00" in text or _looks_binary(text):
+    if _looks_binary(text) or encoding.startswith("utf-8") and text[:4000].count("\x00") > 2:
         raise Rejected([Problem("filen ligner ikke en tekstfil (CSV)",
                                 fix="vælg den CSV-fil, der er gemt fra Excel eller politiets system")])
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise Rejected([Problem("linjen indeholder NUL-tegn (byte 0), som ikke hører hjemme i en CSV-fil",
+                                line=line, fix="gem filen igen fra Excel eller systemet, den kommer fra")])
     text = text.lstrip("\ufeff")
     lines = re.split(r"\r\n|\n|\r", text)
     if size > HEAD_BYTES:
         lines = lines[:-1]  # the last one may be cut off
     offset = 0
     delimiter = None
+    warnings: list[Problem] = []
     sep = re.match(r"^\s*sep=(.)\s*$", lines[0], re.IGNORECASE) if lines else None
     if sep:
         delimiter, offset, lines = sep.group(1), 1, lines[1:]
     if not any(line.strip() for line in lines):
         raise Rejected([Problem("filen er tom")])
-    delimiter = delimiter or _choose_delimiter(lines[:SAMPLE_RECORDS])
+    sniffed = _choose_delimiter(lines[:SAMPLE_RECORDS])
+    if delimiter and delimiter != sniffed and _width(lines, delimiter) < 2 <= _width(lines, sniffed):
+        warnings.append(Problem(
+            f"linjen siger 'sep={delimiter}', men filen er adskilt med {DELIMITER_NAMES.get(sniffed, sniffed)}; "
+            f"{DELIMITER_NAMES.get(sniffed, sniffed)} er brugt", line=1))
+        delimiter = sniffed
+    delimiter = delimiter or sniffed
     tmpdir = None
     utf8_path = path
     if encoding not in ("utf-8", "utf-8-sig"):
         tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
         utf8_path = Path(tmpdir.name) / "utf8.csv"
-        _transcode(path, encoding, utf8_path)
+        try:
+            warnings += _transcode(path, encoding, utf8_path)
+        except BaseException:
+            tmpdir.cleanup()
+            raise
     return TextFile(
         name=name,
         encoding=ENCODING_NAMES[encoding],
         utf8_path=utf8_path,
         delimiter=delimiter,
         records=_records(lines, delimiter, offset),
+        warnings=warnings,
         _tmpdir=tmpdir,
     )
+
+
+def _width(lines: list[str], delimiter: str) -> int:
+    """The most common number of fields (≥ 1) of the sampled lines with this delimiter."""
+    counts: dict[int, int] = {}
+    for fields in csv.reader([line for line in lines[:SAMPLE_RECORDS] if line.strip()], delimiter=delimiter):
+        width = len(_trim(fields))
+        counts[width] = counts.get(width, 0) + 1
+    return max(counts, key=counts.get, default=0)
 
 
 def _looks_binary(text: str) -> bool:
@@ -242,7 +322,17 @@ def _looks_binary(text: str) -> bool:
 
 
 def reopen_as_legacy(tf: TextFile, original: Path) -> None:
-    """The same file read as Windows-1252 (used when UTF-8 fails after the sampled head)."""
+    """The same file read as Windows-1252 (used when UTF-8 fails after the sampled head).
+
+    A file that has UTF-8 letters on some lines and other bytes on others mixes encodings
+    (rows pasted from another program): refused, naming the lines that are not UTF-8.
+    """
+    bad, utf8 = _non_utf8_lines(original)
+    if utf8 and bad:
+        raise Rejected([Problem(
+            "linjen er ikke gemt som UTF-8 som resten af filen (tegnene ligner Windows-1252, fx æ, ø, å)",
+            line=bad[0], more_lines=len(bad) - 1,
+            fix="gem hele filen igen med ét tegnsæt, fx 'CSV UTF-8' i Excel")])
     tf.close()
     tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
     utf8_path = Path(tmpdir.name) / "utf8.csv"
@@ -251,9 +341,27 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> None:
     encoding = _legacy_codec(raw)
     try:
         _transcode(original, encoding, utf8_path)
-    except UnicodeDecodeError:
+    except Rejected:
         encoding = "latin-1"
         _transcode(original, encoding, utf8_path)
     tf.encoding = ENCODING_NAMES[encoding]
     tf.utf8_path = utf8_path
     tf._tmpdir = tmpdir
+    if tf.newlines_normalized:
+        normalize_newlines(tf)
+
+
+def _non_utf8_lines(path: Path) -> tuple[list[int], bool]:
+    """(lines that are not valid UTF-8, whether any other line has UTF-8 letters beyond ASCII)."""
+    bad: list[int] = []
+    utf8 = False
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 = True
+            except UnicodeDecodeError:
+                bad.append(number)
+    return bad, utf8

@@ -1,48 +1,35 @@
-"""Turning raw values into codes and counts, and collecting every problem with its line.
+"""Turning raw values into codes and counts, and giving every file row exactly one status.
 
 Values are resolved once per distinct spelling in Python (few), and joined back in DuckDB
-(many). The result is the temp table `cells`, keyed like the store.
+(many). `classified_sql` gives each staged row its status: used, skipped for a listed reason
+(`skip_*`), or a problem; the temp table `resolved` keeps it, and `cells` is built from the
+used rows only. See accounting.py for the check that nothing falls between these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
 from statistik import periods
 from statistik.ingest import layout as lay
-from statistik.ingest.findings import findings, locate, rows_sql
-from statistik.ingest.problems import Problem
-from statistik.ingest.textfile import TextFile
-from statistik.vocabulary import Lexicon, is_summary, normalize, slug
+from statistik.ingest.values import MISSING, OK, PROBLEM, is_footnote, parse_count
+from statistik.vocabulary import Lexicon, is_summary, normalize, slug, unsafe_text
 
-# Counts as written: '1234', '1.234', '1 234', '12,0'. Anything else is reported.
-_VALUE_STATUS = r"""
-    CASE
-      WHEN v IS NULL OR v IN ('..', '.', ':') THEN 'missing'
-      WHEN regexp_full_match(v, '[0-9]{1,15}') THEN 'ok'
-      WHEN regexp_full_match(v, '\d{1,15}(,0+)?') OR regexp_full_match(v, '\d{1,3}(\.\d{3}){1,4}(,0+)?') THEN 'ok'
-      WHEN regexp_full_match(v, '[-−–]\s*\d[\d.,]*') THEN 'negative'
-      WHEN regexp_full_match(v, '\d[\d.]*[.,]\d+') THEN 'decimal'
-      ELSE 'invalid'
-    END"""
-_VALUE = r"""CASE WHEN regexp_full_match(v, '[0-9]{1,15}') THEN TRY_CAST(v AS BIGINT)
-             ELSE TRY_CAST(replace(regexp_replace(v, ',0+$', ''), '.', '') AS BIGINT) END"""
+EARLIEST_YEAR = 1990  # a period before this is a date Excel made up (1900-01-00), not data
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
-_CLEAN_VALUE = "regexp_replace(value_raw, '[\\s\u00a0]', '', 'g')"
+PLAIN = "regexp_full_match({v}, '[0-9]{{1,15}}')"
 
 
 @dataclass
-class Resolution:
-    """What validation found: problems, warnings, and what the file holds."""
+class Maps:
+    """What each distinct spelling means; registered as temp tables for the joins."""
 
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    rows_skipped: int = 0
-    new_categories: dict[str, str] = field(default_factory=dict)  # code → name
+    suggestions: dict[str, dict[str, str | None]]
+    new_categories: dict[str, tuple[str, str]]      # code → (name, raw spelling)
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]) -> None:
@@ -54,150 +41,263 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str]
         con.execute(f"INSERT INTO {name} SELECT {unnests}", lists)
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL"
-    ).fetchall()]
+def _distinct(con: duckdb.DuckDBPyConnection, *columns: str, where: str = "true") -> list[str]:
+    parts = " UNION ".join(f"SELECT {c} AS v FROM staged WHERE {c} IS NOT NULL AND {where}" for c in columns)
+    return [r[0] for r in con.execute(parts).fetchall()]
 
 
-_PERIOD_MAP = {"period_raw": "VARCHAR", "period_kind": "VARCHAR", "period_start": "DATE", "period_status": "VARCHAR"}
-_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "suggestion": "VARCHAR"}
+def _period(layout: lay.Layout, raw: str, today: dt.date) -> tuple:
+    """(kind, start, day, status) of one spelling of a period or date."""
+    day = None
+    if layout.kind == lay.REPORTS and _MONTH_KEY.match(raw):
+        period = periods.parse_period(raw)  # counted per month by staging; days checked there
+    elif layout.kind == lay.REPORTS:
+        day = periods.parse_date(raw)
+        period = periods.Period(periods.MONTH, day.replace(day=1)) if day else None
+    else:
+        period = periods.parse_period(raw)
+        day = periods.parse_date(raw) if period and period.kind == periods.MONTH else None
+    if period is None:
+        return None, None, None, "summary" if is_summary(raw) else "unknown"
+    if period.start.year < EARLIEST_YEAR:
+        return period.kind, period.start, day, "early"
+    if layout.kind == lay.POPULATION:
+        if not (period.kind == periods.YEAR or (period.kind == periods.QUARTER and period.start.month == 1)):
+            return None, None, None, "not_january"
+        period = periods.Period(periods.YEAR, period.start)
+    if (day or period.start) > today:
+        return period.kind, period.start, day, "future"
+    return period.kind, period.start, day, "ongoing" if period.end > today else "ok"
 
 
-def _period_map(con, layout: lay.Layout, today: dt.date) -> list[tuple]:
-    rows = []
-    for raw in _distinct(con, "period_raw"):
-        if layout.kind == lay.REPORTS and _MONTH_KEY.match(raw):
-            period = periods.parse_period(raw)  # counted per month by staging; days checked there
-            future = False
-        elif layout.kind == lay.REPORTS:
-            day = periods.parse_date(raw)
-            period = periods.Period(periods.MONTH, day.replace(day=1)) if day else None
-            future = bool(day and day > today)
-        else:
-            period = periods.parse_period(raw)
-            future = bool(period and period.start > today)
-        if layout.kind == lay.POPULATION and period and not (
-            period.kind == periods.YEAR
-            or (period.kind == periods.QUARTER and period.start.month == 1)
-        ):
-            rows.append((raw, None, None, "not_january"))
-            continue
-        if layout.kind == lay.POPULATION and period:
-            period = periods.Period(periods.YEAR, period.start)
-        if period is None:
-            status = "summary" if is_summary(raw) else "unknown"
-        else:
-            status = "future" if future else ("ongoing" if period.end > today else "ok")
-        rows.append((raw, period.kind if period else None, period.start if period else None, status))
-    return rows
+def _label(lexicon: Lexicon, raw: str, new_allowed: bool, new: dict) -> tuple:
+    """(code, status, detail) of one spelling of an area or category."""
+    unsafe = unsafe_text(raw)
+    if unsafe:
+        return None, "unsafe", unsafe
+    code, conflict = lexicon.resolve_checked(raw)
+    if conflict:
+        return None, "conflict", conflict
+    if code:
+        return code, "ok", None
+    if is_summary(raw):
+        return None, "summary", None
+    if new_allowed:
+        code = normalize(raw).split(" ")[0].upper() if raw[:1].isdigit() else slug(raw)
+        name = raw.split(" ", 1)[1] if raw[:1].isdigit() and " " in raw else raw
+        new.setdefault(code, (name, raw))
+        return code, "new", None
+    suggestion = lexicon.suggest(raw)
+    mojibake = _mojibake(raw)
+    if mojibake and lexicon.resolve(mojibake):
+        return None, "unknown", (f"{raw!r} ligner {mojibake!r} gemt som UTF-8 i en fil, der ellers er "
+                                 "Windows-1252; gem filen igen med ét tegnsæt")
+    return None, "unknown", f"mente du {suggestion}?" if suggestion else None
 
 
-def _label_map(con, column: str, lexicon: Lexicon, register_new: bool) -> tuple[list[tuple], dict[str, str]]:
-    rows, new = [], {}
-    for raw in _distinct(con, column):
-        code = lexicon.resolve(raw)
-        if code:
-            rows.append((raw, code, "ok", None))
-        elif is_summary(raw):
-            rows.append((raw, None, "summary", None))
-        elif register_new:
-            code = normalize(raw).split(" ")[0].upper() if raw[:1].isdigit() else slug(raw)
-            name = raw.split(" ", 1)[1] if raw[:1].isdigit() and " " in raw else raw
-            new[code] = name
-            rows.append((raw, code, "ok", None))
-        else:
-            rows.append((raw, None, "unknown", lexicon.suggest(raw)))
-    return rows, new
+def _mojibake(raw: str) -> str | None:
+    try:
+        fixed = raw.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != raw else None
 
 
-def resolve(
-    con: duckdb.DuckDBPyConnection,
-    tf: TextFile,
-    layout: lay.Layout,
-    areas: Lexicon,
-    categories: Lexicon,
-    today: dt.date,
-) -> Resolution:
-    """Build the temp tables `resolved` and `cells`; return every problem, with lines."""
-    result = Resolution()
-    _register(con, "period_map", _PERIOD_MAP, _period_map(con, layout, today))
-    area_map, _ = _label_map(con, "area_raw", areas, register_new=False)
-    category_map, result.new_categories = _label_map(
-        con, "category_raw", categories, register_new=layout.statbank and layout.kind != lay.POPULATION
+_PERIOD_MAP = {"raw": "VARCHAR", "kind": "VARCHAR", "start": "DATE", "day": "DATE", "status": "VARCHAR"}
+_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR"}
+_VALUE_MAP = {"raw": "VARCHAR", "value": "BIGINT", "status": "VARCHAR", "detail": "VARCHAR"}
+
+
+def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, today: dt.date) -> Maps:
+    """period_map, area_map, category_map, value_map and footnotes from the staged spellings."""
+    _register(con, "period_map", _PERIOD_MAP,
+              [(raw, *_period(layout, raw, today)) for raw in _distinct(con, "period_raw", "time2_raw")])
+    area_rows = [(raw, *_label(areas, raw, False, {})) for raw in _distinct(con, "area_raw", "area2_raw")]
+    new: dict[str, tuple[str, str]] = {}
+    register_new = layout.statbank and layout.kind != lay.POPULATION
+    category_rows = [(raw, *_label(categories, raw, register_new, new))
+                     for raw in _distinct(con, "category_raw", "category2_raw")]
+    _register(con, "area_map", _LABEL_MAP, area_rows)
+    _register(con, "category_map", _LABEL_MAP, category_rows)
+    values = _distinct(con, "value_raw", where=f"NOT {PLAIN.format(v='value_raw')}")
+    if layout.kind == lay.WIDE:
+        values += [v for v in _wide_totals(con, layout) if v not in values]
+    value_rows = []
+    for raw in values:
+        count = parse_count(raw, layout.statbank)
+        value_rows.append((raw, count.value, count.status, count.reason))
+    _register(con, "value_map", _VALUE_MAP, value_rows)
+    footnotes = [(t, ) for t in _distinct(con, "only_text") if is_footnote(t)]
+    _register(con, "footnotes", {"raw": "VARCHAR"}, footnotes)
+    return Maps(
+        suggestions={"area_raw": {r[0]: r[3] for r in area_rows}, "category_raw": {r[0]: r[3] for r in category_rows}},
+        new_categories=new,
     )
-    _register(con, "area_map", _LABEL_MAP, area_map)
-    _register(con, "category_map", _LABEL_MAP, category_map)
-    needs_category = layout.kind != lay.POPULATION
-    category_status = "coalesce(c.status, 'empty')" if needs_category else "'ok'"
+
+
+def _wide_totals(con, layout: lay.Layout) -> list[str]:
+    out: list[str] = []
+    for i in layout.total_columns:
+        out += [r[0] for r in con.execute(
+            f"SELECT DISTINCT v{i} FROM wide_rows WHERE v{i} IS NOT NULL AND NOT {PLAIN.format(v=f'v{i}')}"
+        ).fetchall()]
+    return out
+
+
+def value_sql(v: str, map_alias: str) -> tuple[str, str]:
+    """SQL for (status, value) of a raw count: plain digits in SQL, the rest from value_map."""
+    plain = PLAIN.format(v=v)
+    status = f"CASE WHEN {v} IS NULL THEN '{MISSING}' WHEN {plain} THEN '{OK}' ELSE coalesce({map_alias}.status, '{PROBLEM}') END"
+    value = f"CASE WHEN {plain} THEN TRY_CAST({v} AS BIGINT) ELSE {map_alias}.value END"
+    return status, value
+
+
+# One SQL boolean per kind of problem; a row with any of them is a problem row.
+def problem_predicates(layout: lay.Layout) -> dict[str, str]:
+    """Name → SQL condition on a classified row, for every kind of problem a row can have."""
+    preds = {
+        "period": "coalesce(period_status, 'missing') NOT IN ('ok', 'ongoing', 'not_january')",
+        "area": "coalesce(area_status, 'missing') <> 'ok'",
+        "extra": "extra",
+        "checked": "in_checked",
+        "area2": "area2_raw IS NOT NULL AND (area2_status IS DISTINCT FROM 'ok' OR area2_code <> area_code)",
+        "category2": ("category2_raw IS NOT NULL AND (category2_status NOT IN ('ok', 'new') "
+                      "OR category2_code <> category_code)"),
+        "time2": ("time2_raw IS NOT NULL AND NOT coalesce("
+                  "(coalesce(period_day, period_start) >= time2_start AND coalesce(period_day, period_start) < time2_end)"
+                  " OR (coalesce(time2_day, time2_start) >= period_start AND coalesce(time2_day, time2_start) < period_end)"
+                  ", false)"),
+    }
+    if layout.kind != lay.POPULATION:
+        preds["category"] = "coalesce(category_status, 'missing') NOT IN ('ok', 'new')"
+    if layout.kind != lay.REPORTS:
+        preds["value"] = f"value_status = '{PROBLEM}'"
+    if layout.kind == lay.REPORTS:
+        preds["future_day"] = "last_day > getvariable('import_today') AND period_status IS DISTINCT FROM 'future'"
+    if layout.kind != lay.WIDE:
+        preds["single"] = "filled = 1"
+    return preds
+
+
+def classified_sql(layout: lay.Layout, grouped: bool) -> str:
+    """Every staged row with its codes, value and status (see classify for `import_today`)."""
+    row = "s.row" if layout.kind == lay.WIDE else ("NULL::BIGINT" if grouped else "s.rowid + 1")
+    status, value = value_sql("s.value_raw", "v")
+    ends = lambda alias: (f"CASE {alias}.kind WHEN 'M' THEN {alias}.start + INTERVAL 1 MONTH "  # noqa: E731
+                          f"WHEN 'Q' THEN {alias}.start + INTERVAL 3 MONTH ELSE {alias}.start + INTERVAL 1 YEAR END")
+    extras = ", 1::BIGINT AS n, NULL::VARCHAR AS column_name" if layout.kind in (lay.LONG, lay.POPULATION) else ""
+    base = f"""
+        SELECT s.*, {row} AS row_no{extras},
+               p.kind AS period_kind, p.start AS period_start, p.day AS period_day, p.status AS period_status,
+               ({ends('p')})::DATE AS period_end,
+               t.start AS time2_start, t.day AS time2_day, ({ends('t')})::DATE AS time2_end,
+               a.code AS area_code, a.status AS area_status, a2.code AS area2_code, a2.status AS area2_status,
+               c.code AS category_code, c.status AS category_status,
+               c2.code AS category2_code, c2.status AS category2_status,
+               {status} AS value_status, {value} AS value,
+               f.raw IS NOT NULL AS footnote
+        FROM staged s
+        LEFT JOIN period_map p ON p.raw = s.period_raw
+        LEFT JOIN period_map t ON t.raw = s.time2_raw
+        LEFT JOIN area_map a ON a.raw = s.area_raw
+        LEFT JOIN area_map a2 ON a2.raw = s.area2_raw
+        LEFT JOIN category_map c ON c.raw = s.category_raw
+        LEFT JOIN category_map c2 ON c2.raw = s.category2_raw
+        LEFT JOIN value_map v ON v.raw = s.value_raw
+        LEFT JOIN footnotes f ON f.raw = s.only_text"""
+    summary = ("'summary' IN (coalesce(period_status, ''), coalesce(area_status, ''), "
+               "coalesce(category_status, ''))")
+    problem = " OR ".join(f"coalesce({p}, false)" for p in problem_predicates(layout).values())
+    needs_value = layout.kind != lay.REPORTS
+    return f"""
+        SELECT *, CASE
+            WHEN filled = 0 THEN 'skip_empty'
+            WHEN header_repeat THEN 'skip_header'
+            WHEN filled = 1 AND footnote THEN 'skip_footnote'
+            WHEN {summary} THEN 'skip_summary'
+            WHEN {problem} THEN 'problem'
+            WHEN period_status = 'not_january' THEN 'skip_not_january'
+            WHEN {'value_status' if needs_value else "'ok'"} = '{MISSING}' THEN 'skip_nofigure'
+            ELSE 'used' END AS status
+        FROM ({base})"""
+
+
+def classify(con, layout: lay.Layout, grouped: bool, today: dt.date) -> None:
+    """The temp table `resolved`: what the later steps need of every classified row."""
+    con.execute("SET VARIABLE import_today = $today::DATE", {"today": today})
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
-            SELECT *, 'summary' IN (period_status, area_status, category_status) AS summary
-            FROM (
-              SELECT s.*, p.period_kind, p.period_start::DATE AS period_start,
-                     CASE WHEN s.last_day > $today THEN 'future_day'
-                          WHEN p.period_status = 'ongoing' THEN 'ok' ELSE p.period_status END AS period_status,
-                     coalesce(p.period_status = 'ongoing', false) AS ongoing,
-                     a.code AS area_code, coalesce(a.status, 'empty') AS area_status,
-                     c.code AS category_code, {category_status} AS category_status,
-                     {_VALUE_STATUS} AS value_status, {_VALUE} AS value
-              FROM (SELECT *, {_CLEAN_VALUE} AS v FROM staged) s
-              LEFT JOIN period_map p USING (period_raw)
-              LEFT JOIN area_map a ON a.raw = s.area_raw
-              LEFT JOIN category_map c ON c.raw = s.category_raw
-              WHERE NOT (s.period_raw IS NULL AND s.area_raw IS NULL AND s.category_raw IS NULL
-                         AND s.value_raw IS NULL))""",
-        {"today": today},
+            SELECT row_no, n, status, period_kind, period_start, period_day, area_code, category_code,
+                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text
+            FROM ({classified_sql(layout, grouped)})"""
     )
-    suggestions = {"area_raw": {r[0]: r[3] for r in area_map}, "category_raw": {r[0]: r[3] for r in category_map}}
-    found = findings(con, layout, suggestions)
-    result.rows_skipped = con.execute(
-        f"SELECT coalesce({rows_sql(layout)}, 0) FROM resolved WHERE summary"
-    ).fetchone()[0]
-    locate(con, tf, layout, found)
-    lines = tf.physical_lines(layout.header_line, {r for f in found for r in (f.first_row, *f.other_rows)})
-    for f in found:
-        line = lines.get(f.first_row)
-        others = tuple(lines[r] for r in f.other_rows if r in lines)
-        p = Problem(f.text, line=line, column=f.column, more_lines=max(f.rows - 1, 0), fix=f.fix,
-                    other_lines=others)
-        (result.warnings if f.warning else result.problems).append(p)
-    result.problems.sort(key=Problem.sort_key)
-    result.warnings.sort(key=Problem.sort_key)
-    _build_cells(con, layout, repeated=any("combo" in f.where for f in found))
-    return result
 
 
-def _build_cells(con, layout: lay.Layout, repeated: bool) -> None:
-    """One row per store key: reports counted, identical duplicates (`repeated`) taken once."""
-    ok = """period_status = 'ok' AND area_status = 'ok' AND category_status = 'ok'"""
+def build_cells(con, layout: lay.Layout) -> None:
+    """The temp table `cells`, one row per store key, from the used rows (`rows`: file rows behind it)."""
+    used = "status = 'used'"
     if layout.kind == lay.POPULATION:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE cells AS
-                SELECT area_code, year(period_start)::INTEGER AS year, max(value) AS value
-                FROM resolved WHERE {ok} AND value_status = 'ok' GROUP BY ALL"""
+                SELECT area_code, year(period_start)::INTEGER AS year, max(value) AS value, sum(n) AS rows,
+                       false AS zero_filled
+                FROM resolved WHERE {used} GROUP BY ALL"""
         )
         return
-    reports = layout.kind == lay.REPORTS
-    value = "sum(n)" if reports else ("max(value)" if repeated else "value")
-    where = "" if reports else "AND value_status = 'ok'"
-    group = "GROUP BY ALL" if reports or repeated else ""
+    keys = "period_kind, period_start, area_code, category_code"
+    if layout.kind == lay.REPORTS:
+        value = "sum(n)"
+    elif layout.dated:
+        value = "sum(value)"   # counts by day add up to the month (rows of one day twice: a problem)
+    else:
+        value = "max(value)"   # identical repeats are counted once (different ones are a problem)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE cells AS
-            SELECT period_kind, period_start, area_code, category_code, {value} AS value
-            FROM resolved WHERE {ok} {where} {group}"""
+            SELECT {keys}, {value} AS value, sum(n) AS rows, false AS zero_filled
+            FROM resolved WHERE {used} GROUP BY ALL"""
     )
     if layout.statbank and layout.kind == lay.LONG:
         # Statistikbanken's BULK format leaves out combinations whose value is 0: a selection
         # is the full grid of its periods × areas × categories, so every missing cell is 0
-        # (a small area can have no row at all for a rare offence).
+        # (a small area can have no row at all for a rare offence). The plan says how many.
         con.execute(
             f"""INSERT INTO cells
-                SELECT p.period_kind, p.period_start, a.area_code, c.category_code, 0
-                FROM (SELECT DISTINCT period_kind, period_start FROM resolved WHERE {ok}) p,
-                     (SELECT DISTINCT area_code FROM resolved WHERE {ok}) a,
-                     (SELECT DISTINCT category_code FROM resolved WHERE {ok}) c
+                SELECT p.period_kind, p.period_start, a.area_code, c.category_code, 0, 0, true
+                FROM (SELECT DISTINCT period_kind, period_start FROM resolved WHERE {used}) p,
+                     (SELECT DISTINCT area_code FROM resolved WHERE {used}) a,
+                     (SELECT DISTINCT category_code FROM resolved WHERE {used}) c
                 ANTI JOIN resolved r
                   ON r.period_kind = p.period_kind AND r.period_start = p.period_start
                  AND r.area_code = a.area_code AND r.category_code = c.category_code"""
         )
+
+
+def check_wide_totals(con, layout: lay.Layout) -> list[tuple]:
+    """Rows whose 'I alt' column disagrees with the sum of their periods: (row, column, written, sum).
+
+    Checked only where every period cell of the row holds a count; the temp table
+    `wide_total_problems` keeps the rows for the accounting.
+    """
+    parts = []
+    for i in layout.total_columns:
+        status, value = value_sql(f"w.v{i}", "v")
+        parts.append(f"""
+            SELECT w.row, {_sql(layout.header[i])} AS column_name, w.v{i} AS written, {value} AS total, {status} AS st
+            FROM wide_rows w LEFT JOIN value_map v ON v.raw = w.v{i}""")
+    con.execute("CREATE OR REPLACE TEMP TABLE wide_total_problems (row BIGINT, column_name VARCHAR, "
+                "written VARCHAR, computed BIGINT)")
+    if not parts:
+        return []
+    con.execute(
+        f"""INSERT INTO wide_total_problems
+            SELECT t.row, t.column_name, t.written, r.s
+            FROM ({' UNION ALL '.join(parts)}) t
+            JOIN (SELECT row_no AS row, sum(value) AS s, bool_and(status = 'used') AS complete
+                  FROM resolved GROUP BY row_no) r USING (row)
+            WHERE r.complete AND (t.st = 'problem' OR (t.st = 'ok' AND t.total <> r.s))"""
+    )
+    return con.execute("SELECT * FROM wide_total_problems ORDER BY row").fetchall()
+
+
+def _sql(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

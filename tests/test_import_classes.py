@@ -1,0 +1,113 @@
+"""Every class of issue 7, as a folder of real-looking files (tests/samples/klasser/README.md):
+each `eksempel_*` stores exactly the cells of its `.forventet` file, each `fejl_*` is refused
+whole naming the line and the cause, and the store is left as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from formats_helpers import (  # noqa: F401  (fixtures)
+    do_import, messages, rejected, snapshot, store, store_without_dst_2025, stored_cells,
+)
+from statistik.ingest import accounting
+
+FOLDER = Path(__file__).resolve().parent / "samples" / "klasser"
+FILES = sorted(p.name for p in FOLDER.iterdir() if p.name.startswith(("eksempel_", "fejl_"))
+               and not p.name.endswith(".forventet"))
+GOOD = [n for n in FILES if n.startswith("eksempel_")]
+BAD = [n for n in FILES if n.startswith("fejl_")]
+
+
+def expected_refusals() -> dict[str, tuple[int, str]]:
+    """file → (line, cause) from the folder's README table."""
+    text = (FOLDER / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (fejl_\S+) \| (\d+) \| (.+) \|$", text, re.MULTILINE)
+    return {name: (int(line), cause) for name, line, cause in rows}
+
+
+def expected_cells(name: str) -> dict[tuple[str, str, str], int]:
+    with open(FOLDER / f"{name}.forventet", encoding="utf-8") as f:
+        return {(r["periode"], r["omraade_kode"], r["kategori_kode"]): int(r["antal"])
+                for r in csv.DictReader(f, delimiter=";")}
+
+
+def test_every_file_is_described():
+    assert set(BAD) == set(expected_refusals())
+    assert all((FOLDER / f"{n}.forventet").exists() for n in GOOD)
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_good_file_imports_its_cells(store_without_dst_2025, name):
+    plan, upload_id = do_import(store_without_dst_2025, FOLDER / name)
+    assert stored_cells(store_without_dst_2025, upload_id) == expected_cells(name)
+    assert plan.rows_read == plan.rows_used + plan.rows_skipped
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_bad_file_is_refused_at_its_line(store, name):
+    line, cause = expected_refusals()[name]
+    problems = rejected(store, FOLDER / name)
+    text = messages(problems)
+    assert any(p.line == line and cause in p.message() for p in problems), text
+
+
+def test_title_empty_row_and_footnote_are_listed_with_their_lines(store):
+    plan, _ = do_import(store, FOLDER / "eksempel_titel_og_kilde.csv")
+    assert plan.encoding == "Windows-1252"
+    assert [(s.reason, s.lines) for s in plan.skipped] == [
+        ("skip_title", [1]), ("skip_empty", [6]), ("skip_footnote", [8])]
+    assert (plan.rows_read, plan.rows_used) == (5, 2)
+
+
+def test_repeated_header_after_a_bom_is_listed(store):
+    plan, _ = do_import(store, FOLDER / "eksempel_gentaget_overskrift.csv")
+    assert [(s.reason, s.lines) for s in plan.skipped] == [("skip_header", [3])]
+
+
+def test_days_added_up_are_said_in_the_plan(store):
+    plan, _ = do_import(store, FOLDER / "eksempel_dagstal_laegges_sammen.csv")
+    assert any("3 rækker med forskellige datoer i samme måned er lagt sammen" in w.message() for w in plan.warnings)
+
+
+def test_wide_total_and_note_columns_are_listed_not_stored(store):
+    plan, _ = do_import(store, FOLDER / "eksempel_bred_med_i_alt_og_note.csv")
+    assert plan.ignored_columns == ["I alt", "Note"]
+
+
+def test_statbank_dots_are_no_figure_and_a_dash_is_zero_said_in_the_plan(store_without_dst_2025):
+    plan, _ = do_import(store_without_dst_2025, FOLDER / "eksempel_statbank_prikker_og_streg.csv")
+    assert [(s.reason, s.lines) for s in plan.skipped] == [("skip_nofigure", [3, 5])]
+    assert any("'-' er læst som 0" in w.message() for w in plan.warnings)
+
+
+def test_statbank_typo_is_a_new_category_only_when_chosen(store_without_dst_2025):
+    path = FOLDER / "fejl_statbank_tekst_stavefejl.csv"
+    plan, upload_id = do_import(store_without_dst_2025, path, dry_run=True)
+    assert plan.new_categories == {"indbrud-i-beboelsr": "Indbrud i beboelsr"}
+    assert plan.new_category_lines == {"indbrud-i-beboelsr": 3}
+    assert plan.zero_filled == 2  # the typo's grid is filled with zeros: all the more reason to ask
+    plan, upload_id = do_import(store_without_dst_2025, path, allow_new_categories=True)
+    assert upload_id is not None
+
+
+def test_an_accounting_breach_is_loud():
+    from statistik.ingest.layout import Layout
+
+    class Fake:
+        def execute(self, sql):
+            return self
+
+        def fetchall(self):
+            return [("used", 3, [1, 2, 3], None)]
+
+    layout = Layout("lang", 1, ["periode", "kommune", "kategori", "antal"], {})
+    with pytest.raises(accounting.AccountingError, match="4 rows read, but 3 classified"):
+        accounting.account(Fake(), layout, 4, [], 0)
+    with pytest.raises(accounting.AccountingError, match="no known status"):
+        Fake.fetchall = lambda self: [("lost", 4, [], None)]
+        accounting.account(Fake(), layout, 4, [], 0)
