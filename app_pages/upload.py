@@ -27,16 +27,18 @@ for file in files or []:
 st.subheader("Historik")
 history = load(status.uploads)
 components.table(history, {"Rækker": "int", "Nye": "int", "Ændrede": "int", "Uændrede": "int"})
-active = history[history["Status"] == uploads.STATUS_NAMES["imported"]]
-if not active.empty:
-    with st.form("undo"):
-        choice = st.selectbox("Fortryd en upload", active["Upload"].tolist(),
-                              format_func=lambda i: f"{i}: {active.set_index('Upload').loc[i, 'Fil']}")
+offered = load(status.undoable)
+if offered:
+    with st.form("undo", clear_on_submit=True):  # the confirmation is asked again for every undo
+        choice = st.selectbox("Fortryd en upload", list(offered), format_func=offered.get)
         confirmed = st.checkbox("Ja, sæt tallene tilbage til før denne upload")
-        if st.form_submit_button("Fortryd upload") and confirmed:
-            try:
-                with write(f"fortryd upload {choice}") as con:
-                    undone = uploads.undo(con, int(choice), user.id)
-                st.success(f"Upload {undone['id']} ({md(undone['file_name'])}) er fortrudt.")
-            except uploads.UndoRefused as e:
-                st.error(md(e))
+        if st.form_submit_button("Fortryd upload"):
+            if not confirmed:
+                st.warning("Sæt hak i 'Ja, sæt tallene tilbage …' for at fortryde.")
+            else:
+                try:
+                    with write(f"fortryd upload {choice}") as con:
+                        undone = uploads.undo(con, int(choice), user.id)
+                    st.success(f"Upload {undone['id']} ({md(undone['file_name'])}) er fortrudt.")
+                except uploads.UndoRefused as e:
+                    st.error(md(e))

@@ -182,3 +182,11 @@ def test_import_survives_a_bug_in_one_file_with_a_danish_message(db_path, tmp_pa
     assert "Traceback" not in result.stderr and "/srv/secret" not in result.stderr
     assert "/srv/secret" in (db_path.parent / f"{db_path.name}.fejl.log").read_text(encoding="utf-8")
     assert "Importeret som upload 3" in result.stdout
+
+
+def test_undo_of_the_shipped_figures_needs_the_flag_and_says_how_to_get_them_back(db_path):
+    err = run("undo", "1", check_exit=1).stderr
+    assert "--shipped" in err and "statistik import" in err
+    assert "statistik import" in run("undo", "--help").stdout
+    assert json.loads(run("uploads", "--json").stdout)[-1]["status"] == "imported"
+    assert "er fortrudt" in run("undo", "1", "--shipped").stdout

@@ -96,18 +96,22 @@ def test_statbank_typo_is_a_new_category_only_when_chosen(store_without_dst_2025
 
 
 def test_an_accounting_breach_is_loud():
+    """The check itself: rows that are lost, or get no known status, stop the import."""
     from statistik.ingest.layout import Layout
 
-    class Fake:
+    class Fake:  # a connection whose rows were classified as `statuses`
+        def __init__(self, statuses):
+            self.statuses, self.sql = statuses, ""
+
         def execute(self, sql):
+            self.sql = sql
             return self
 
         def fetchall(self):
-            return [("used", 3, [1, 2, 3], None)]
+            return [] if "LIKE 'skip%'" in self.sql else self.statuses
 
     layout = Layout("lang", 1, ["periode", "kommune", "kategori", "antal"], {})
     with pytest.raises(accounting.AccountingError, match="4 rows read, but 3 classified"):
-        accounting.account(Fake(), layout, 4, [], 0)
+        accounting.account(Fake([("used", 3)]), layout, 4, [], 0)
     with pytest.raises(accounting.AccountingError, match="no known status"):
-        Fake.fetchall = lambda self: [("lost", 4, [], None)]
-        accounting.account(Fake(), layout, 4, [], 0)
+        accounting.account(Fake([("lost", 4)]), layout, 4, [], 0)

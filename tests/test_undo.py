@@ -108,3 +108,52 @@ def test_undo_of_a_dst_text_file_removes_the_categories_it_registered(con):
     uploads.undo(con, upload_id, user="a")
     after = table_contents(con)
     assert after["figure"] == before["figure"] and after["category"] == before["category"]
+
+
+def _with_extra_cell(tmp_path, name: str, kbh_contact_fraud: int = 122):
+    """The long sample (with København's contact fraud set) plus one cell of its own."""
+    text = _revised(tmp_path, kbh_contact_fraud, name).read_text(encoding="utf-8")
+    return write(tmp_path / name, text + "2025-08;Dragør;Opioider;3\n")
+
+
+def test_undo_keeps_the_cells_a_later_active_upload_also_gave(con, tmp_path):
+    before = table_contents(con)["figure"]
+    _, a = import_file(con, LONG, user="a", today=TODAY)
+    plan, b = import_file(con, _with_extra_cell(tmp_path, "b.csv"), user="b", today=TODAY)
+    assert (plan.new, plan.changed, plan.unchanged) == (1, 0, 16)
+    uploads.undo(con, a, user="a")
+    # B gave the same 16 cells: they stay, now B's, with B's extra cell.
+    assert _count(con, "101", "kontaktbedrageri", "2025-09") == 122
+    assert con.execute("SELECT count(*) FROM figure WHERE upload_id = ?", [b]).fetchone()[0] == 17
+    assert con.execute("SELECT count(*) FROM figure WHERE upload_id = ?", [a]).fetchone()[0] == 0
+    uploads.undo(con, b, user="b")
+    assert table_contents(con)["figure"] == before
+
+
+def test_undo_passes_a_revision_on_to_the_upload_that_keeps_the_cell(con, tmp_path):
+    _, first = import_file(con, LONG, user="a", today=TODAY)
+    _, a = import_file(con, _revised(tmp_path, 130, "a.csv"), user="a", today=TODAY)   # 122 → 130
+    _, b = import_file(con, _with_extra_cell(tmp_path, "b.csv", 130), user="b", today=TODAY)  # holds 130 too
+    uploads.undo(con, a, user="a")
+    assert _count(con, "101", "kontaktbedrageri", "2025-09") == 130  # B still says 130
+    uploads.undo(con, b, user="b")
+    assert _count(con, "101", "kontaktbedrageri", "2025-09") == 122  # back to what A replaced
+    assert con.execute("SELECT upload_id FROM figure WHERE area_code = '101' AND category_code = "
+                       "'kontaktbedrageri' AND period_start = DATE '2025-09-01'").fetchone()[0] == first
+
+
+def test_the_shipped_dst_figures_are_undone_only_on_purpose(con):
+    shipped = con.execute("SELECT id FROM upload WHERE file_name LIKE 'straf11%'").fetchone()[0]
+    with pytest.raises(uploads.UndoRefused, match="--shipped") as refused:
+        uploads.undo(con, shipped, user="a")
+    assert "statistik import" in str(refused.value) and "straf11_2016K1-2025K4_koder.csv" in str(refused.value)
+    assert con.execute("SELECT count(*) FROM figure WHERE upload_id = ?", [shipped]).fetchone()[0] == 33920
+    uploads.undo(con, shipped, user="a", allow_shipped=True)
+    assert con.execute("SELECT count(*) FROM figure WHERE upload_id = ?", [shipped]).fetchone()[0] == 0
+
+
+def test_the_upload_page_does_not_offer_the_shipped_figures(con):
+    from statistik.views import status
+    assert status.undoable(con) == {}
+    _, upload_id = import_file(con, LONG, user="a", today=TODAY)
+    assert list(status.undoable(con)) == [upload_id]

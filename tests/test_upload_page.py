@@ -189,3 +189,15 @@ def test_names_from_a_file_are_shown_as_text_not_markup(db_path, users, tmp_path
     page = texts(at)
     assert "\\*\\*fed\\*\\*\\_\\[link\\](x).csv" in page
     assert "\\<img src=x\\>" in page
+
+
+def test_undo_offers_no_shipped_upload_and_asks_again_after_each_undo(db_path, users):
+    at = upload(logged_in("kim"), SAMPLES / "eksempel_lang_2025-09.csv")
+    _button(at, "Godkend og gem").click().run()
+    options = at.selectbox[0].options  # the shipped DST uploads 1 and 2 are not offered
+    assert len(options) == 1 and options[0].startswith("3: eksempel_lang_2025-09.csv (kim, ")
+    _button(at, "Fortryd upload").click().run()   # no confirmation: nothing happens, and it says why
+    assert any("Sæt hak" in w.value for w in at.warning)
+    con = open_store(db_path)
+    assert con.execute("SELECT status FROM upload WHERE id = 3").fetchone()[0] == "imported"
+    con.close()

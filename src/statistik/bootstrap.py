@@ -10,8 +10,8 @@ from statistik import config, reference
 from statistik.ingest import import_file
 from statistik.store import Store, Waiting
 
-SHIPPED_FILES = ("straf11_2016K1-2025K4_koder.csv", "folk1a_2016-2025_koder.csv")
-SYSTEM_USER = "statistik"
+SHIPPED_FILES = config.SHIPPED_FILES
+SYSTEM_USER = config.SYSTEM_USER
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:

@@ -13,6 +13,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 
+# The DST files a new store is filled with, imported as this user (not offered for undo).
+SHIPPED_FILES = ("straf11_2016K1-2025K4_koder.csv", "folk1a_2016-2025_koder.csv")
+SYSTEM_USER = "statistik"
+
 DST_SOURCE = "Danmarks Statistik"
 DEFAULT_SOURCE = "Københavns Politi"
 

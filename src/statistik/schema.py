@@ -18,6 +18,7 @@ class Measure:
     revisions: str
     keys: tuple[str, ...]
     value: str
+    claims: str   # cells an upload also held, with the same value, while another upload wrote them
 
     def match(self, left: str, right: str) -> str:
         """SQL joining two aliases on this measure's key columns."""
@@ -29,12 +30,14 @@ FIGURES = Measure(
     revisions="figure_revision",
     keys=("period_kind", "period_start", "area_code", "category_code", "source"),
     value="count",
+    claims="figure_claim",
 )
 POPULATION = Measure(
     table="population",
     revisions="population_revision",
     keys=("area_code", "year"),
     value="population",
+    claims="population_claim",
 )
 MEASURES = (FIGURES, POPULATION)
 
@@ -177,6 +180,16 @@ def _publications(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def _claims(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 7: which uploads also held a cell unchanged, so undoing the writer keeps it for them.
+
+    Before this, undoing upload A deleted the cells a later, still active upload B had given with
+    the same values (B found them there and wrote nothing). A claim records that B holds them too.
+    """
+    for m, keys in ((FIGURES, _FIGURE_KEYS), (POPULATION, _POPULATION_KEYS)):
+        con.execute(f"CREATE TABLE {m.claims} (upload_id INTEGER NOT NULL, {keys})")
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
 MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
@@ -253,6 +266,7 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     _without_primary_keys,
     _annotation_relevance,
     _publications,
+    _claims,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -141,7 +141,7 @@ def cmd_undo(store, args) -> int:
     """Undo one upload."""
     try:
         with store.write(purpose=f"fortryd upload {args.id}", on_wait=waiting) as con:
-            upload = uploads.undo(con, args.id, args.user)
+            upload = uploads.undo(con, args.id, args.user, allow_shipped=args.shipped)
     except uploads.UndoRefused as e:
         warn(str(e))
         return EXIT_REJECTED
@@ -195,6 +195,10 @@ def register(sub, user: str) -> None:
     p = sub.add_parser("undo", help="fortryd en upload")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--user", default=user)
+    p.add_argument("--shipped", action="store_true",
+                   help="fortryd også Danmarks Statistiks tal, der følger med programmet (upload 1 og 2); "
+                        f"de kan hentes tilbage med 'statistik import {config.DATA_DIR}/{config.SHIPPED_FILES[0]}' "
+                        f"og '{config.SHIPPED_FILES[1]}'")
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("category", help="vis eller tilføj kategorier")

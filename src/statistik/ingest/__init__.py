@@ -110,7 +110,8 @@ def _parse_and_validate(
         validation.classify(cur, layout, grouped, today)
         accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
     found = (findings.findings(cur, layout, grouped, maps.suggestions, today) if accounts.problem else [])
-    found += findings.duplicates(cur, layout)
+    repeats, repeated = findings.duplicates(cur, layout)
+    found += repeats
     wanted = {r for f in found for r in (f.first_row, *f.other_rows)}
     wanted |= {r for _, rows, _ in accounts.skipped.values() for r in rows}
     wanted |= {r for r, *_ in totals}
@@ -134,7 +135,7 @@ def _parse_and_validate(
         problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
     if problems:
         raise Rejected(sorted(problems, key=Problem.sort_key))
-    validation.build_cells(cur, layout)
+    validation.build_cells(cur, layout, repeated)
     accounting.check_cells(cur, layout, accounts)
     warnings += _plan_warnings(cur, layout, lines)
     skipped = [accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
@@ -201,6 +202,7 @@ def prepare(
     name: str | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    fingerprint: bool = True,
 ) -> Prepared:
     """Parse, validate and plan one file; raise Rejected listing every problem.
 
@@ -215,7 +217,7 @@ def prepare(
             plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress)
             plan.sha256 = checksum.result()
         progress("Sammenligner med tallene i databasen", 0.8)
-        planning.build(cur, plan)
+        planning.build(cur, plan, fingerprint)
         progress("Klar", 1.0)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",
@@ -293,7 +295,7 @@ def import_file(
     Category names we do not know (Statistikbanken texts) are created only with
     `allow_new_categories`; otherwise the file is refused, naming each one.
     """
-    prepared = prepare(con, path, source=source, name=name, today=today)
+    prepared = prepare(con, path, source=source, name=name, today=today, fingerprint=False)
     try:
         plan = prepared.plan
         if dry_run or not plan.has_changes:

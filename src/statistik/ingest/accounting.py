@@ -69,11 +69,15 @@ class Accounts:
 
 def _row_statuses(con, layout: lay.Layout) -> list[tuple]:
     if layout.kind != lay.WIDE:
-        return con.execute(
-            f"""SELECT status, sum(n), list(row_no ORDER BY row_no) FILTER (WHERE row_no IS NOT NULL)[1:{LISTED_LINES}],
+        counts = con.execute("SELECT status, sum(n) FROM resolved GROUP BY status").fetchall()
+        if all(status in ("used", "problem") for status, _ in counts):
+            return [(status, n, [], None) for status, n in counts]
+        # The lines of skipped rows are listed; only those rows are sorted.
+        listed = {status: (rows, example) for status, rows, example in con.execute(
+            f"""SELECT status, list(row_no ORDER BY row_no) FILTER (WHERE row_no IS NOT NULL)[1:{LISTED_LINES}],
                        any_value(only_text) FILTER (WHERE only_text IS NOT NULL)
-                FROM resolved GROUP BY status"""
-        ).fetchall()
+                FROM resolved WHERE status LIKE 'skip%' GROUP BY status""").fetchall()}
+        return [(status, n, *listed.get(status, ([], None))) for status, n in counts]
     # A wide row is used when one of its cells is, refused when one of them is a problem.
     return con.execute(
         f"""WITH rows AS (

@@ -42,4 +42,7 @@ def apply(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
             f"""INSERT INTO {m.table} ({keys}, {m.value}, upload_id)
                 SELECT {keys}, value, {upload_id} FROM plan_cells WHERE status = 'new'"""
         )
+        con.execute(
+            f"""INSERT INTO {m.claims} SELECT {upload_id}, {keys} FROM plan_cells WHERE status = 'unchanged'"""
+        )
     return upload_id

@@ -120,7 +120,7 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
     return out
 
 
-def duplicates(con, layout: lay.Layout) -> list[Finding]:
+def duplicates(con, layout: lay.Layout) -> tuple[list[Finding], bool]:
     """The same cell given more than once: an error when the counts differ, or when a day repeats.
 
     In a table of counts by day, several days of one month are added up (see plan warnings);
@@ -128,11 +128,15 @@ def duplicates(con, layout: lay.Layout) -> list[Finding]:
     twice would both be a guess.
     """
     if layout.kind == lay.REPORTS:
-        return []
+        return [], True
     keys = ("period_kind, period_start, area_code, category_code" if layout.kind != lay.POPULATION
             else "year(period_start), area_code")
     day = ", coalesce(period_day::VARCHAR, '')" if layout.dated else ""
-    found = con.execute(
+    repeated = con.execute(
+        f"SELECT count(*) > count(DISTINCT ({keys}{day})) FROM resolved WHERE status = 'used'").fetchone()[0]
+    if not repeated and not layout.dated:
+        return [], False
+    found = [] if not repeated else con.execute(
         f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
                    list(DISTINCT period_raw), list(row_no ORDER BY row_no)[1:4], sum(n), false
             FROM resolved WHERE status = 'used' GROUP BY {keys}{day} HAVING sum(n) > 1
@@ -168,7 +172,7 @@ def duplicates(con, layout: lay.Layout) -> list[Finding]:
         else:
             out.append(Finding(f"samme række ({cell}) står {n} gange; tallet tælles én gang", column,
                                first_rows[0], n, None, tuple(first_rows[1:]), warning=True))
-    return out
+    return out, bool(repeated)
 
 
 def summed_days(con, layout: lay.Layout) -> tuple[int, int, int | None]:

@@ -58,20 +58,41 @@ class Plan:
         return bool(self.new or self.changed)
 
 
-def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
-    """Compare the temp table `cells` with the store into the temp table `plan_cells`."""
+def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True) -> Plan:
+    """Compare the temp table `cells` with the store into `plan_cells`.
+
+    When no cell of the file is in the store yet (the usual new month), `plan_cells` is only a
+    view of the cells marked new: the big file is not copied once more. The `fingerprint` of
+    every planned cell is what accept compares; a plain import has no use for it.
+    """
     m = plan.measure
     source = "$source AS source," if m is FIGURES else ""
     params = {"source": plan.source} if m is FIGURES else {}
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE plan_cells AS
-            SELECT c.*, s.{m.value} AS old_value, s.upload_id AS old_upload_id,
-                   CASE WHEN s.{m.value} IS NULL THEN 'new'
-                        WHEN s.{m.value} <> c.value THEN 'changed' ELSE 'unchanged' END AS status
-            FROM (SELECT {source} * FROM cells) c
-            LEFT JOIN {m.table} s ON {m.match('c', 's')}""",
-        params,
-    )
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS plan_cells")
+        except duckdb.CatalogException:
+            pass  # it is the other kind
+    overlap = con.execute(
+        f"SELECT count(*) FROM (SELECT {source} * FROM cells) c JOIN {m.table} s ON {m.match('c', 's')}", params
+    ).fetchone()[0]
+    if overlap:
+        con.execute(
+            f"""CREATE TEMP TABLE plan_cells AS
+                SELECT c.*, s.{m.value} AS old_value, s.upload_id AS old_upload_id,
+                       CASE WHEN s.{m.value} IS NULL THEN 'new'
+                            WHEN s.{m.value} <> c.value THEN 'changed' ELSE 'unchanged' END AS status
+                FROM (SELECT {source} * FROM cells) c
+                LEFT JOIN {m.table} s ON {m.match('c', 's')}""",
+            params,
+        )
+    else:
+        literal = "'" + plan.source.replace("'", "''") + "' AS source," if m is FIGURES else ""
+        con.execute(
+            f"""CREATE TEMP VIEW plan_cells AS
+                SELECT {literal} *, NULL::BIGINT AS old_value, NULL::INTEGER AS old_upload_id, 'new' AS status
+                FROM cells"""
+        )
     # Counts and what the file covers, in one pass over plan_cells.
     period = ("{'kind': period_kind, 'start': period_start}" if m is FIGURES
               else "{'kind': 'Y', 'start': make_date(year, 1, 1)}")
@@ -84,7 +105,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan) -> Plan:
                    list(DISTINCT {period}), list(DISTINCT area_code ORDER BY area_code),
                    list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL),
                    count(*) FILTER (WHERE zero_filled), count(*) FILTER (WHERE zero_filled AND status = 'changed'),
-                   bit_xor(hash({keys}, value, old_value, old_upload_id))
+                   {f'bit_xor(hash({keys}, value, old_value, old_upload_id))' if fingerprint else '0'}
             FROM plan_cells"""
     ).fetchone()
     plan.fingerprint = int(fingerprint or 0)

@@ -20,6 +20,8 @@ from statistik.ingest.textfile import TextFile
 SPARE_COLUMNS = 4  # room for rows with trailing empty fields beyond the header
 REJECTS = "import_rejects"
 # Trimmed like a person reads a cell: spaces, tabs, no-break and zero-width spaces, a stray BOM.
+# SQL trims spaces only (trimming a set of characters costs several times more on big files);
+# validation strips the rest from each distinct spelling in Python.
 TRIM = " \t\u00a0\u2009\u202f\u200b\ufeff"
 
 
@@ -59,7 +61,7 @@ def width_of(tf: TextFile, layout: lay.Layout) -> int:
 
 def col(i: int | None) -> str:
     """SQL for a column's trimmed text, NULL when empty or when the role has no column."""
-    return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}, '{TRIM}'), '')"
+    return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}), '')"
 
 
 # A report's date as a day, for the usual formats (day first); NULL leaves it to Python.
@@ -81,20 +83,44 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
     cols["time2_raw"] = second_time
     cols["area2_raw"] = layout.second.get(lay.AREA)
     cols["category2_raw"] = layout.second.get(lay.CATEGORY)
-    trimmed = [col(i) for i in range(width)]
-    filled = " + ".join(f"({t} IS NOT NULL)::INTEGER" for t in trimmed)
-    beyond = " OR ".join(f"{trimmed[i]} IS NOT NULL" for i in range(layout.width, width)) or "false"
+    roles_sql = {name: col(i) for name, i in cols.items()}
+    role_indexes = {i for i in cols.values() if i is not None and i >= 0}
+    trimmed = [roles_sql[next(n for n, j in cols.items() if j == i)] if i in role_indexes else col(i)
+               for i in range(width)]
+    # Cheap first: a field DuckDB read as NULL is empty. Trimming every field of every row is
+    # paid only where it can matter (rows with an empty role, fields beyond the header).
+    present = " + ".join(f"(c{i} IS NOT NULL)::INTEGER" for i in range(width))
+    counted = " + ".join(f"({t} IS NOT NULL)::INTEGER" for t in trimmed)
+    incomplete = " OR ".join(f"{roles_sql[n]} IS NULL" for n, i in cols.items()
+                             if i is not None and i >= 0 and n in ("period_raw", "area_raw", "category_raw", "value_raw"))
+    filled = f"CASE WHEN {incomplete or 'false'} THEN {counted} ELSE {present} END"
+    spare = range(layout.width, width)
+    beyond = (f"CASE WHEN {' OR '.join(f'c{i} IS NOT NULL' for i in spare)} "
+              f"THEN {' OR '.join(f'{trimmed[i]} IS NOT NULL' for i in spare)} ELSE false END") if spare else "false"
     named = [i for i in [*cols.values(), *layout.period_columns] if i is not None and 0 <= i < layout.width
              and layout.header[i]]
-    repeat = " AND ".join(f"lower({col(i)}) IS NOT DISTINCT FROM {_sql_str(layout.header[i].lower())}"
-                          for i in named) if len(named) >= 2 else "false"
-    checked = " OR ".join(f"{trimmed[i]} IS NOT NULL" for i in layout.checked_columns) or "false"
+    if len(named) >= 2:
+        first = named[0]
+        rest = " AND ".join(f"lower(trim(replace(c{i}, chr(65279), ''))) = {_sql_str(layout.header[i].lower())}"
+                            for i in named)
+        repeat = (f"CASE WHEN c{first} ILIKE {_sql_str('%' + _like(layout.header[first]) + '%')} ESCAPE '\\' "
+                  f"THEN {rest} ELSE false END")
+    else:
+        repeat = "false"
+    checked = (f"CASE WHEN {' OR '.join(f'c{i} IS NOT NULL' for i in layout.checked_columns)} "
+               f"THEN {' OR '.join(f'{trimmed[i]} IS NOT NULL' for i in layout.checked_columns)} ELSE false END"
+               if layout.checked_columns else "false")
     return ", ".join(
-        [f"{col(i)} AS {name}" for name, i in cols.items()]
+        [f"{sql} AS {name}" for name, sql in roles_sql.items()]
         + [f"({filled}) AS filled",
            f"CASE WHEN ({filled}) = 1 THEN coalesce({', '.join(trimmed)}) END AS only_text",
            f"({beyond}) AS extra", f"({repeat}) AS header_repeat", f"({checked}) AS in_checked"]
     )
+
+
+def _like(text: str) -> str:
+    """A header text as an ILIKE pattern matching itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sql_str(value) -> str:

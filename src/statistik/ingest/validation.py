@@ -16,6 +16,7 @@ import duckdb
 
 from statistik import periods
 from statistik.ingest import layout as lay
+from statistik.ingest.staging import TRIM
 from statistik.ingest.values import MISSING, OK, PROBLEM, is_footnote, parse_count
 from statistik.vocabulary import Lexicon, is_summary, normalize, slug, unsafe_text
 
@@ -49,6 +50,9 @@ def _distinct(con: duckdb.DuckDBPyConnection, *columns: str, where: str = "true"
 def _period(layout: lay.Layout, raw: str, today: dt.date) -> tuple:
     """(kind, start, day, status) of one spelling of a period or date."""
     day = None
+    raw = raw.strip(TRIM)
+    if not raw:
+        return None, None, None, "missing"
     if layout.kind == lay.REPORTS and _MONTH_KEY.match(raw):
         period = periods.parse_period(raw)  # counted per month by staging; days checked there
     elif layout.kind == lay.REPORTS:
@@ -72,6 +76,9 @@ def _period(layout: lay.Layout, raw: str, today: dt.date) -> tuple:
 
 def _label(lexicon: Lexicon, raw: str, new_allowed: bool, new: dict) -> tuple:
     """(code, status, detail) of one spelling of an area or category."""
+    raw = raw.strip(TRIM)
+    if not raw:
+        return None, "missing", None
     unsafe = unsafe_text(raw)
     if unsafe:
         return None, "unsafe", unsafe
@@ -124,10 +131,10 @@ def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, tod
         values += [v for v in _wide_totals(con, layout) if v not in values]
     value_rows = []
     for raw in values:
-        count = parse_count(raw, layout.statbank)
+        count = parse_count(raw.strip(TRIM), layout.statbank)
         value_rows.append((raw, count.value, count.status, count.reason))
     _register(con, "value_map", _VALUE_MAP, value_rows)
-    footnotes = [(t, ) for t in _distinct(con, "only_text") if is_footnote(t)]
+    footnotes = [(t, ) for t in _distinct(con, "only_text") if is_footnote(t.strip(TRIM))]
     _register(con, "footnotes", {"raw": "VARCHAR"}, footnotes)
     return Maps(
         suggestions={"area_raw": {r[0]: r[3] for r in area_rows}, "category_raw": {r[0]: r[3] for r in category_rows}},
@@ -233,8 +240,11 @@ def classify(con, layout: lay.Layout, grouped: bool, today: dt.date) -> None:
     )
 
 
-def build_cells(con, layout: lay.Layout) -> None:
-    """The temp table `cells`, one row per store key, from the used rows (`rows`: file rows behind it)."""
+def build_cells(con, layout: lay.Layout, repeated: bool = True) -> None:
+    """The temp table `cells`, one row per store key, from the used rows (`rows`: file rows behind it).
+
+    Without `repeated` keys (and days to add up) the used rows are the cells: no grouping.
+    """
     used = "status = 'used'"
     if layout.kind == lay.POPULATION:
         con.execute(
@@ -251,11 +261,11 @@ def build_cells(con, layout: lay.Layout) -> None:
         value = "sum(value)"   # counts by day add up to the month (rows of one day twice: a problem)
     else:
         value = "max(value)"   # identical repeats are counted once (different ones are a problem)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cells AS
-            SELECT {keys}, {value} AS value, sum(n) AS rows, false AS zero_filled
-            FROM resolved WHERE {used} GROUP BY ALL"""
-    )
+    if repeated or layout.dated or layout.kind == lay.REPORTS:
+        select = f"SELECT {keys}, {value} AS value, sum(n) AS rows, false AS zero_filled FROM resolved WHERE {used} GROUP BY ALL"
+    else:
+        select = f"SELECT {keys}, value, n AS rows, false AS zero_filled FROM resolved WHERE {used}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cells AS {select}")
     if layout.statbank and layout.kind == lay.LONG:
         # Statistikbanken's BULK format leaves out combinations whose value is 0: a selection
         # is the full grid of its periods × areas × categories, so every missing cell is 0

@@ -10,7 +10,7 @@ import pandas as pd
 from statistik import formatting, publications
 from statistik.figures import period_code_sql
 from statistik.periods import Period
-from statistik.uploads import STATUS_NAMES, list_uploads
+from statistik.uploads import STATUS_NAMES, is_shipped, list_uploads
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -117,3 +117,16 @@ def uploads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "Nye": frame["cells_new"], "Ændrede": frame["cells_changed"], "Uændrede": frame["cells_unchanged"],
         "Status": frame["status"].map(STATUS_NAMES),
     })
+
+
+def undoable(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Uploads the upload page offers to undo, newest first: id → label.
+
+    Not the DST figures that come with the program: there is no file to upload them again from
+    the page (the command line can, with `statistik undo ID --shipped`).
+    """
+    rows = con.execute(
+        "SELECT id, file_name, user_name, created_at FROM upload WHERE status = 'imported' ORDER BY id DESC"
+    ).fetchall()
+    return {i: f"{i}: {name} ({user}, {created:%d-%m-%Y %H:%M})" for i, name, user, created in rows
+            if not is_shipped({"user_name": user, "file_name": name})}
