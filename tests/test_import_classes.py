@@ -6,6 +6,7 @@ whole naming the line and the cause, and the store is left as it was.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -115,3 +116,37 @@ def test_an_accounting_breach_is_loud():
         accounting.account(Fake([("used", 3)]), layout, 4, [], 0)
     with pytest.raises(accounting.AccountingError, match="no known status"):
         accounting.account(Fake([("lost", 4)]), layout, 4, [], 0)
+
+
+def test_one_windows_1252_line_far_beyond_the_sampled_head_is_named(store, tmp_path):
+    """A UTF-8 file with one line saved by another program as Windows-1252, at line 40 002."""
+    path = tmp_path / "blandet.csv"
+    rows = ["periode;kommune;kategori;antal"] + ["2025-09;København;Opioider;1"] * 40_000
+    with open(path, "wb") as f:
+        f.write(("\n".join(rows) + "\n").encode("utf-8"))
+        f.write("2025-09;Tårnby;Opioider;2\n".encode("cp1252"))
+        f.write("2025-09;Dragør;Opioider;3\n".encode("utf-8"))
+    assert path.stat().st_size > (1 << 20)
+    problems = rejected(store, path)
+    assert [p.line for p in problems] == [40_002]
+    assert "ikke gemt som UTF-8" in problems[0].message()
+
+
+def test_a_zero_that_replaces_a_stored_figure_is_a_revision_shown_old_to_zero(store, tmp_path):
+    """BULK leaves out zeros; a combination left out where the store has a figure becomes 0, said so."""
+    from statistik.ingest import plan as planning
+    from statistik.ingest import prepare
+    text = (FOLDER.parent / "statbank_bulk_koder.csv").read_text(encoding="utf-8").splitlines()
+    dropped = next(line for line in text if line.startswith("101;1320;2025K1;"))
+    short = tmp_path / "bulk.csv"
+    short.write_text("\n".join(line for line in text if line != dropped) + "\n", encoding="utf-8")
+    prepared = prepare(store, short, today=dt.date(2026, 11, 25))
+    try:
+        plan = prepared.plan
+        assert plan.zero_filled >= 1 and plan.zero_replacing == 1 and plan.changed == 1
+        changes = planning.changes(prepared.cursor, plan)
+        assert changes[["Område", "Før", "Ny"]].values.tolist() == [["København", int(dropped.split(";")[3]), 0]]
+        assert any("heraf 1, der erstatter et gemt tal (se gammel → 0" in line
+                   for line in planning.describe(plan, {}, {}))
+    finally:
+        prepared.close()

@@ -157,3 +157,36 @@ def test_the_upload_page_does_not_offer_the_shipped_figures(con):
     assert status.undoable(con) == {}
     _, upload_id = import_file(con, LONG, user="a", today=TODAY)
     assert list(status.undoable(con)) == [upload_id]
+
+
+def test_accept_refuses_when_a_colleague_changed_a_planned_cell_even_if_the_counts_agree(con, tmp_path):
+    """The plan says 122 → 130; meanwhile 125 was saved: still '1 changed', but not what was shown."""
+    from statistik.ingest import PlanChanged, accept, prepare
+    import_file(con, LONG, user="a", today=TODAY)
+    prepared = prepare(con, _revised(tmp_path, 130, "mine.csv"), today=TODAY)
+    try:
+        assert (prepared.plan.changed, prepared.plan.new) == (1, 0)
+        import_file(con, _revised(tmp_path, 125, "colleague.csv"), user="colleague", today=TODAY)
+        with pytest.raises(PlanChanged):
+            accept(con, prepared, "me")
+        assert _count(con, "101", "kontaktbedrageri", "2025-09") == 125
+    finally:
+        prepared.close()
+
+
+def test_imports_and_undos_in_turn_do_not_grow_the_store_or_leave_folders(db_path):
+    """The store file stays the same size over import/undo cycles, and no copy or .tmp is left."""
+    import os
+    from statistik.store import Store
+    store = Store(db_path)
+    sizes = []
+    for _ in range(6):
+        with store.write() as con:
+            _, upload_id = import_file(con, SAMPLES / "eksempel_anmeldelser_2025-11.csv", user="a", today=TODAY)
+        with store.write() as con:
+            uploads.undo(con, upload_id, user="a")
+        sizes.append(os.path.getsize(db_path))
+    assert max(sizes[3:]) <= max(sizes[:3]), sizes
+    leftovers = [p.name for p in db_path.parent.iterdir() if p.name.startswith(f".{db_path.name}")
+                 or p.name.endswith(".tmp")]
+    assert leftovers == []
