@@ -32,7 +32,7 @@ def empty_store(db_path):
     """The seeded store with the shipped figures undone: reference data, no figures."""
     con = open_store(db_path)
     for upload_id in (2, 1):
-        uploads.undo(con, upload_id, user="test")
+        uploads.undo(con, upload_id, user="test", allow_shipped=True)
     con.close()
     return db_path
 

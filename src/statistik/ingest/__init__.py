@@ -97,6 +97,8 @@ def _parse_and_validate(
     stats = _stage_with_fallback(cur, tf, layout, path)
     progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
     maps = validation.build_maps(cur, layout, areas, categories, today)
+    if layout.kind == lay.LONG and not layout.dated and validation.has_days(cur):
+        layout.dated = True  # any day among the periods: days of one month add up, never one of them
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today)
     totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []

@@ -11,6 +11,7 @@ from statistik import periods
 from statistik.formatting import number
 from statistik.ingest.accounting import Skipped
 from statistik.ingest.layout import LAYOUT_NAMES
+from statistik.ingest.validation import drop
 from statistik.ingest.problems import Problem
 from statistik.ingest.textfile import DELIMITER_NAMES
 from statistik.schema import FIGURES, Measure
@@ -68,11 +69,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True) 
     m = plan.measure
     source = "$source AS source," if m is FIGURES else ""
     params = {"source": plan.source} if m is FIGURES else {}
-    for kind in ("VIEW", "TABLE"):
-        try:
-            con.execute(f"DROP {kind} IF EXISTS plan_cells")
-        except duckdb.CatalogException:
-            pass  # it is the other kind
+    drop(con, "plan_cells")
     overlap = con.execute(
         f"SELECT count(*) FROM (SELECT {source} * FROM cells) c JOIN {m.table} s ON {m.match('c', 's')}", params
     ).fetchone()[0]

@@ -110,22 +110,37 @@ def _mojibake(raw: str) -> str | None:
     return fixed if fixed != raw else None
 
 
-_PERIOD_MAP = {"raw": "VARCHAR", "kind": "VARCHAR", "start": "DATE", "day": "DATE", "status": "VARCHAR"}
-_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR"}
+_PERIOD_MAP = {"raw": "VARCHAR", "kind": "VARCHAR", "start": "DATE", "day": "DATE", "status": "VARCHAR",
+               "idx": "BIGINT"}
+_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR", "idx": "BIGINT"}
+_KIND_INDEX = {periods.MONTH: 0, periods.QUARTER: 1, periods.YEAR: 2}
+
+
+def _with_period_index(row: tuple) -> tuple:
+    """A period map row with a number that is the same for every spelling of one period."""
+    _, kind, start, _, _ = row
+    return (*row, _KIND_INDEX[kind] * 100_000 + start.year * 12 + start.month if kind else None)
+
+
+def _with_code_index(rows: list[tuple]) -> list[tuple]:
+    """Label map rows with a number per code (for one integer key per cell, cheap to compare)."""
+    index = {code: i for i, code in enumerate(sorted({r[1] for r in rows if r[1]}))}
+    return [(*r, index.get(r[1])) for r in rows]
 _VALUE_MAP = {"raw": "VARCHAR", "value": "BIGINT", "status": "VARCHAR", "detail": "VARCHAR"}
 
 
 def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, today: dt.date) -> Maps:
     """period_map, area_map, category_map, value_map and footnotes from the staged spellings."""
     _register(con, "period_map", _PERIOD_MAP,
-              [(raw, *_period(layout, raw, today)) for raw in _distinct(con, "period_raw", "time2_raw")])
+              [_with_period_index((raw, *_period(layout, raw, today)))
+               for raw in _distinct(con, "period_raw", "time2_raw")])
     area_rows = [(raw, *_label(areas, raw, False, {})) for raw in _distinct(con, "area_raw", "area2_raw")]
     new: dict[str, tuple[str, str]] = {}
     register_new = layout.statbank and layout.kind != lay.POPULATION
     category_rows = [(raw, *_label(categories, raw, register_new, new))
                      for raw in _distinct(con, "category_raw", "category2_raw")]
-    _register(con, "area_map", _LABEL_MAP, area_rows)
-    _register(con, "category_map", _LABEL_MAP, category_rows)
+    _register(con, "area_map", _LABEL_MAP, _with_code_index(area_rows))
+    _register(con, "category_map", _LABEL_MAP, _with_code_index(category_rows))
     values = _distinct(con, "value_raw", where=f"NOT {PLAIN.format(v='value_raw')}")
     if layout.kind == lay.WIDE:
         values += [v for v in _wide_totals(con, layout) if v not in values]
@@ -202,7 +217,9 @@ def classified_sql(layout: lay.Layout, grouped: bool) -> str:
                c.code AS category_code, c.status AS category_status,
                c2.code AS category2_code, c2.status AS category2_status,
                {status} AS value_status, {value} AS value,
-               f.raw IS NOT NULL AS footnote
+               f.raw IS NOT NULL AS footnote,
+               (p.idx * 4294967296 + a.idx * 65536 + coalesce(c.idx, 0)) * 32
+                 + coalesce(day(p.day), 0) AS cell_key  -- one integer per cell (and day), to find repeats
         FROM staged s
         LEFT JOIN period_map p ON p.raw = s.period_raw
         LEFT JOIN period_map t ON t.raw = s.time2_raw
@@ -235,7 +252,7 @@ def classify(con, layout: lay.Layout, grouped: bool, today: dt.date) -> None:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
             SELECT row_no, n, status, period_kind, period_start, period_day, area_code, category_code,
-                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text
+                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text, cell_key
             FROM ({classified_sql(layout, grouped)})"""
     )
 
@@ -247,8 +264,9 @@ def build_cells(con, layout: lay.Layout, repeated: bool = True) -> None:
     """
     used = "status = 'used'"
     if layout.kind == lay.POPULATION:
+        drop(con, "cells")
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE cells AS
+            f"""CREATE TEMP TABLE cells AS
                 SELECT area_code, year(period_start)::INTEGER AS year, max(value) AS value, sum(n) AS rows,
                        false AS zero_filled
                 FROM resolved WHERE {used} GROUP BY ALL"""
@@ -261,11 +279,14 @@ def build_cells(con, layout: lay.Layout, repeated: bool = True) -> None:
         value = "sum(value)"   # counts by day add up to the month (rows of one day twice: a problem)
     else:
         value = "max(value)"   # identical repeats are counted once (different ones are a problem)
+    drop(con, "cells")
     if repeated or layout.dated or layout.kind == lay.REPORTS:
         select = f"SELECT {keys}, {value} AS value, sum(n) AS rows, false AS zero_filled FROM resolved WHERE {used} GROUP BY ALL"
     else:
         select = f"SELECT {keys}, value, n AS rows, false AS zero_filled FROM resolved WHERE {used}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE cells AS {select}")
+    # Without repeats or zeros to add, the used rows are the cells: a view, not one more copy.
+    kind = "TABLE" if layout.statbank or repeated or layout.dated or layout.kind == lay.REPORTS else "VIEW"
+    con.execute(f"CREATE TEMP {kind} cells AS {select}")
     if layout.statbank and layout.kind == lay.LONG:
         # Statistikbanken's BULK format leaves out combinations whose value is 0: a selection
         # is the full grid of its periods × areas × categories, so every missing cell is 0
@@ -311,3 +332,17 @@ def check_wide_totals(con, layout: lay.Layout) -> list[tuple]:
 
 def _sql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def drop(con, name: str) -> None:
+    """Drop the temp table or view `name`, whichever it is."""
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS {name}")
+        except duckdb.CatalogException:
+            pass  # it is the other kind
+
+
+def has_days(con) -> bool:
+    """Whether any period in the file is written as a day (2025-09-15)."""
+    return con.execute("SELECT count(*) > 0 FROM period_map WHERE day IS NOT NULL").fetchone()[0]
