@@ -186,9 +186,10 @@ def test_names_from_a_file_are_shown_as_text_not_markup(db_path, users, tmp_path
     path = tmp_path / "**fed**_[link](x).csv"
     path.write_text("periode;kommune;kategori;antal\n2025-09;<img src=x>;Opioider;3\n", encoding="utf-8")
     at = upload(logged_in("kim"), path)
-    page = texts(at)
-    assert "\\*\\*fed\\*\\*\\_\\[link\\](x).csv" in page
-    assert "\\<img src=x\\>" in page
+    sources = [m.value for m in at.markdown]
+    assert any("&#42;&#42;fed&#42;&#42;" in v for v in sources)   # escaped: shown as the name itself
+    assert not any("**fed**" in v or "<img" in v for v in sources)
+    assert any("<img src=x>" in shown(v) for v in sources)
 
 
 def test_undo_offers_no_shipped_upload_and_asks_again_after_each_undo(db_path, users):

@@ -53,8 +53,6 @@ def _internal_error(name: str) -> str:
             "Intet er gemt. Send filen og fejl-id'et til den, der driver statistik.")
 
 
-
-
 def forget(file_id: str) -> None:
     """Drop a file's plan (cancelled, accepted, or to be made again)."""
     st.session_state.get(_CHANGED, set()).discard(file_id)
