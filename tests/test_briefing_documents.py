@@ -189,3 +189,11 @@ def test_a_single_hidden_cell_cannot_be_recovered_from_the_district_total(suppre
             assert len(hidden) != 1, (header[column], hidden)
             checked += bool(hidden)
     assert checked >= 3
+
+
+def test_pdf_says_its_title_and_language_for_screen_readers(pdf):
+    reader, _, _, _ = pdf
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "da-DK"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])           # the title, not the file name
+    assert reader.metadata.title.startswith("Lokal kriminalitetsstatistik")

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dashboard_server import dashboard, guarded_chromium, settle
-from statistik import accounts
+from dashboard_server import guarded_chromium, settle
+from test_browser import PASSWORD, app  # noqa: F401  (the server fixture)
 
-PASSWORD = "korrekt-hest-batteri"
 PUBLIC = [("", "oversigt"), ("udvikling?omraade=kbh&kategori=3210&periode=Q", "udvikling"),
           ("kommuner?kat=1320", "kommuner"), ("kort?kat=1320", "kort"), ("sammenligning", "sammenligning"),
           ("bilag", "bilag"), ("datastatus", "datastatus"), ("om_data", "om_data")]
@@ -28,7 +27,7 @@ OVERFLOW = "[document.documentElement.scrollWidth, window.innerWidth]"
 # Words of the page's h1 that the browser broke over two lines.
 BROKEN_WORDS = """() => {
   const h = document.querySelector('h1'); if (!h) return [];
-  const text = h.firstChild ? h : null; const out = [];
+  const out = [];
   const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     for (const m of node.textContent.matchAll(/\\S+/g)) {
@@ -49,14 +48,6 @@ EVENT_LABELS = """() => {
       return [b.left, b.top, b.right, b.bottom, g.textContent];
     });
 }"""
-
-
-@pytest.fixture
-def app(db_path, tmp_path):
-    users = tmp_path / "brugere.toml"
-    accounts.add_account("kim", PASSWORD, "Kim Analytiker", path=users)
-    with dashboard(db_path, users) as url:
-        yield url
 
 
 def _chart(page, key: str) -> None:
@@ -195,4 +186,4 @@ def test_labels_map_click_downloads_toolbar_and_keyboard(app, tmp_path):
             pytest.fail("Tab never reached the link to Kommuner")
         page.keyboard.press("Enter")
         settle(page)
-        assert page.get_by_text("Kommunerne side om side").first.is_visible()
+        assert page.get_by_role("heading", name="Kommunerne i forhold til landet").is_visible()

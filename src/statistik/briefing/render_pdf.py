@@ -245,7 +245,7 @@ def render(doc: d.Document) -> bytes:
     st = styles()
     template = _Template(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=BOTTOM, title=doc.title, subject=doc.subject, author=doc.author,
-                         creator="statistik", lang="da-DK")
+                         creator="statistik", lang="da-DK", displayDocTitle=True)
     frame = Frame(MARGIN, BOTTOM, TEXT_WIDTH, A4[1] - MARGIN - BOTTOM, id="text",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])

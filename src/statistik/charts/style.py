@@ -205,7 +205,8 @@ def apply_style(
         height=height,
         margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=False),
         legend=dict(
-            orientation="h", x=0 if not below else -(left - 20) / max(width - left - right, 1), xanchor="left",
+            orientation="h", x=0 if not below else 20 / width, xref="paper" if not below else "container",
+            xanchor="left",
             y=1.0 if not below else -legend_at / max(height - top - bottom, 1), yanchor="bottom" if not below else "top",
             yref="paper", font=dict(size=BODY_SIZE), bgcolor="rgba(255,255,255,0)", itemwidth=50,
             traceorder="normal",
