@@ -64,3 +64,12 @@ def test_rows_keep_their_order(con, population):
 def test_rate_of_two_numbers():
     assert rate(27, 14569) == pytest.approx(185.325, abs=1e-3)
     assert rate(5, 0) is None and rate(None, 100) is None
+
+
+def test_area_codes_of_another_string_dtype_still_get_their_rate(population):
+    # A frame built in pandas has object area codes; the store's population has pandas strings.
+    frame = pd.DataFrame({"period_kind": ["Y"], "period_start": [pd.Timestamp("2024-01-01")],
+                          "area_code": pd.Series(["155"], dtype=object), "category_code": ["1320"],
+                          "source": ["Danmarks Statistik"], "count": [27]})
+    row = add_rates(frame, population).iloc[0]
+    assert round(row["rate"], 1) == 185.3

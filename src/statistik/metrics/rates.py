@@ -44,9 +44,13 @@ def add_rates(frame: pd.DataFrame, population: pd.DataFrame, per: int = PER_100K
     f = frame.copy()
     f["_order"] = range(len(f))
     f["_year"] = pd.to_datetime(f[START]).dt.year.astype("int64")
+    # merge_asof needs one dtype for the `by` key: frames built in SQL and in pandas differ.
+    area_dtype = f[AREA].astype(str).dtype
+    f[AREA] = f[AREA].astype(area_dtype)
     pop = population[[AREA, YEAR, POPULATION]].rename(columns={YEAR: POPULATION_YEAR}).copy()
     pop[POPULATION_YEAR] = pop[POPULATION_YEAR].astype("int64")
     pop["_year"] = pop[POPULATION_YEAR]
+    pop[AREA] = pop[AREA].astype(area_dtype)
     merged = pd.merge_asof(
         f.sort_values("_year"), pop.sort_values("_year"), on="_year", by=AREA, direction="backward",
     ).sort_values("_order")
