@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import harness  # noqa: E402
 from dashboard_server import CHROMIUM, READY, dashboard_process  # noqa: E402
 
-TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne side om side"),
+TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne i forhold til landet"),
         ("Sammenlign perioder", "Sammenlign to perioder"), ("Datastatus", "Datastatus"),
         ("Om data", "Om data"), ("Oversigt", "Lokal kriminalitetsstatistik")]
 AIM_P95_S = 2.0

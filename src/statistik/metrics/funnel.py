@@ -22,23 +22,22 @@ from statistik.metrics.rates import PER_100K
 LEVELS = (0.95, 0.998)
 
 
-def _distribution(expected: np.ndarray, phi: np.ndarray):
-    """Per E: the frozen negative binomial with variance φ·E (the Poisson where φ is 1)."""
-    p = 1.0 / np.maximum(phi, 1.0)
-    size = expected * p / np.maximum(1 - p, 1e-12)
-    return [poisson(e) if q >= 1 - 1e-9 else nbinom(n, q) for e, n, q in zip(expected, size, p)]
-
-
 def count_limit(expected, phi, probability: float) -> np.ndarray:
-    """The continuous `probability` quantile of the count for each expected count (Spiegelhalter's interpolation)."""
-    expected, phi = np.atleast_1d(np.asarray(expected, dtype="float64")), np.atleast_1d(np.asarray(phi, dtype="float64"))
-    phi = np.broadcast_to(phi, expected.shape)
-    out = np.empty(expected.shape)
-    for i, dist in enumerate(_distribution(expected, phi)):
-        r = dist.ppf(probability)
-        above, below = dist.cdf(r), dist.cdf(r - 1)
-        out[i] = r - (above - probability) / (above - below) if above > below else r
-    return np.maximum(out, 0.0)
+    """The continuous `probability` quantile of the count for each expected count (Spiegelhalter's interpolation).
+
+    The count is negative binomial with mean E and variance φ·E (Poisson where φ is 1).
+    """
+    expected = np.atleast_1d(np.asarray(expected, dtype="float64"))
+    phi = np.broadcast_to(np.maximum(np.asarray(phi, dtype="float64"), 1.0), expected.shape)
+    poisson_like = phi < 1 + 1e-9
+    p = np.where(poisson_like, 0.5, 1.0 / phi)
+    size = expected * p / (1 - p)
+    def cdf(k):
+        return np.where(poisson_like, poisson.cdf(k, expected), nbinom.cdf(k, size, p))
+    r = np.where(poisson_like, poisson.ppf(probability, expected), nbinom.ppf(probability, size, p))
+    above, below = cdf(r), cdf(r - 1)
+    step = np.where(above > below, (above - probability) / np.where(above > below, above - below, 1.0), 0.0)
+    return np.maximum(r - step, 0.0)
 
 
 def limits(population, rate: float, curve: Curve, levels=LEVELS, per: int = PER_100K) -> dict:

@@ -48,6 +48,7 @@ def add_rates(frame: pd.DataFrame, population: pd.DataFrame, per: int = PER_100K
     area_dtype = f[AREA].astype(str).dtype
     f[AREA] = f[AREA].astype(area_dtype)
     pop = population[[AREA, YEAR, POPULATION]].rename(columns={YEAR: POPULATION_YEAR}).copy()
+    pop[AREA] = pop[AREA].astype(f[AREA].dtype)
     pop[POPULATION_YEAR] = pop[POPULATION_YEAR].astype("int64")
     pop["_year"] = pop[POPULATION_YEAR]
     pop[AREA] = pop[AREA].astype(area_dtype)

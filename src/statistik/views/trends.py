@@ -61,7 +61,8 @@ def trend(
     frame = _aggregate(series_with_district(con, areas, categories, sources), granularity, notes)
     if granularity != "R" and not frame.empty:
         ranges = expected_ranges(con, frame, granularity)
-        frame = frame.merge(ranges, on=[*mf.SERIES_KEYS, mf.START], how="left")
+        if not ranges.empty:
+            frame = frame.merge(ranges, on=[*mf.SERIES_KEYS, mf.START], how="left")
     if measure == "rate":
         frame = rates.add_rates(frame, population_with_district(con))
         value, low, high = rates.RATE, rates.RATE_LOW, rates.RATE_HIGH
