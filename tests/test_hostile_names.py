@@ -77,9 +77,13 @@ def hostile_store(seeded_template, tmp_path_factory):
     path = folder / "statistik.duckdb"
     shutil.copy(seeded_template, path)
     con = open_store(path)
-    code = reference.add_category(con, CATEGORY)
+    # Registering refuses names like this one (reference.add_category); a store written before that
+    # rule, or a name that slips past it, must still be shown as text, so it is put in directly and
+    # the file names the category by its code.
+    code = "kat-hostile"
+    con.execute("INSERT INTO category VALUES (?, ?, NULL, 'intern', NULL)", [code, CATEGORY])
     rows = ["periode;kommune;kategori;antal"] + [
-        f"{y}-{m:02d};{a};{CATEGORY};{(y + m + i) % 17 + 3}"
+        f"{y}-{m:02d};{a};{code};{(y + m + i) % 17 + 3}"
         for y in (2024, 2025) for m in range(1, 13) for i, a in enumerate(("101", "147", "155", "185"))]
     data = folder / "data.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -187,7 +191,7 @@ def test_login_caption_and_upload_page_show_user_file_names_and_refused_values_a
     bad, good = f"fil {LINK}.csv", f"god {IMAGE}.csv"
     at.file_uploader[0].set_value([
         (bad, f"periode;kommune;kategori;antal\n2025-09;{SCRIPT};Opioider;3\n".encode(), "text/csv"),
-        (good, f"periode;kommune;kategori;antal\n2025-09;Dragør;{CATEGORY};3\n".encode(), "text/csv"),
+        (good, f"periode;kommune;kategori;antal\n2025-09;Dragør;{app};3\n".encode(), "text/csv"),
     ]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Filen er afvist" in e.value for e in at.error)
