@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 LOCALE = "da_DK"
+_MISSING: ContextVar[str] = ContextVar("missing_cell", default="–")
+
+
+@contextlib.contextmanager
+def missing_as(mark: str) -> Iterator[None]:
+    """Within the block, `cell` shows a missing value as `mark` (the public dashboard: 'skjult')."""
+    token = _MISSING.set(mark)
+    try:
+        yield
+    finally:
+        _MISSING.reset(token)
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -83,7 +97,7 @@ def cell(value, kind: str | None = None) -> str:
     """A table cell as shown: numbers by `kind` ('int', 'signed', 'dec1', 'pct' of 100, 'p'), dates in
     Danish, and '–' for anything missing (never 'None', 'nan' or 'NaT')."""
     if _missing(value):
-        return "–"
+        return _MISSING.get()
     if isinstance(value, str):              # text in a number column: 'skjult'
         return value
     if kind == "int":

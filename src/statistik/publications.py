@@ -159,19 +159,20 @@ def publications(con: duckdb.DuckDBPyConnection) -> list[Publication]:
 
 
 def shown_figures(con: duckdb.DuckDBPyConnection) -> dict[tuple, set[int]]:
-    """Stored figures printed as they are by some publication: (source, category, area, kind, start) → values.
+    """Figures printed as they are by some publication: (source, category, area, kind, start) → values.
 
-    A stored figure is printed when a publication showed the cell of exactly its period and
-    municipality. The public dashboard shows a figure only if its value is among these.
+    A figure is printed when a publication showed the cell of exactly one stored period (of a
+    municipality, or the district's sum of them). The public dashboard shows a figure only if
+    its value is among these.
     """
     rows = con.execute(
-        """SELECT DISTINCT f.source, f.category_code, f.area_code, f.period_kind, f.period_start, c.value
+        """SELECT DISTINCT c.source, c.category_code, c.area_code, k.period_kind, c.period_start, c.value
            FROM publication_cell c
-           JOIN publication_figure f ON f.briefing_id = c.briefing_id AND f.source = c.source
-                AND f.category_code = c.category_code AND f.area_code = c.area_code AND f.period_start = c.period_start
-                AND c.months = CASE f.period_kind WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END
+           JOIN (SELECT DISTINCT briefing_id, source, category_code, period_kind FROM publication_figure) k
+                USING (briefing_id, source, category_code)
            JOIN briefing b ON b.id = c.briefing_id
-           WHERE b.final AND c.role = 'shown'"""
+           WHERE b.final AND c.role = 'shown'
+             AND c.months = CASE k.period_kind WHEN 'M' THEN 1 WHEN 'Q' THEN 3 ELSE 12 END"""
     ).fetchall()
     out: dict[tuple, set[int]] = {}
     for source, category, area, kind, start, value in rows:

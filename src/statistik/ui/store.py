@@ -23,6 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from statistik import bootstrap, config
 from statistik.markup import md
 from statistik.store import Snapshot, Store, StoreBusy
+from statistik.views import published
 
 _run = threading.local()  # Streamlit runs each session's script in a thread of its own
 
@@ -54,14 +55,15 @@ def snapshot() -> Snapshot:
 
 
 @contextlib.contextmanager
-def page_run() -> Iterator[None]:
-    """Read one version for the whole page run."""
-    _run.snapshot = None
+def page_run(public: bool = False) -> Iterator[None]:
+    """Read one version for the whole page run; `public`: show published figures only (a visitor, public mode)."""
+    _run.snapshot, _run.public = None, public
     _run.snapshot = snapshot()
     try:
-        yield
+        with published.only_published(_run.snapshot.cursor()) if public else contextlib.nullcontext():
+            yield
     finally:
-        _run.snapshot = None
+        _run.snapshot, _run.public = None, False
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -104,14 +106,16 @@ def write(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_function: Callable, _snapshot: Snapshot, name: str, store_: str, version_: tuple, args: tuple,
-            kwargs: tuple):
+def _cached(_function: Callable, _snapshot: Snapshot, name: str, store_: str, version_: tuple, public: bool,
+            args: tuple, kwargs: tuple):
     # Underscored arguments are not hashed: the function's qualified name and the version stand in.
     return _function(_snapshot.cursor(), *args, **dict(kwargs))
 
 
 def load(function: Callable, *args, **kwargs):
-    """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes."""
+    """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes
+    (separately for the public view, which shows published figures only)."""
     snap = snapshot()
     name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(function, snap, name, str(config.db_path()), snap.key, args, tuple(sorted(kwargs.items())))
+    return _cached(function, snap, name, str(config.db_path()), snap.key, getattr(_run, "public", False), args,
+                   tuple(sorted(kwargs.items())))

@@ -10,6 +10,7 @@ import pandas as pd
 from statistik import config, figures, reference
 from statistik.metrics import district, frame as mf
 from statistik.periods import Period
+from statistik.views import published
 
 DISTRICT = config.DISTRICT_CODE
 
@@ -47,14 +48,19 @@ def series_with_district(
     con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str] | None = None,
     sources: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Stored figures for `areas`; the district ('kbh') is derived from its members, never stored."""
+    """Stored figures for `areas`; the district ('kbh') is derived from its members, never stored.
+
+    On the public dashboard (`published.mask`) each figure, the district's too, is shown only
+    where a publication printed it.
+    """
     members = reference.district_members(con)
     stored = [a for a in areas if a != DISTRICT]
     wanted = sorted(set(stored) | (set(members) if DISTRICT in areas else set()))
     raw = mf.check(figures.series(con, areas=wanted, categories=categories, sources=sources))
-    parts = [raw[raw[mf.AREA].isin(stored)]]
+    parts = [published.mask(raw[raw[mf.AREA].isin(stored)])]
     if DISTRICT in areas and not raw.empty:
-        parts.append(district.district_total(raw, members).drop(columns=[district.MEMBERS_PRESENT]))
+        total = district.district_total(raw, members).drop(columns=[district.MEMBERS_PRESENT])
+        parts.append(published.mask(total))
     out = pd.concat(parts, ignore_index=True)
     return out if not out.empty else mf.empty()
 

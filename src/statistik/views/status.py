@@ -11,6 +11,7 @@ from statistik import formatting, publications
 from statistik.figures import period_code_sql
 from statistik.periods import Period
 from statistik.uploads import STATUS_NAMES, is_shipped, list_uploads
+from statistik.views import published
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -65,8 +66,11 @@ def gaps(con: duckdb.DuckDBPyConnection, limit: int = 200) -> tuple[pd.DataFrame
 def revisions(
     con: duckdb.DuckDBPyConnection, since: dt.datetime | None = None, areas: list[str] | None = None
 ) -> pd.DataFrame:
-    """Figures changed by imports still in force since a moment (to the second), old → new, newest first."""
-    return con.execute(
+    """Figures changed by imports still in force since a moment (to the second), old → new, newest first.
+
+    On the public dashboard a value is shown only if a publication printed it (else <NA>: hidden).
+    """
+    frame = con.execute(
         f"""SELECT u.created_at AS time, u.id AS upload_id, u.file_name, r.source, r.period_kind, r.period_start,
                    {period_code_sql('r')} AS period, r.area_code, a.name AS area,
                    r.category_code, c.name AS category,
@@ -79,6 +83,11 @@ def revisions(
             ORDER BY u.created_at DESC, r.period_start DESC, c.name, r.area_code""",
         {"since": since, "areas": areas},
     ).df()
+    if published.active() and not frame.empty:
+        for column in ("old_value", "new_value"):
+            frame[column] = frame[column].astype("Int64").where(published.is_published(frame, column), pd.NA)
+        frame["change"] = frame["new_value"] - frame["old_value"]
+    return frame
 
 
 def last_briefing(con: duckdb.DuckDBPyConnection) -> publications.Final | None:
