@@ -95,8 +95,9 @@ def front_page(b: Briefing) -> list:
     ]
 
 
-def _chart(images: dict, key: tuple, width: float, description: str) -> list:
-    return [Image(images[key], width, description)] if key in images else []
+def _chart(images: dict, key: tuple, width: float, describe) -> list:
+    """The rendered chart with its text alternative (every point, hidden ones as hidden), if it was drawn."""
+    return [Image(images[key], width, describe())] if key in images else []
 
 
 def trend_section(b: Briefing, s: Section, images: dict) -> list:
@@ -116,7 +117,7 @@ def trend_section(b: Briefing, s: Section, images: dict) -> list:
         return [KeepTogether(blocks)]
     body = [Paragraph(" ".join(section_sentences(s)))]
     key = ("trend", s.trend.category)
-    chart = _chart(images, key, CHART_CM, f"Graf: {s.trend.title} for kredsen og kommunerne")
+    chart = _chart(images, key, CHART_CM, lambda: charts.trend_text(f))
     notes = []
     if not f.chart_starts:
         notes.append(Paragraph(f"Ingen graf: der er tal for færre end {MIN_CHART_POINTS} perioder.", NOTE))
@@ -133,7 +134,7 @@ def goals_chapter(b: Briefing, images: dict) -> list:
     out = [Heading("Mål", 1)]
     for i, goal in enumerate(b.goals):
         block = [Heading(goal.label, 2), Paragraph(" ".join(goal_sentences(goal, latest=b.period is None)))]
-        block += _chart(images, ("goal", i), TARGET_CHART_CM, f"Graf: {goal.label}, pr. år")
+        block += _chart(images, ("goal", i), TARGET_CHART_CM, lambda: charts.target_text(goal))
         if goal.book is not None and (years := charts.hidden_years(goal)):
             block.append(Paragraph(f"Årene {', '.join(map(str, years))} er udeladt, fordi tallet er skjult.", NOTE))
         out.append(KeepTogether(block))

@@ -48,6 +48,29 @@ def trend_data(figures: Figures) -> pd.DataFrame:
     return data
 
 
+def trend_text(figures: Figures) -> str:
+    """The chart in words, for screen readers and anyone who cannot see it: every point, hidden ones as hidden.
+
+    'Graf: Indbrud i beboelser (Danmarks Statistik), antal pr. kvartal. Københavns Politikreds: 2. kvt. 2022
+    187; 3. kvt. 2022 285; … — København: …'
+    """
+    book = figures.book
+    series = []
+    for row in [figures.district, *figures.rows[:-1]]:
+        points = "; ".join(f"{Period(book.kind, day).label} {book.show((row.area, day, book.size))}"
+                           for day in figures.chart_starts)
+        series.append(f"{row.name}: {points}")
+    return (f"Graf: {figures.name} ({figures.source}), antal pr. {KIND_NAMES[book.kind]}. "
+            + " — ".join(series) + ".")
+
+
+def target_text(goal: Goal) -> str:
+    """The target chart in words: each year's count (hidden ones as hidden) against the limit."""
+    years = "; ".join(f"{year} {goal.book.show(span)}" for year, span in goal.years)
+    return (f"Graf: {goal.category_name} i {goal.area_name} ({goal.book.source}) pr. år, mål {goal.limit_text}. "
+            f"{years}.")
+
+
 def hidden_points(figures: Figures) -> int:
     """How many points the chart leaves out because they are hidden."""
     book = figures.book

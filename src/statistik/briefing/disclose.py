@@ -48,9 +48,13 @@ class Decision:
     table: disclosure.Table | None = None
     publications: tuple[pub.Publication, ...] = ()
 
-    def audit(self) -> list[disclosure.Finding]:
-        """Every protected cell with the interval an attacker can infer from all publications and this one."""
-        return disclosure.audit(self.table) if self.table is not None else []
+    def audit(self, everything: bool = True) -> list[disclosure.Finding]:
+        """Every protected cell with the interval an attacker can infer from all publications and this one
+        (or only those this briefing can have changed: in a part of the table it adds to)."""
+        if self.table is None:
+            return []
+        cells = None if everything else disclosure.linked_to(self.table, len(self.publications))
+        return disclosure.audit(self.table, cells)
 
 
 def _var(source: str, category: str, area: str, day: dt.date, value: int) -> tuple:
@@ -61,7 +65,7 @@ def _days(start: dt.date, months: int, size: int) -> list[dt.date]:
     return [month_offset(start, i) for i in range(0, months, size)]
 
 
-def _add_publication(table: disclosure.Table, p: pub.Publication, forced: set) -> None:
+def _add_publication(table: disclosure.Table, p: pub.Publication, forced: set, epoch: int) -> None:
     """An earlier publication's cells as the attacker reads them, over the figures as they were then."""
     below = p.final.suppress_below
     values = {(f.source, f.category, f.area, f.start): f.count for f in p.figures}
@@ -72,14 +76,18 @@ def _add_publication(table: disclosure.Table, p: pub.Publication, forced: set) -
                 for d in _days(c.start, c.months, months_in(kinds[(c.source, c.category)]))]
         parts = [table.native(_var(*k, values[k]), values[k]) for k in keys]
         label = Label(p.final.id, c.source, c.category, (c.area, c.start, c.months))
+        key = (c.source, c.category, label.span)
         if c.role == pub.SHOWN:
-            table.add(label, parts, disclosure.KNOWN)
-            continue
-        forced.add((c.source, c.category, label.span))
-        table.add(label, parts, disclosure.HIDDEN, **_hidden(c.value, below))
+            table.add(label, parts, disclosure.KNOWN, epoch=epoch)
+        elif key in forced and _still_hidden(table, parts):    # kept hidden, as it was: its role then stays
+            table.add(label, parts, disclosure.HIDDEN, epoch=epoch)
+        else:
+            table.add(label, parts, disclosure.HIDDEN, epoch=epoch, **_hidden(c.value, below))
+        if c.role != pub.SHOWN:
+            forced.add(key)
 
 
-def _add_book(table: disclosure.Table, book: CellBook, below: int, forced: set) -> None:
+def _add_book(table: disclosure.Table, book: CellBook, below: int, forced: set, epoch: int) -> None:
     """This briefing's cells of one book: known, forced hidden, small, or candidates; and its unprinted small figures."""
     printed_natives = set()
     under: dict[tuple, int] = {}
@@ -98,18 +106,27 @@ def _add_book(table: disclosure.Table, book: CellBook, below: int, forced: set) 
             printed_natives.add(natives[0])
         label = Label(NOW, book.source, book.category, span)
         if (book.source, book.category, span) in forced:       # hidden once, hidden for good
-            table.add(label, parts, disclosure.HIDDEN, settled=True, **_hidden(value, below))
+            if _still_hidden(table, parts):                    # unchanged: its role then stays
+                table.add(label, parts, disclosure.HIDDEN, epoch=epoch)
+            else:
+                table.add(label, parts, disclosure.HIDDEN, epoch=epoch, **_hidden(value, below))
         elif _public(table, parts):                            # printed before: printing it again tells nothing
-            table.add(label, parts, disclosure.KNOWN)
+            table.add(label, parts, disclosure.KNOWN, epoch=epoch)
         elif is_small(value, below):
-            table.add(label, parts, disclosure.HIDDEN, settled=True, **_hidden(value, below))
+            table.add(label, parts, disclosure.HIDDEN, epoch=epoch, **_hidden(value, below))
         else:
-            table.add(label, parts, disclosure.CANDIDATE, cost=book.cost(span))
+            table.add(label, parts, disclosure.CANDIDATE, cost=book.cost(span), epoch=epoch)
     for (area, day), count in under.items():
         var = _var(book.source, book.category, area, day, count)
-        if (area, day) not in printed_natives and is_small(count, below) and not _public(table, [var]):
+        if (area, day) not in printed_natives and is_small(count, below) and table.find([var]) is None:
             label = Label(NOW, book.source, book.category, (area, day, book.size))
-            table.add(label, [var], disclosure.FREE, need=primary_need(below), settled=True)
+            table.add(label, [var], disclosure.FREE, need=primary_need(below), epoch=epoch)
+
+
+def _still_hidden(table: disclosure.Table, parts: list) -> bool:
+    """Whether an earlier publication hid exactly this cell with these values (then it keeps its role and margin)."""
+    cell = table.find(parts)
+    return cell is not None and cell.state == disclosure.HIDDEN
 
 
 def _public(table: disclosure.Table, parts: list) -> bool:
@@ -137,12 +154,12 @@ def decide(books: Books, below: int | None, recorded: list[pub.Publication],
         return Decision(None)
     table = disclosure.Table()
     forced: set = set()
-    for p in recorded:
-        _add_publication(table, p, forced)
+    for epoch, p in enumerate(recorded):
+        _add_publication(table, p, forced, epoch)
     for book in books.all():
-        _add_book(table, book, below, forced)
+        _add_book(table, book, below, forced, len(recorded))
     try:
-        disclosure.protect(table, below)
+        disclosure.protect(table, below, len(recorded))
     except disclosure.Unprotectable as e:
         if strict:
             raise Unprotected([f.cell for f in e.findings], describe) from None

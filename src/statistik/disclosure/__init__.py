@@ -8,13 +8,15 @@ publish (and what earlier publications published) and ask this package two thing
   complementary cells ±N around their value, clipped at 0);
 - `audit(table)`: for every protected cell, the exact interval an attacker can infer from
   all the linear knowledge in the table (min and max of the cell over every non-negative
-  integer table that agrees with what is published), solved with HiGHS through SciPy.
+  integer table that agrees with what is published), solved with HiGHS.
 
 Modules: `table` (cells, native variables and what is known about them), `solve` (the
-LP/MILP formulations), `protect` (the audit and the complement choice).
+LP/MILP formulations), `highs` (the solver, models kept for many objectives), `protect`
+(the audit and the complement choice).
 """
 
-from statistik.disclosure.protect import Finding, Unprotectable, audit, protect
+from statistik.disclosure.protect import Finding, Unprotectable, audit, linked_to, protect
 from statistik.disclosure.table import CANDIDATE, FREE, HIDDEN, KNOWN, Cell, Table
 
-__all__ = ["CANDIDATE", "FREE", "HIDDEN", "KNOWN", "Cell", "Finding", "Table", "Unprotectable", "audit", "protect"]
+__all__ = ["CANDIDATE", "FREE", "HIDDEN", "KNOWN", "Cell", "Finding", "Table", "Unprotectable", "audit", "linked_to",
+           "protect"]

@@ -13,43 +13,38 @@ of the table linked to the cell in question (natives that share a printed or bou
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
-import threading
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, vstack
 
+from statistik.disclosure.highs import Model, SolverError
 from statistik.disclosure.table import CANDIDATE, HIDDEN, INF, KNOWN, Cell, Table
 
-MIP_OPTIONS = {"presolve": True, "time_limit": 120.0}
-AUDIT, CHOOSE, PRIOR, SETTLED = "audit", "choose", "prior", "settled"
-
-
-class SolverError(RuntimeError):
-    """HiGHS gave no answer (time limit or numerical trouble); nothing may be assumed safe."""
+AUDIT, CHOOSE, SETTLED = "audit", "choose", "settled"
+__all__ = ["AUDIT", "CHOOSE", "SETTLED", "Links", "SolverError", "cover", "interval"]
 
 
 class Links:
     """Which free natives are tied together by cells an attacker can use, and each cell's free parts.
 
     Modes: AUDIT (the finished pattern: candidates are printed, like known cells), CHOOSE
-    (candidates may still be hidden, so none of their natives is fixed), PRIOR (what the
-    marks alone tell: only the bounds of hidden cells, nothing printed) and SETTLED (what is
-    known whatever the candidates become: the bounds and the cells already printed). Without `granted`, the
+    (candidates may still be hidden, so none of their natives is fixed) and SETTLED (what was
+    known before publication `before`: the bounds and the cells printed by earlier ones). Without `granted`, the
     attacker is a reader of the documents, who cannot tell the small hidden cells from the
-    others (one mark): hidden cells carry no bounds.
+    others (one mark): hidden cells carry no bounds. `grants_until`: only the small cells of the
+    publications up to this one are granted (a later publication's small cells are its own).
     """
 
-    def __init__(self, table: Table, mode: str = AUDIT, granted: bool = True):
-        self.table, self.mode, self.granted = table, mode, granted
-        printed = {AUDIT: (KNOWN, CANDIDATE), CHOOSE: (KNOWN,), PRIOR: (), SETTLED: (KNOWN,)}[mode]
-        self._printed = printed
-        self.fixed = {next(iter(c.parts)) for c in table.cells.values()
-                      if c.state in printed and len(c.parts) == 1}
+    def __init__(self, table: Table, mode: str = AUDIT, granted: bool = True, before: int | None = None,
+                 grants_until: int | None = None):
+        self.table, self.mode, self.granted, self.before = table, mode, granted, before
+        self.grants_until = grants_until
+        self._free: dict[int, list] = {}
+        self._systems: dict[tuple, tuple] = {}
+        self.cap = cap(table)
+        self._printed = {AUDIT: (KNOWN, CANDIDATE), CHOOSE: (KNOWN,), SETTLED: (KNOWN,)}[mode]
+        self.fixed = {next(iter(c.parts)) for c in table.cells.values() if self.printed(c) and len(c.parts) == 1}
         self._parent: dict = {}
         binding = [c for c in table.cells.values() if self.binding(c)]
         for cell in binding:
@@ -75,23 +70,59 @@ class Links:
 
     def free_parts(self, cell: Cell) -> list:
         """The cell's natives that are not printed one by one, in a stable order."""
-        return sorted((p for p in cell.parts if p not in self.fixed), key=repr)
+        key = id(cell)
+        if key not in self._free:
+            self._free[key] = sorted((p for p in cell.parts if p not in self.fixed), key=repr)
+        return self._free[key]
 
     def binding(self, cell: Cell) -> bool:
         """Whether the cell tells the attacker anything in this mode (printed, a candidate, or bounded)."""
-        if cell.state == HIDDEN:
-            return self.granted and (cell.low > 0 or cell.high < INF)
-        return cell.state in self._printed or (self.mode == CHOOSE and cell.state == CANDIDATE)
+        if cell.state == HIDDEN or (self.mode == SETTLED and not self.printed(cell)):
+            return self.granted and (cell.low > 0 or cell.high < INF) and (
+                self.grants_until is None or cell.hidden_since is None or cell.hidden_since <= self.grants_until)
+        return self.printed(cell) or (self.mode == CHOOSE and cell.state == CANDIDATE)
 
     def printed(self, cell: Cell) -> bool:
-        """Whether the attacker reads the cell's value."""
-        return cell.state in self._printed
+        """Whether the attacker reads the cell's value (in SETTLED mode: printed before `before`)."""
+        if cell.state not in self._printed:
+            return False
+        return self.before is None or (cell.known_since is not None and cell.known_since < self.before)
 
     def around(self, cell: Cell) -> tuple[list, list[Cell]]:
         """The free natives linked to the cell, and the binding cells over them."""
-        roots = sorted({self._root(v) for v in self.free_parts(cell)}, key=repr)
+        roots = self._roots(cell)
         return ([v for r in roots for v in self._natives_of.get(r, [])],
                 [c for r in roots for c in self._cells_of.get(r, [])])
+
+    def _roots(self, cell: Cell) -> tuple:
+        return tuple(sorted({self._root(v) for v in self.free_parts(cell)}, key=repr))
+
+    def system(self, cell: Cell) -> tuple:
+        """The linear system an attacker solves around the cell, as a HiGHS model kept per linked part of
+        the table (printed cells exact, hidden ones within their bounds, natives 0 … cap): natives, index, model."""
+        roots = self._roots(cell)
+        if roots not in self._systems:
+            natives, cells = self.around(cell)
+            index = {v: i for i, v in enumerate(natives)}
+            lows, highs = [], []
+            for c in cells:
+                rest = self.fixed_part(c)
+                low, high = (c.value, c.value) if self.printed(c) else (c.low, c.high)
+                lows.append(low - rest)
+                highs.append(high - rest)
+            n = len(natives)
+            model = Model(np.zeros(n), np.full(n, self.cap), _rows(cells, self, index, 0, n), lows, highs) \
+                if cells else None
+            self._systems[roots] = (natives, index, model)
+        return self._systems[roots]
+
+    def touching(self, epoch: int) -> set:
+        """The linked parts of the table that hold a cell of publication `epoch` (nothing else can have changed)."""
+        return {self._root(v) for c in self.table.cells.values() if c.latest >= epoch for v in self.free_parts(c)}
+
+    def touches(self, cell: Cell, parts: set) -> bool:
+        """Whether the cell lies in one of the linked parts."""
+        return bool(set(self._roots(cell)) & parts)
 
     def fixed_part(self, cell: Cell) -> int:
         """The part of the cell's value that lies in natives printed one by one."""
@@ -112,67 +143,24 @@ def cap(table: Table) -> float:
     return 2.0 * sum(table.values.values()) + 10.0 * max(needs, default=0) + 10.0
 
 
-_QUIET = threading.Lock()
-
-
-@contextlib.contextmanager
-def _quiet():
-    """HiGHS prints a debug line straight to file descriptor 1 on some MIPs; keep it off our output."""
-    with _QUIET:
-        sys.stdout.flush()
-        try:
-            saved = os.dup(1)
-        except OSError:
-            yield
-            return
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 1)
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
-
-
-def _solve(cost, lower, upper, matrix, lows, highs, cell: Cell):
-    constraints = [LinearConstraint(matrix, lows, highs)] if matrix.shape[0] else []
-    with _quiet():
-        res = milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(lower, upper), constraints=constraints,
-                   options=MIP_OPTIONS)
-    if res.status not in (0, 2) or (res.status == 0 and res.x is None):
-        raise SolverError(f"HiGHS fandt ingen løsning for {cell.labels[:1]}: {res.message}")
-    return res
-
-
 def interval(links: Links, cell: Cell) -> tuple[float, float]:
     """The exact feasible interval of the cell's value, given every printed and bounded cell."""
-    natives, cells = links.around(cell)
-    if not natives:
+    if not links.free_parts(cell):
         return float(cell.value), float(cell.value)
-    if not cells:                              # nothing ties its natives: each may be 0 or anything
-        return float(links.fixed_part(cell)), INF
-    index = {v: i for i, v in enumerate(natives)}
-    n, limit = len(natives), cap(links.table)
-    lows, highs = [], []
-    for c in cells:
-        rest = links.fixed_part(c)
-        if links.printed(c):
-            lows.append(c.value - rest)
-            highs.append(c.value - rest)
-        else:
-            lows.append(c.low - rest)
-            highs.append(c.high - rest)
-    matrix = _rows(cells, links, index, 0, n)
-    objective = _rows([cell], links, index, 0, n).toarray()[0]
+    natives, index, model = links.system(cell)
+    fixed = links.fixed_part(cell)
+    if model is None:                          # nothing ties its natives: each may be 0 or anything
+        return float(fixed), INF
+    objective = np.zeros(len(natives))
+    objective[[index[v] for v in links.free_parts(cell)]] = 1.0
     ends = []
     for sign in (1.0, -1.0):
-        res = _solve(sign * objective, np.zeros(n), np.full(n, limit), matrix, np.array(lows), np.array(highs), cell)
-        if res.status == 2:
+        x = model.minimize(sign * objective)
+        if x is None:
             raise SolverError(f"Det offentliggjorte kan ikke være sandt for {cell.labels[:1]} (ingen mulig tabel).")
-        ends.append(float(round(objective @ res.x)) + links.fixed_part(cell))
+        ends.append(float(objective @ x))
     low, high = ends
-    return low, (INF if high - links.fixed_part(cell) >= limit else high)
+    return low + fixed, (INF if high >= links.cap else high + fixed)
 
 
 def cover(links: Links, cell: Cell, need: tuple[float, float], slack: float = 4.0) -> list[Cell] | None:
@@ -198,7 +186,7 @@ def cover(links: Links, cell: Cell, need: tuple[float, float], slack: float = 4.
     index = {v: i for i, v in enumerate(natives)}
     n, m, k = len(natives), len(candidates), len(moves)
     width = k * n + m
-    limit = cap(links.table)
+    limit = links.cap
     big = slack * max(up, down, 1.0) if math.isfinite(slack) else limit
     switch = csr_array((np.ones(m), np.arange(k * n, width), np.arange(m + 1)), shape=(m, width))
     free_values = np.array([c.value - links.fixed_part(c) for c in candidates], dtype=float)
@@ -221,7 +209,7 @@ def cover(links: Links, cell: Cell, need: tuple[float, float], slack: float = 4.
     lower = np.concatenate([[-links.table.values[v] for v in natives]] * k + [np.zeros(m)])
     upper = np.concatenate([np.full(k * n, limit), np.ones(m)])
     cost = np.concatenate([np.zeros(k * n), [c.cost for c in candidates]])
-    res = _solve(cost, lower, upper, matrix, np.array(lows), np.array(highs), cell)
-    if res.status == 2:
+    x = Model(lower, upper, matrix, lows, highs).minimize(cost, lp_first=False)
+    if x is None:
         return cover(links, cell, need, slack=math.inf) if math.isfinite(slack) else None
-    return [c for j, c in enumerate(candidates) if res.x[k * n + j] > 0.5]
+    return [c for j, c in enumerate(candidates) if x[k * n + j] > 0.5]

@@ -55,7 +55,9 @@ class Cell:
     need: tuple[float, float] | None = None
     cost: float = 1.0
     labels: list = field(default_factory=list)
-    settled: bool = False      # its margin is what is left after the cells already printed (a new cell)
+    known_since: int | None = None      # the first publication that printed it
+    hidden_since: int | None = None     # the first publication that hid it (its margin counts from before it)
+    latest: int = 0                     # the last publication that has it
 
     @property
     def target(self) -> tuple[float, float] | None:
@@ -87,11 +89,11 @@ class Table:
         return sum(self.values[p] for p in parts)
 
     def add(self, label: Hashable, parts: Iterable[Hashable], state: str, *, low: float = 0, high: float = INF,
-            need: tuple[float, float] | None = None, cost: float = 1.0, settled: bool = False) -> Cell:
+            need: tuple[float, float] | None = None, cost: float = 1.0, epoch: int = 0) -> Cell:
         """Add (or merge into) the cell over `parts`; `label` names it for lookups and reports.
 
-        `settled`: the cell is new in this table, so its margin counts from what earlier
-        publications already printed (a hidden cell of an earlier one keeps its full margin).
+        `epoch` numbers the publication it comes from (0 the first; this one the last), so a
+        hidden cell's margin can count from what was printed before it was first hidden.
         """
         parts = frozenset(parts)
         missing = [p for p in parts if p not in self.values]
@@ -99,15 +101,17 @@ class Table:
             raise ValueError(f"Cellen {label!r} har ingen eller ukendte dele: {missing!r}.")
         cell = self.cells.get(parts)
         if cell is None:
-            cell = self.cells[parts] = Cell(parts, self.value_of(parts), state, low, high, need, cost,
-                                            settled=settled)
+            cell = self.cells[parts] = Cell(parts, self.value_of(parts), state, low, high, need, cost)
         else:
-            cell.settled = cell.settled and settled
             cell.low, cell.high = max(cell.low, low), min(cell.high, high)
             cell.need = _join(cell.need, need)
             cell.cost = max(cell.cost, cost)
             order = (FREE, CANDIDATE, HIDDEN, KNOWN)     # what the attacker learns only grows
             cell.state = max(cell.state, state, key=order.index)
+        cell.latest = max(cell.latest, epoch)
+        since = "known_since" if state == KNOWN else "hidden_since" if state in (HIDDEN, FREE) else None
+        if since and (getattr(cell, since) is None or epoch < getattr(cell, since)):
+            setattr(cell, since, epoch)
         if label not in cell.labels:
             cell.labels.append(label)
         self._labels[label] = parts
