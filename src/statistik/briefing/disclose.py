@@ -212,7 +212,7 @@ def describe_with(books: Books, meetings: dict[int, dt.date]) -> Callable[[Label
     def describe(label: Label) -> str:
         area = books.area_names.get(label.span[0], label.span[0])
         category = books.category_names.get(label.category, label.category)
-        where = "" if label.origin == NOW else f", skjult i bilaget til mødet {formatting.date(meetings[label.origin])}"
+        where = "" if label.origin == NOW else f" · bilag {formatting.date(meetings[label.origin])}"
         return f"{area}, {category}, {span_label(label.span)} ({label.source}){where}"
     return describe
 
@@ -244,12 +244,15 @@ class AuditRow:
 
 
 def audit_rows(decision: Decision, describe: Callable[[Label], str]) -> list[AuditRow]:
-    """The audit as rows, this briefing's hidden cells first, then earlier ones, then unprinted figures."""
+    """The audit as rows, this briefing's hidden cells first, then earlier ones, then unprinted figures;
+    within each by category, period and area. A cell checked against the reader too gets a second row."""
     rows = []
     for f in decision.audit():
         now = [lab for lab in f.cell.labels if lab.origin == NOW]
         label = (now or f.cell.labels)[0]
         group = UNPRINTED if f.cell.state == disclosure.FREE else THIS if now else EARLIER
-        rows.append(AuditRow(group, describe(label), f.cell.value, f.low, f.high, f.need, f.ok))
-    order = (THIS, EARLIER, UNPRINTED)
-    return sorted(rows, key=lambda r: order.index(r.group))
+        name = describe(label) + ("" if f.granted else " – for en læser, der ikke ved, hvilke tal der er små")
+        order = (label.category, label.source, label.span[1], label.span[2], label.span[0], not f.granted)
+        rows.append((order, AuditRow(group, name, f.cell.value, f.low, f.high, f.need, f.ok)))
+    groups = (THIS, EARLIER, UNPRINTED)
+    return [row for _, row in sorted(rows, key=lambda r: (groups.index(r[1].group), r[0]))]

@@ -65,11 +65,11 @@ def revisions(b: Briefing) -> list:
     """Figures revised since the previous briefing, or that there are none."""
     out = [Heading("Revisioner siden forrige bilag", 2)]
     if b.previous is None:
-        out.append(Paragraph("Der er ikke lavet et bilag til et tidligere møde med denne database; "
+        out.append(Paragraph("Der er ikke lavet et endeligt bilag til et tidligere møde med denne database; "
                              "listen viser alle revisioner."))
     else:
         out.append(Paragraph(f"Forrige bilag: kredsrådsmødet {formatting.date(b.previous.meeting_date)}, "
-                             f"lavet {formatting.timestamp(b.previous.created_at)}."))
+                             f"gjort endeligt {formatting.timestamp(b.previous.created_at)}."))
     if not b.revisions:
         out.append(Paragraph(NO_REVISIONS if b.previous else "Ingen tal er revideret."))
         return out

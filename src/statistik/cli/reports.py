@@ -60,7 +60,8 @@ def _print_audit(b, rows) -> bool:
     earlier = [p.final for p in b.decision.publications]
     when = formatting.and_list(formatting.date(f.meeting_date) for f in earlier)
     say(f"Kontrol af skjulte tal: bilaget til kredsrådsmødet {formatting.date(b.meeting)}, antal under {b.below} "
-        f"skjult, " + (f"sammen med {len(earlier)} tidligere offentliggjorte bilag (møderne {when})."
+        f"skjult, " + (f"sammen med {len(earlier)} tidligere offentliggjorte bilag "
+                        f"({'mødet' if len(earlier) == 1 else 'møderne'} {when})."
                         if earlier else "ingen tidligere offentliggjorte bilag."))
     say("For hvert beskyttet tal: det interval, en angriber kan udlede af alt offentliggjort (heltalsprogrammering), "
         "og det interval, det mindst skal dække.")
