@@ -4,8 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from statistik import config
-from statistik.ui import auth, errors, state, store, theme
+from statistik.ui import auth, disclosure, errors, state, store, theme
 
 # The icon is our own file: a ':material/…:' icon would make every browser fetch it from a font CDN.
 st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -43,7 +42,7 @@ else:
 pages["Om tallene"] += state.forwarding_pages()  # old links to renamed pages keep working
 # Every table on the page comes from one version of the store; an error is a Danish message with a log id.
 # A public dashboard shows visitors only the figures its final briefings published (STATISTIK_OFFENTLIG).
-public = config.public() and user is None
+public = disclosure.public_visitor()
 if public:
     st.sidebar.caption("Offentlig udgave: kun tal, der er offentliggjort i et bilag til kredsrådet, vises. "
                        "Små tal og tal, der kunne afsløre dem, står som «skjult».")

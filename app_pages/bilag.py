@@ -8,13 +8,14 @@ from statistik import briefing, formatting
 from statistik.charts.export import ExportError
 from statistik.ui import auth, components
 from statistik.ui import briefing as making
+from statistik.ui import disclosure
 from statistik.ui.store import load
 from statistik.views import status
 
 st.title("Bilag til kredsrådsmødet")
 user = auth.current_user()
 
-if making.public_visitor():
+if disclosure.public_visitor():
     st.caption("Lokal kriminalitetsstatistik: de bilag, der er offentliggjort til kredsrådets møder.")
     shown = making.published()
     if not shown:

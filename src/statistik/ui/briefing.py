@@ -91,6 +91,3 @@ def published() -> list[tuple[publications.Final, bytes]]:
             if (data := publications.content(con, f.id)) is not None]
 
 
-def public_visitor() -> bool:
-    """Whether the dashboard is public and nobody is logged in: then only published briefings are offered."""
-    return config.public() and auth.current_user() is None
