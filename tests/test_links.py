@@ -43,7 +43,10 @@ def _script():
     st.write(state.get("granularity"))
 
 
-def test_a_renamed_parameter_and_value_keep_old_links_working_and_the_link_gets_todays_names(db_path):
+def test_a_renamed_parameter_and_value_keep_old_links_working_and_the_link_gets_todays_names(db_path, monkeypatch):
+    from statistik.ui import state
+    # The script replaces a filter of the process; put the real one back afterwards for the tests after this.
+    monkeypatch.setitem(state.FILTERS, "granularity", state.FILTERS["granularity"])
     at = AppTest.from_function(_script, default_timeout=30)
     at.query_params["periode"] = "Y"
     at.run()

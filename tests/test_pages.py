@@ -68,6 +68,7 @@ def test_overview_on_an_empty_store_says_how_to_add_figures(empty_store):
 
 def test_trends_page_follows_the_filters_in_the_link(db_path):
     at = open_page("udvikling", {"omraade": "155", "kategori": "1320", "periode": "Y", "maal": "rate"})
+    assert at.dataframe, texts(at)
     table = at.dataframe[0].value.set_index("Periode")
     assert round(float(table.loc["2024", "Dragør · Indbrud i beboelser"]), 1) == 185.3
     assert "FOLK1A 2016–2025" in texts(at)
