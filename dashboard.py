@@ -4,12 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from statistik import config
 from statistik.ui import auth, disclosure, errors, state, store, theme
 
 # The icon is our own file: a ':material/…:' icon would make every browser fetch it from a font CDN.
 st.set_page_config(page_title="Lokal kriminalitetsstatistik", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
                    layout="wide")
 theme.apply()
+if problems := config.problems():  # e.g. STATISTIK_POLITIKREDS=13: say so instead of failing on every page
+    for problem in problems:
+        st.error(problem)
+    st.stop()
 auth.login_box()
 user = auth.current_user()
 pages = {

@@ -50,10 +50,11 @@ if not marks.empty:
 st.subheader("Mål")
 targets = load(targets_admin.targets)
 components.table(targets)
+target_areas, target_area_names = load(choices.target_areas)
 with st.form("new_target", clear_on_submit=True):
     st.markdown("**Nyt mål**")
     left, right = st.columns(2)
-    area = left.selectbox("Område", [a for a in areas if a != "kbh"], format_func=area_names.get)
+    area = left.selectbox("Område", target_areas, format_func=target_area_names.get)
     category = right.selectbox("Kategori", categories, format_func=category_names.get)
     direction = left.radio("Målet er", list(targets_admin.DIRECTIONS), format_func=targets_admin.DIRECTIONS.get,
                            horizontal=True)

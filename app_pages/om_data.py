@@ -2,18 +2,21 @@
 
 import streamlit as st
 
+from statistik import districts, formatting
 from statistik.ui import components
 from statistik.ui.store import load
-from statistik.views import annotations
+from statistik.views import annotations, common
 
 st.title("Om data")
+own = districts.current()
+members = formatting.and_list(load(common.member_names))
 
-st.markdown("""
+st.markdown(f"""
 ### Kilder
 - **Danmarks Statistik, tabel STRAF11**: anmeldte forbrydelser efter gerningskommune og
   overtrædelsens art, pr. kvartal. Alle 98 kommuner, regionerne og hele landet.
 - **Danmarks Statistik, tabel FOLK1A**: folketal pr. 1. januar (kvartal 1), brugt til rater.
-- **Københavns Politi**: politiets egne månedstal for kategorier, som Danmarks Statistik ikke
+- **{own.police}**: politiets egne månedstal for kategorier, som Danmarks Statistik ikke
   har (kontaktbedrageri, opioider, lomme- og tricktyveri). De uploades af analytikere.
 
 Kilde: Danmarks Statistik (STRAF11, FOLK1A). Tallene må genbruges med kildeangivelse
@@ -25,8 +28,8 @@ som hver sin serie.
 
 ### Begreber
 - **Anmeldelse**: en anmeldt overtrædelse, opgjort efter gerningskommune og anmeldelsestidspunkt.
-- **Københavns Politikreds**: København, Frederiksberg, Dragør og Tårnby. Kredsens tal er summen
-  af de fire kommuner og beregnes; mangler én kommune for en periode, vises kredsen ikke for den.
+- **{own.name}**: {members}. Kredsens tal er summen af kommunerne og beregnes; mangler én kommune for en
+  periode, vises kredsen ikke for den. De andre af landets 12 politikredse beregnes på samme måde.
 - **Manglende tal er ikke 0**: en periode uden tal vises som et hul i grafen. En sum over
   kvartal, år eller løbende 12 måneder vises kun, når alle dens dele er der. I Statistikbankens
   BULK-filer betyder en manglende kombination 0; `..` betyder "intet tal".

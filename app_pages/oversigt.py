@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statistik import districts
 from statistik.markup import md
 from statistik.ui import components, state
 from statistik.ui.store import load
@@ -25,5 +26,5 @@ if targets:
     for target in targets:
         components.target_card(target)
 
-st.caption("Kilde: Danmarks Statistik (STRAF11, FOLK1A) og Københavns Politi, egne beregninger. "
+st.caption(f"Kilde: Danmarks Statistik (STRAF11, FOLK1A) og {districts.current().police}, egne beregninger. "
            "Hvordan ændringer vurderes, står under 'Om data'.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from statistik import uploads
+from statistik import districts, uploads
 from statistik.markup import md
 from statistik.ui import auth, components, uploading
 from statistik.ui.store import load, write
@@ -17,7 +17,7 @@ for name, upload_id in st.session_state.pop("upload_done", []):
     st.success(f"{md(name)} er gemt som upload {upload_id}. Tallene ses nu på siderne Oversigt og Udvikling.")
 
 source = st.text_input("Kilde (tom: automatisk)", help="Filer fra Statistikbanken får 'Danmarks Statistik', "
-                       "andre 'Københavns Politi'. Skriv en anden kilde, hvis en anden har talt.")
+                       f"andre '{districts.current().police}'. Skriv en anden kilde, hvis en anden har talt.")
 files = st.file_uploader("CSV-filer", accept_multiple_files=True, type=["csv", "txt", "tsv"])
 for file in files or []:
     uploading.check(file, source)

@@ -85,7 +85,7 @@ def test_audit_fails_when_publications_together_give_a_hidden_cell_away(db_path,
     for meeting, cells in [
         (dt.date(2025, 9, 1), [cell("155", 3, publications.PRIMARY), cell("185", counts["185"], publications.SHOWN)]),
         (dt.date(2025, 10, 1), [cell(a, counts[a], publications.SHOWN) for a in ("101", "147")]
-         + [cell("kbh", sum(counts.values()), publications.SHOWN)]),
+         + [cell("pk11", sum(counts.values()), publications.SHOWN)]),
     ]:
         publications.record(con, meeting=meeting, created_by="t", periods="x", suppress_below=5, file_format="pdf",
                             organisation="x", members=members, cells=cells, figures=figures)

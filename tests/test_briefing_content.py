@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLES, TODAY, write
-from statistik import publications
+from statistik import districts, publications
 from statistik.briefing import assemble, sentences
 from statistik.briefing.cells import CellBook
 from statistik.briefing.content import BriefingError, collect
@@ -19,6 +19,7 @@ from statistik.periods import Period
 
 MEETING = dt.date(2026, 1, 15)
 AREAS = ["101", "147", "155", "185"]
+KBH = districts.by_code("pk11")
 
 
 
@@ -144,9 +145,9 @@ def synthetic(current: int, previous: int) -> Figures:
         for day, total in (("2024-10-01", previous), ("2025-10-01", current))
         for area, count in zip(AREAS, [total, 0, 0, 0])
     ])
-    book = CellBook("x", "Danmarks Statistik", with_district(frame, AREAS), AREAS)
+    book = CellBook("x", "Danmarks Statistik", with_district(frame, KBH), KBH)
     q4 = dt.date(2025, 10, 1)
-    rows = [AreaRow(a, a, (a, q4, 3), (a, dt.date(2024, 10, 1), 3), None, None) for a in [*AREAS, "kbh"]]
+    rows = [AreaRow(a, a, (a, q4, 3), (a, dt.date(2024, 10, 1), 3), None, None) for a in [*AREAS, "pk11"]]
     return Figures("x", "X", book, Period("Q", q4), rows)
 
 

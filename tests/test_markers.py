@@ -23,19 +23,19 @@ def drawn(fig) -> list:
 
 
 def test_a_burglary_chart_gets_no_concerts_festivals_or_law_on_opioids(con):
-    assert annotations.for_chart(con, ["1320"], ["kbh", "101", "147", "155", "185"]).empty
+    assert annotations.for_chart(con, ["1320"], ["pk11", "101", "147", "155", "185"]).empty
 
 
 def test_the_opioid_rule_is_on_opioid_and_narcotics_charts_everywhere(con):
     for category in ("opioider", "3210"):
-        for area in ("kbh", "155", "751"):
+        for area in ("pk11", "155", "751"):
             assert list(annotations.for_chart(con, [category], [area])["text"]) == [OPIOID_RULE]
 
 
 def test_festivals_are_on_pickpocketing_and_violence_charts_of_their_place(con):
     violence_tarnby = set(annotations.for_chart(con, ["12"], ["185"])["text"])
     assert violence_tarnby == {"Ed Sheeran, Kastrup Strandpark"}
-    district = set(annotations.for_chart(con, ["lomme-og-tricktyveri"], ["kbh"])["text"])
+    district = set(annotations.for_chart(con, ["lomme-og-tricktyveri"], ["pk11"])["text"])
     assert {"Distortion", "Copenhagen Pride Week", "Ed Sheeran, Kastrup Strandpark"} <= district
     assert annotations.for_chart(con, ["12"], ["155"]).empty                  # nothing happened in Dragør
 
@@ -44,7 +44,7 @@ def test_the_election_is_listed_but_drawn_nowhere(con):
     every = annotations.annotations(con)
     assert "Kommunalvalg" in set(every["text"])
     for category in ("TOT", "12", "1320", "opioider", "lomme-og-tricktyveri"):
-        assert "Kommunalvalg" not in set(annotations.for_chart(con, [category], ["kbh"])["text"])
+        assert "Kommunalvalg" not in set(annotations.for_chart(con, [category], ["pk11"])["text"])
     listed = annotations.listing(con).set_index("Tekst")
     assert listed.loc["Kommunalvalg", "Kategorier"] == "Ingen grafer"
     assert listed.loc["Distortion", "Områder"] == "København"
@@ -55,7 +55,7 @@ def test_an_annotation_without_relevance_is_on_every_chart_and_relevance_can_be_
     assert "Nytårsaften" in set(annotations.for_chart(con, ["1320"], ["155"])["text"])
     annotations.set_relevance(con, new, ["12"], ["101"])
     assert "Nytårsaften" not in set(annotations.for_chart(con, ["1320"], ["101"])["text"])
-    assert "Nytårsaften" in set(annotations.for_chart(con, ["12"], ["kbh"])["text"])
+    assert "Nytårsaften" in set(annotations.for_chart(con, ["12"], ["pk11"])["text"])
     annotations.set_relevance(con, new, [], None)
     assert "Nytårsaften" not in set(annotations.for_chart(con, ["12"], ["101"])["text"])
 
@@ -118,7 +118,7 @@ def _frame(months: int):
 
 
 def test_the_opioid_rule_is_written_out_in_full_on_a_wide_and_on_a_phone_chart(con):
-    marks = annotations.for_chart(con, ["opioider"], ["kbh"])
+    marks = annotations.for_chart(con, ["opioider"], ["pk11"])
     for width in (style.ASSUMED_WIDTH, 360):
         fig = trend_figure(_frame(24), title="Opioider", y_title="Antal", source="Kilde: x", annotations=marks,
                            width=width)

@@ -22,13 +22,13 @@ Q4_2025, Q4_2024 = Period("Q", dt.date(2025, 10, 1)), Period("Q", dt.date(2024, 
 def district_q4(seeded_template):
     from statistik.bootstrap import open_store
     con = open_store(seeded_template)
-    out = comparison.verdicts(con, Q4_2025, Q4_2024, ["kbh", "155"]).set_index(["area_code", "category_code"])
+    out = comparison.verdicts(con, Q4_2025, Q4_2024, ["pk11", "155"]).set_index(["area_code", "category_code"])
     con.close()
     return out
 
 
 def test_andre_tyverier_from_the_issue_is_within_normal_variation(district_q4):
-    row = district_q4.loc[("kbh", "1336")]
+    row = district_q4.loc[("pk11", "1336")]
     assert (row["count"], row["previous_count"]) == (4776, 4526)
     assert round(row["change_pct"], 1) == 5.5
     assert round(float(p_values(4776, 4526)), 3) == 0.010       # what the exact Poisson test said
@@ -88,10 +88,10 @@ def test_compare_json_is_the_page_s_numbers(db_path, con):
     required = {"area", "category", "source", "count", "previous_count", "change", "change_pct", "p_value",
                 "significant", "verdict", "expected_low", "expected_high"}
     assert len(rows) == 8 and all(required <= set(r) for r in rows)
-    page = comparison.compare(con, Q4_2025, Q4_2024, "kbh").set_index("category_code")
+    page = comparison.compare(con, Q4_2025, Q4_2024, "pk11").set_index("category_code")
     for r in rows:
         shown = page.loc[r["category"]]
-        assert (r["area"], r["period"], r["against"]) == ("kbh", "2025K4", "2024K4")
+        assert (r["area"], r["period"], r["against"]) == ("pk11", "2025K4", "2024K4")
         assert (r["count"], r["previous_count"], r["change"]) == (shown["current"], shown["previous"], shown["change"])
         assert r["p_value"] == pytest.approx(shown["p_value"]) and r["significant"] == bool(shown["significant"])
         assert (r["expected_low"], r["expected_high"]) == (shown["expected_low"], shown["expected_high"])

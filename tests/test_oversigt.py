@@ -39,7 +39,7 @@ def test_verdicts_are_words_not_p_values(db_path):
 
 def test_only_the_district_and_its_municipalities_are_offered(con):
     codes, names = overview.areas(con)
-    assert codes == ["kbh", "101", "147", "155", "185"]
+    assert codes == ["pk11", "101", "147", "155", "185"]
     assert [names[c] for c in codes[1:]] == ["København", "Frederiksberg", "Dragør", "Tårnby"]
 
 

@@ -10,13 +10,13 @@ import pytest
 from conftest import SAMPLES, TODAY
 from statistik.ingest import import_file
 from statistik.periods import Period
-from statistik.views import annotations, choices, comparison, municipalities, overview, status, trends
+from statistik.views import annotations, choices, common, comparison, municipalities, overview, status, trends
 
 Q4_2025 = Period("Q", dt.date(2025, 10, 1))
 
 
 def test_overview_card_for_burglary_is_the_district_total_of_the_latest_quarter(con):
-    card = overview.card(con, overview.FOCUS_TRENDS[3])
+    card = overview.card(con, common.focus_trends(con)[3])
     assert card.trend.title == "Indbrud i beboelser"
     assert card.period == Q4_2025 and card.source == "Danmarks Statistik"
     # 2025K4: København 314 + Frederiksberg 33 + Dragør 10 + Tårnby 41
@@ -44,7 +44,7 @@ def test_police_categories_without_figures_show_the_broader_dst_category(con):
 
 def test_uploaded_police_figures_fill_the_card(con):
     import_file(con, SAMPLES / "eksempel_lang_2025-09.csv", user="a", today=TODAY)
-    card = overview.card(con, overview.FOCUS_TRENDS[0])
+    card = overview.card(con, common.focus_trends(con)[0])
     assert card.source == "Københavns Politi" and card.period == Period("M", dt.date(2025, 9, 1))
     assert card.change.current == 122 + 18 + 5 + 10 and card.change.previous is None
     assert not card.verdict.tested and card.verdict.words() == []
@@ -73,13 +73,13 @@ def test_trend_of_quarterly_figures_by_month_is_refused_with_a_reason(con):
 
 
 def test_trend_title_says_what_where_and_when(con):
-    trend = trends.trend(con, ["kbh", "155"], ["1320"], "Q", "antal")
+    trend = trends.trend(con, ["pk11", "155"], ["1320"], "Q", "antal")
     assert trend.title == (
         "Indbrud i beboelser, Københavns Politikreds og Dragør, 1. kvt. 2016 – 4. kvt. 2025")
 
 
 def test_index_has_the_base_year_at_100(con):
-    trend = trends.trend(con, ["kbh"], ["12"], "Y", "indeks", base_year=2020)
+    trend = trends.trend(con, ["pk11"], ["12"], "Y", "indeks", base_year=2020)
     base = trend.data[trend.data["period_start"] == "2020-01-01"]["value"].iloc[0]
     assert base == pytest.approx(100)
 
@@ -88,7 +88,7 @@ def test_municipalities_rates_against_region_country_and_all_98(con):
     result = municipalities.compare(con, "1320", "Y")
     assert result.period == Period("Y", dt.date(2025, 1, 1))
     rows = result.data.set_index("area_code")
-    assert list(rows.index) == ["101", "147", "155", "185", "kbh", "084", "000"]
+    assert list(rows.index) == ["101", "147", "155", "185", "pk11", "084", "000"]
     assert rows.loc["155", "count"] == 24 and rows.loc["155", "population_year"] == 2025
     assert round(rows.loc["155", "rate"], 1) == round(24 / 14450 * 100000, 1)
     assert len(result.reference) == 98
@@ -151,8 +151,9 @@ def test_status_shows_sources_gaps_and_revisions(con, tmp_path):
 
 def test_choices_put_the_district_first(con):
     codes, names = choices.areas(con)
-    assert codes[:7] == ["kbh", "101", "147", "155", "185", "084", "000"]
-    assert names["kbh"] == "Københavns Politikreds"
+    assert codes[:7] == ["pk11", "101", "147", "155", "185", "084", "000"]
+    assert codes[7:18] == [f"pk{n}" for n in range(1, 13) if n != 11]   # the other police districts next
+    assert names["pk11"] == "Københavns Politikreds" and names["pk2"] == "Østjyllands Politikreds"
     categories, _ = choices.categories(con)
     assert categories[:5] == ["kontaktbedrageri", "opioider", "lomme-og-tricktyveri", "1320", "12"]
 
@@ -200,7 +201,7 @@ def test_a_period_is_compared_with_the_same_period_a_year_before(con):
 
 
 def test_the_trend_band_is_the_comparison_s_expected_range(con):
-    trend = trends.trend(con, ["kbh"], ["1320"], "Q", "antal")
+    trend = trends.trend(con, ["pk11"], ["1320"], "Q", "antal")
     last = trend.data.dropna(subset=["expected_low"]).iloc[-1]
     assert last["period_start"] == pd.Timestamp("2025-10-01")
     row = comparison.compare(con, Q4_2025, Period("Q", dt.date(2024, 10, 1))).set_index("category_code").loc["1320"]

@@ -18,12 +18,12 @@ SHIPPED_FILES = ("straf11_2016K1-2025K4_koder.csv", "folk1a_2016-2025_koder.csv"
 SYSTEM_USER = "statistik"
 
 DST_SOURCE = "Danmarks Statistik"
-DEFAULT_SOURCE = "Københavns Politi"
-
-REGION_CODE = "084"   # Region Hovedstaden, the district's region
 COUNTRY_CODE = "000"  # Hele landet
-DISTRICT_CODE = "kbh"
-DISTRICT_NAME = "Københavns Politikreds"
+DISTRICT_NUMBERS = range(1, 13)  # Denmark's 12 police districts; see districts.py
+
+
+class SettingError(ValueError):
+    """A setting with a value the program cannot use; the message says which and why, in Danish."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,16 @@ SETTINGS = {
                             "DuckDB memory limit per process; larger work spills to disk."),
     "users": Setting("STATISTIK_USERS", str(DATA_DIR / "brugere.toml"),
                      "Local accounts (TOML, argon2 password hashes); used when no OIDC login is configured."),
-    "organisation": Setting("STATISTIK_ORGANISATION", f"{DEFAULT_SOURCE}, Analyse",
+    "organisation": Setting("STATISTIK_ORGANISATION", "<politikredsens politi>, Analyse",
                             "Who makes the briefing: named on its cover and as author in the PDF and Word metadata."),
     "public": Setting("STATISTIK_OFFENTLIG", "0",
                       "1: a public dashboard. Visitors who are not logged in see only figures that a final "
                       "public briefing printed (hidden ones as «skjult»), and download only the published briefings."),
     "session_hours": Setting("STATISTIK_SESSION_HOURS", "12",
                              "How long a local login lasts (reloads and links included) before logging in again, in hours."),
+    "politikreds": Setting("STATISTIK_POLITIKREDS", "11",
+                           "The police district this installation serves, by number (1–12, as in "
+                           "data/politikredse_kommuner.csv); 11 is Københavns Politi."),
 }
 
 
@@ -84,8 +87,9 @@ def users_path() -> Path:
 
 
 def organisation() -> str:
-    """Who makes the briefing, e.g. 'Københavns Politi, Analyse'."""
-    return SETTINGS["organisation"].value().strip() or SETTINGS["organisation"].default
+    """Who makes the briefing: the setting, else the district's police and 'Analyse' ('Østjyllands Politi, Analyse')."""
+    from statistik import districts  # districts reads its settings from here
+    return os.environ.get(SETTINGS["organisation"].env, "").strip() or f"{districts.current().police}, Analyse"
 
 
 def public() -> bool:
@@ -96,3 +100,26 @@ def public() -> bool:
 def session_hours() -> float:
     """How long a local login lasts."""
     return float(SETTINGS["session_hours"].value())
+
+
+def politikreds() -> int:
+    """The number of the police district the installation serves; SettingError for anything but 1–12."""
+    setting = SETTINGS["politikreds"]
+    raw = setting.value().strip()
+    if raw.isdigit() and int(raw) in DISTRICT_NUMBERS:
+        return int(raw)
+    raise SettingError(
+        f"{setting.env} er sat til {raw!r}, men skal være politikredsens nummer fra 1 til 12 "
+        f"(fx 2 for Østjyllands Politi eller 11 for Københavns Politi); se data/politikredse_kommuner.csv."
+    )
+
+
+def problems() -> list[str]:
+    """Danish messages for every setting that cannot be used (empty when all are fine)."""
+    out = []
+    for check in (politikreds,):
+        try:
+            check()
+        except SettingError as e:
+            out.append(str(e))
+    return out

@@ -121,6 +121,12 @@ def cell(value, kind: str | None = None) -> str:
     return str(value)
 
 
+def count_word(n: int) -> str:
+    """A small count as Danish write it in a sentence: 4 → 'fire', 13 → '13'."""
+    words = ("nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
+    return words[n] if 0 <= n < len(words) else number(n)
+
+
 def and_list(items) -> str:
     """Danish enumeration: 'a', 'a og b', 'a, b og c' ('' for none)."""
     items = [str(i) for i in items]

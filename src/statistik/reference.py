@@ -1,4 +1,4 @@
-"""Areas, police districts and offence categories: loading them and looking them up."""
+"""Areas and offence categories: loading them and looking them up (police districts: districts.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from statistik.vocabulary import Lexicon, area_lexicon, category_lexicon, slug, 
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = config.DATA_DIR) -> None:
-    """Fill the area, district and category tables from the shipped CSV files."""
+    """Fill the area and category tables from the shipped CSV files."""
     def csv(name: str) -> str:
         return f"read_csv('{data_dir / name}', delim = ';', header = true, all_varchar = true)"
 
     con.execute(f'INSERT INTO area SELECT "OMRÅDE", navn, type FROM {csv("omraader.csv")}')
-    con.execute(f"INSERT INTO district SELECT DISTINCT kreds, navn FROM {csv('politikredse.csv')}")
-    con.execute(f"INSERT INTO district_member SELECT kreds, kommune FROM {csv('politikredse.csv')}")
     con.execute(
         f"""INSERT INTO category SELECT kode, navn, nullif(overkategori, ''), oprindelse, NULL
             FROM {csv('kategorier.csv')}"""
@@ -37,13 +35,6 @@ def category_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def lexicons(con: duckdb.DuckDBPyConnection) -> tuple[Lexicon, Lexicon]:
     """Lexicons for recognising areas and categories in import files."""
     return area_lexicon(area_names(con)), category_lexicon(category_names(con))
-
-
-def district_members(con: duckdb.DuckDBPyConnection, district: str = config.DISTRICT_CODE) -> list[str]:
-    """Area codes of a police district's municipalities."""
-    return [r[0] for r in con.execute(
-        "SELECT area_code FROM district_member WHERE district_code = ? ORDER BY area_code", [district]
-    ).fetchall()]
 
 
 def add_category(

@@ -190,6 +190,16 @@ def _claims(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {m.claims} (upload_id INTEGER NOT NULL, {keys})")
 
 
+def _no_districts(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 8: police districts are no longer stored.
+
+    Which district an installation serves is the setting STATISTIK_POLITIKREDS, and which areas
+    make each district is the shipped mapping (statistik.districts); a copy in the store could
+    only disagree with them.
+    """
+    con.execute("DROP TABLE district_member; DROP TABLE district;")
+
+
 # Each migration moves the store one schema version up; never edit a shipped one.
 MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     f"""
@@ -267,6 +277,7 @@ MIGRATIONS: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...] = (
     _annotation_relevance,
     _publications,
     _claims,
+    _no_districts,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

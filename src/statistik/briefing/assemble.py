@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from statistik import config, formatting
+from statistik import config, districts, formatting
 from statistik.briefing import charts
 from statistik.briefing.content import Briefing
 from statistik.briefing.document import (
@@ -153,8 +153,8 @@ def build(b: Briefing, images: dict[tuple, bytes]) -> Document:
             *(Paragraph(text, BULLET) for text in summary(b.sections, b.goals, period_label)))
     doc.add(Heading("Overblik", 1), overview_table(b.sections))
     doc.add(PageBreak(), Heading("Tendenser", 1),
-            Paragraph("Kredsen og de fire kommuner: udviklingen over omkring tre år og den seneste periode "
-                      "mod samme periode året før.", LEAD))
+            Paragraph(f"Kredsen og {districts.current().members_phrase}: udviklingen over omkring tre år og den "
+                      "seneste periode mod samme periode året før.", LEAD))
     for s in b.sections:
         doc.add(*trend_section(b, s, images))
     doc.add(*goals_chapter(b, images))

@@ -8,7 +8,8 @@ The numbers come from `metrics`, as on the dashboard: the district total from
 `metrics.district`, 12 months and years from `metrics.series.rolling`, quarters of monthly
 figures from `metrics.series.aggregate`, the source from `metrics.frame.newest_source`. What
 suppression adds is the structure: `parts` names the stored periods of the municipalities a
-span sums, and the disclosure model checks that the two agree.
+span sums (for the district every member municipality, and Christiansø where it has a figure,
+as `metrics.district` sums them), and the disclosure model checks that the two agree.
 
 Every part of the document that shows a count `publish`es its cell first (with a weight:
 how much hiding it would cost the reader); the suppression is then decided once for the
@@ -25,11 +26,12 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from statistik import reference
+from statistik import districts, reference
 from statistik.briefing.suppression import Suppression
+from statistik.districts import District
 from statistik.metrics import frame as mf, series
 from statistik.periods import Period, month_offset, months_in
-from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+from statistik.views.common import area_names, population_with_district, series_with_district
 
 Span = tuple[str, dt.date, int]
 
@@ -63,9 +65,10 @@ def _lookup(frame: pd.DataFrame, start_column: str) -> dict[tuple[str, dt.date],
 class CellBook:
     """One category and source: counts of any span for the municipalities and the district, and what is shown."""
 
-    def __init__(self, category: str, source: str, frame: pd.DataFrame, members: list[str]):
+    def __init__(self, category: str, source: str, frame: pd.DataFrame, district: District):
         """`frame`: the source's figures for the members and the district (as `series_with_district` gives)."""
-        self.category, self.source, self.members = category, source, list(members)
+        self.category, self.source, self.district = category, source, district
+        self.members = list(district.members)
         kinds = set(frame[mf.KIND]) if not frame.empty else {"Q"}
         if len(kinds) > 1:
             raise mf.SeriesError(f"Kilden {source} har flere periodetyper for kategorien {category}.")
@@ -102,7 +105,8 @@ class CellBook:
 
     def latest(self) -> Period | None:
         """The latest native period with a district figure (every municipality has one)."""
-        days = sorted((d for (a, d), v in self._native.items() if a == DISTRICT and v is not None), reverse=True)
+        days = sorted((d for (a, d), v in self._native.items() if a == self.district.code and v is not None),
+                      reverse=True)
         return Period(self.kind, days[0]) if days else None
 
     def parts(self, span: Span) -> list[tuple[str, dt.date]] | None:
@@ -110,9 +114,11 @@ class CellBook:
         area, start, months = span
         if months % self.size or (start.month - 1) % self.size:
             return None
-        areas = self.members if area == DISTRICT else [area]
         days = self.starts(start, month_offset(start, months - self.size))
-        return [(a, d) for a in areas for d in days]
+        if area != self.district.code:
+            return [(area, d) for d in days]
+        needed = set(self.district.municipalities)
+        return [(a, d) for a in self.members for d in days if a in needed or self._native.get((a, d)) is not None]
 
     def native(self, area: str, day: dt.date) -> int | None:
         """The stored count of one municipality (or the district's sum) in one native period."""
@@ -139,7 +145,7 @@ class CellBook:
 
     def cost(self, span: Span) -> float:
         """What hiding a published cell costs: its weight, three times for the district, a little more when large."""
-        weight = self.published.get(span, 1.0) * (3.0 if span[0] == DISTRICT else 1.0)
+        weight = self.published.get(span, 1.0) * (3.0 if span[0] == self.district.code else 1.0)
         return weight * (1.0 + math.log1p(self.count(span) or 0))
 
     def show(self, span: Span) -> str:
@@ -156,7 +162,8 @@ class Books:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.members = reference.district_members(con)
+        self.district = districts.current()
+        self.members = list(self.district.members)
         self._books: dict[tuple[str, str], CellBook] = {}
         self._frames: dict[str, pd.DataFrame] = {}
 
@@ -178,7 +185,7 @@ class Books:
     def frame(self, category: str) -> pd.DataFrame:
         """Every source's figures for a category, for the members and the district."""
         if category not in self._frames:
-            self._frames[category] = series_with_district(self.con, [*self.members, DISTRICT], [category])
+            self._frames[category] = series_with_district(self.con, [*self.members, self.district.code], [category])
         return self._frames[category]
 
     def sources(self, category: str) -> list[str]:
@@ -188,14 +195,14 @@ class Books:
     def newest_source(self, category: str) -> str | None:
         """The source whose district figures end last (Danmarks Statistik on a tie), as on the dashboard."""
         frame = self.frame(category)
-        return mf.newest_source(frame[frame[mf.AREA] == DISTRICT])
+        return mf.newest_source(frame[frame[mf.AREA] == self.district.code])
 
     def get(self, category: str, source: str) -> CellBook:
         """The book of a category and source."""
         key = (category, source)
         if key not in self._books:
             frame = self.frame(category)
-            self._books[key] = CellBook(category, source, frame[frame[mf.SOURCE] == source], self.members)
+            self._books[key] = CellBook(category, source, frame[frame[mf.SOURCE] == source], self.district)
         return self._books[key]
 
     def all(self) -> list[CellBook]:

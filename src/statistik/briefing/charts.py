@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from statistik import config
 from statistik.briefing.cells import CellBook, Span
 from statistik.briefing.goals import Goal
 from statistik.briefing.sections import Figures
@@ -85,7 +84,7 @@ def trend_chart(figures: Figures, annotations: pd.DataFrame) -> go.Figure:
     last = Period(book.kind, figures.chart_starts[-1]).label
     return trend_figure(
         trend_data(figures), title=f"{figures.name}, {first} – {last}",
-        subtitle=f"{config.DISTRICT_NAME} og de fire kommuner, anmeldelser pr. {KIND_NAMES[book.kind]}",
+        subtitle=f"{book.district.with_members}, anmeldelser pr. {KIND_NAMES[book.kind]}",
         y_title="Antal anmeldelser", source=source_line([figures.source], computed=True),
         annotations=relevant(annotations, [figures.category], [row.area for row in figures.rows]),
         show_bands=True,

@@ -142,8 +142,8 @@ def collect(
     return Briefing(
         meeting=meeting, today=today or dt.date.today(), organisation=organisation or config.organisation(),
         final=final, period=chosen, below=below,
-        district_name=config.DISTRICT_NAME, member_names=[names.get(m, m) for m in books.members],
-        previous=previous, sources=datastatus.sources(con, books.members, since),
+        district_name=books.district.name, member_names=[names.get(m, m) for m in books.members],
+        previous=previous, sources=datastatus.sources(con, list(books.district.municipalities), since),
         imports=datastatus.imports_since(con, since), sections=the_sections, goals=the_goals,
         revisions=revisions, annotations=annotations(con), books=books, decision=decision,
     )

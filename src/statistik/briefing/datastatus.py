@@ -34,7 +34,8 @@ class SourceStatus:
 
 
 def sources(con: duckdb.DuckDBPyConnection, members: list[str], since: dt.datetime | None) -> list[SourceStatus]:
-    """Per source and period kind, the latest period in which every municipality of the district has a figure."""
+    """Per source and period kind, the latest period in which every one of `members` (the district's municipalities)
+    has a figure."""
     rows = con.execute(
         """WITH complete AS (
                SELECT source, period_kind, period_start

@@ -20,12 +20,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from statistik import disclosure, publications as pub
+from statistik import disclosure, districts, publications as pub
 from statistik.briefing.cells import Books, CellBook, Span, span_label
 from statistik.briefing.suppression import Suppression, is_small
 from statistik.disclosure.table import complement_need, primary_need
 from statistik.periods import month_offset, months_in
-from statistik.views.common import DISTRICT
 
 NOW = "now"
 
@@ -71,9 +70,12 @@ def _add_publication(table: disclosure.Table, p: pub.Publication, forced: set, e
     values = {(f.source, f.category, f.area, f.start): f.count for f in p.figures}
     kinds = {(f.source, f.category): f.kind for f in p.figures}
     for c in p.cells:
-        areas = p.members if c.area == DISTRICT else (c.area,)
+        district = districts.by_code(c.area) is not None      # also 'kbh' of briefings from before the setting
+        areas = p.members if district else (c.area,)
         keys = [(c.source, c.category, a, d) for a in areas
                 for d in _days(c.start, c.months, months_in(kinds[(c.source, c.category)]))]
+        if district:   # a member without a figure then (Christiansø in police figures) was not part of the sum
+            keys = [k for k in keys if k in values]
         parts = [table.native(_var(*k, values[k]), values[k]) for k in keys]
         label = Label(p.final.id, c.source, c.category, (c.area, c.start, c.months))
         key = (c.source, c.category, label.span)

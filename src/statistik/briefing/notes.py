@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from statistik import config, formatting
+from statistik import districts, formatting
 from statistik.briefing.content import Briefing
 from statistik.briefing.document import BULLET, Heading, Paragraph
 from statistik.briefing.suppression import HIDDEN_MARK
 from statistik.briefing.tables import revisions_table
-from statistik.views.common import FOCUS_TRENDS
 
 REVISIONS_LISTED = 40
 NO_REVISIONS = "Ingen tal er revideret siden forrige bilag."
@@ -16,17 +15,18 @@ DST_CITATION = "Kilde: Danmarks Statistik (STRAF11, FOLK1A)"
 
 def definitions(b: Briefing) -> list:
     """What the figures count and how the district, 12 months and missing figures are defined."""
-    members = ", ".join(b.member_names[:-1]) + " og " + b.member_names[-1]
+    own = districts.current()
     items = [
         "Anmeldelser: anmeldte overtrædelser efter gerningskommune og anmeldelsestidspunkt, ikke sigtelser "
         "eller domme. Én anmeldelse kan dække flere forhold.",
-        f"{config.DISTRICT_NAME}: {members}. Kredsens tal er summen af de fire kommuner og vises kun, "
-        "når alle fire har tal for perioden.",
+        f"{b.district_name}: {formatting.and_list(b.member_names)}. Kredsens tal er summen af "
+        f"{own.members_phrase} og vises kun, når {own.needed_phrase} har tal for perioden."
+        + (f" {formatting.and_list(own.extra_names)} tælles med, når der er tal." if own.extras else ""),
         "Seneste 12 måneder: de fire kvartaler (eller tolv måneder), der slutter med den viste periode.",
         "Manglende tal er ikke 0: en periode uden tal er et hul i grafen og «–» i tabellerne.",
         "Danmarks Statistiks tal og politiets egne tal lægges aldrig sammen; hver tendens bruger én kilde.",
     ]
-    items += [f"{t.title}: {t.why}" for t in FOCUS_TRENDS]
+    items += [f"{s.trend.title}: {s.trend.why}" for s in b.sections]
     return [Heading("Definitioner", 2), *(Paragraph(i, BULLET) for i in items)]
 
 
@@ -37,8 +37,9 @@ def sources() -> list:
         Paragraph(f"{DST_CITATION}. STRAF11: anmeldte forbrydelser efter gerningskommune og overtrædelsens art, "
                   "pr. kvartal. FOLK1A: folketal 1. januar, brugt til rater. Tallene må genbruges med "
                   "kildeangivelse."),
-        Paragraph(f"{config.DEFAULT_SOURCE}: politiets egne månedstal for kategorier, som Danmarks Statistik "
-                  "ikke har (kontaktbedrageri, opioider, lomme- og tricktyveri). De uploades af kredsens analytikere."),
+        Paragraph(f"{districts.current().police}: politiets egne månedstal for kategorier, som Danmarks Statistik "
+                  "ikke har (kontaktbedrageri, opioider, lomme- og tricktyveri). De uploades af kredsens "
+                  "analytikere."),
         Paragraph("Kredsens total, ændringer, procenter, rater og test er egne beregninger."),
     ]
 

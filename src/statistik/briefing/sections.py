@@ -15,7 +15,7 @@ from statistik.briefing.cells import Books, CellBook, Span, span_of, window_endi
 from statistik.metrics import change as mc, poisson, rates
 from statistik.metrics.frame import preferred_source
 from statistik.periods import YEAR, Period, month_offset, months_in
-from statistik.views.common import DISTRICT, FOCUS_TRENDS, FocusTrend
+from statistik.views.common import FocusTrend, focus_trends
 
 CHART_MONTHS = 36          # about three years on every chart
 MIN_CHART_POINTS = 3       # fewer district points than this: no chart, the table says it all
@@ -115,7 +115,7 @@ def choose(books: Books, category: str, period: Period | None) -> tuple[CellBook
         book = books.get(category, source)
         return book, book.latest()
     having = [s for s in books.sources(category)
-              if books.get(category, s).count((DISTRICT, period.start, months_in(period.kind))) is not None]
+              if books.get(category, s).count((books.district.code, period.start, months_in(period.kind))) is not None]
     source = preferred_source(having)
     return None if source is None else (books.get(category, source), period)
 
@@ -128,7 +128,8 @@ def figures_for(books: Books, category: str, period: Period | None, with_chart: 
     book, period = picked
     names, population = books.area_names, books.population
     rows = []
-    for area in [*books.members, DISTRICT]:
+    district = books.district.code
+    for area in [*books.members, district]:
         current = span_of(area, period)
         previous = (area, month_offset(period.start, -12), current[2])
         rolling = None if period.kind == YEAR else window_ending(area, period)
@@ -141,12 +142,12 @@ def figures_for(books: Books, category: str, period: Period | None, with_chart: 
         last = month_offset(period.start, months_in(period.kind) - book.size)
         starts = book.starts(month_offset(last, -(CHART_MONTHS - book.size)), last)
         # A series younger than the window starts where its figures start: no empty years.
-        while starts and book.count((DISTRICT, starts[0], book.size)) is None:
+        while starts and book.count((district, starts[0], book.size)) is None:
             starts = starts[1:]
-        points = sum(book.count((DISTRICT, day, book.size)) is not None for day in starts)
+        points = sum(book.count((district, day, book.size)) is not None for day in starts)
         if points >= MIN_CHART_POINTS:
             result.chart_starts = starts
-            book.publish_all((area, day, book.size) for area in [DISTRICT, *books.members] for day in starts)
+            book.publish_all((area, day, book.size) for area in [district, *books.members] for day in starts)
     return result
 
 
@@ -159,5 +160,5 @@ def section(books: Books, trend: FocusTrend, period: Period | None) -> Section:
 
 
 def sections(books: Books, period: Period | None) -> list[Section]:
-    """A section for every focus trend, in the cooperation plan's order."""
-    return [section(books, trend, period) for trend in FOCUS_TRENDS]
+    """A section for every focus trend of the district, in the cooperation plan's order."""
+    return [section(books, trend, period) for trend in focus_trends(books.con)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statistik import config, formatting
+from statistik import config, districts, formatting
 from statistik.briefing.content import Revision
 from statistik.briefing.datastatus import SourceStatus
 from statistik.briefing.document import Table
@@ -13,7 +13,11 @@ from statistik.charts.style import source_line
 SMALL_MARK = "*"
 SMALL_FOOTNOTE = "* Få tilfælde (under 10) — fortolk varsomt."
 DASH_NOTE = "– betyder intet tal, eller ingen procent fordi sammenligningsperioden har 0 tilfælde."
-SHORT_SOURCES = {config.DST_SOURCE: "DST", config.DEFAULT_SOURCE: "Politiet"}
+
+
+def short_source(source: str) -> str:
+    """'DST' for Danmarks Statistik, 'Politiet' for the district's police, any other source as it is."""
+    return {config.DST_SOURCE: "DST", districts.current().police: "Politiet"}.get(source, source)
 
 
 def _change_cells(figures: Figures, row) -> list[str]:
@@ -62,7 +66,8 @@ def trend_table(figures: Figures) -> Table:
     columns, rows = _without_empty_columns(columns, rows)
     header = [c[0] for c in columns]
     years = sorted({r.population[1] for r in figures.rows if r.population})
-    notes = [f"{config.DISTRICT_NAME} er summen af de fire kommuner."
+    own = book.district
+    notes = [f"{own.name} er summen af {own.members_phrase}."
              + (" Ændringen er i forhold til samme periode året før og testet med en eksakt Poisson-test."
                 if "Ændring" in header else "")]
     if "Pr. 100.000 indb." in header and years:
@@ -105,10 +110,11 @@ def overview_table(sections: list[Section]) -> Table:
             rows.append([title, figures.period.label, figures.book.show(row.current),
                          figures.book.show(row.previous), pct, verdict,
                          figures.book.show(row.rolling) if row.rolling else "–",
-                         SHORT_SOURCES.get(figures.source, figures.source)])
+                         short_source(figures.source)])
             sources.append(figures.source)
-    notes = [f"Tal for hele {config.DISTRICT_NAME}; ændringen er i forhold til samme periode året før. "
-             "DST = Danmarks Statistik (STRAF11, kvartalstal); Politiet = Københavns Politis egne månedstal."]
+    own = districts.current()
+    notes = [f"Tal for hele {own.name}; ændringen er i forhold til samme periode året før. "
+             f"DST = Danmarks Statistik (STRAF11, kvartalstal); Politiet = {own.police}s egne månedstal."]
     if italic:
         notes.append("Kursiv: den bredere kategori hos Danmarks Statistik, vist fordi tendensen selv ikke har tal.")
     if any(SMALL_MARK in r[5] for r in rows):
@@ -126,7 +132,8 @@ def status_table(statuses: list[SourceStatus], first_briefing: bool) -> Table:
              formatting.number(s.imports_since)] for s in statuses]
     return Table(["Kilde", "Tal", "Første periode", "Seneste periode", "Seneste import", since], rows,
                  [3.8, 2.2, 2.6, 2.6, 3.2, 2.6], ["l"] * 5 + ["r"],
-                 notes=["Seneste periode: den seneste periode, hvor alle fire kommuner har tal."])
+                 notes=[f"Seneste periode: den seneste periode, hvor {districts.current().needed_phrase} "
+                        f"{'kommuner ' if len(districts.current().municipalities) > 1 else ''}har tal."])
 
 
 def revisions_table(revisions: list[Revision], limit: int) -> Table:

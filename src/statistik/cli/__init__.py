@@ -14,14 +14,15 @@ import getpass
 import os
 import sys
 
-from statistik import bootstrap, store
+from statistik import bootstrap, config, store
 from statistik.cli import backups, compare, data, reports, users
-from statistik.cli.common import EXIT_BUSY, EXIT_OK, waiting, warn
+from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_USAGE, waiting, warn
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
-    parser = argparse.ArgumentParser(prog="statistik", description="Kriminalitetsstatistik for Københavns Politikreds.")
+    parser = argparse.ArgumentParser(
+        prog="statistik", description="Kriminalitetsstatistik for en politikreds (valgt med STATISTIK_POLITIKREDS).")
     sub = parser.add_subparsers(dest="command", required=True)
     user = getpass.getuser()
     for module in (data, reports, compare, backups, users):
@@ -32,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `statistik` command."""
     args = build_parser().parse_args(argv)
+    if problems := config.problems():
+        for problem in problems:
+            warn(problem)
+        return EXIT_USAGE
     if not getattr(args, "opens_store", True):
         return args.func(args)
     try:

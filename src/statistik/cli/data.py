@@ -175,7 +175,7 @@ def register(sub, user: str) -> None:
     """Add the commands' parsers."""
     p = sub.add_parser("import", help="importér CSV-filer")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--source", help=f"hvem har talt (standard: '{config.DEFAULT_SOURCE}', "
+    p.add_argument("--source", help=f"hvem har talt (standard: politikredsens politi, fx 'Københavns Politi'; "
                                     f"for filer fra Statistikbanken '{config.DST_SOURCE}')")
     p.add_argument("--user", default=user, help="hvem importerer (standard: login-navnet)")
     p.add_argument("--dry-run", action="store_true", help="vis planen uden at gemme")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from statistik import config, reference
+from statistik import config, districts, reference
 from statistik.ingest import accounting, findings, validation
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
@@ -149,7 +149,7 @@ def _parse_and_validate(
         layout=layout.kind,
         encoding=tf.encoding,
         delimiter=tf.delimiter,
-        source=source or (config.DST_SOURCE if layout.statbank else config.DEFAULT_SOURCE),
+        source=source or (config.DST_SOURCE if layout.statbank else districts.current().police),
         measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
         rows_read=accounts.read,
         rows_used=accounts.used,

@@ -16,20 +16,31 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from statistik import districts
+
 
 @dataclass(frozen=True)
 class Filter:
     """One shared filter: its query parameter and default."""
 
     param: str
-    default: object
+    default: object                                     # or a function giving it (the district follows the setting)
     many: bool = False
     aliases: tuple[str, ...] = ()                       # earlier names of the parameter
     renamed: dict = field(default_factory=dict)         # earlier values → today's
 
+    def initial(self):
+        """The default value."""
+        return self.default() if callable(self.default) else self.default
+
+
+def _own_district() -> str:
+    return districts.current().code
+
 
 FILTERS = {
-    "areas": Filter("omraade", ("kbh",), many=True),
+    # 'kbh' was Københavns Politikreds before the district was a setting (districts.LEGACY_CODES).
+    "areas": Filter("omraade", lambda: (_own_district(),), many=True, renamed=districts.LEGACY_CODES),
     "categories": Filter("kategori", ("1320",), many=True),
     "granularity": Filter("periode", "Q"),
     "measure": Filter("maal", "antal"),
@@ -39,7 +50,7 @@ FILTERS = {
     "kind": Filter("type", "Y"),
     "period": Filter("p", ""),
     "previous": Filter("foer", ""),
-    "area": Filter("omr", "kbh"),
+    "area": Filter("omr", _own_district, renamed=districts.LEGACY_CODES),
     "source": Filter("kilde", ""),
     "map_period": Filter("kortperiode", "R"),
     "police_districts": Filter("kredse", "nej"),
@@ -86,7 +97,7 @@ def get(name: str):
     """The filter's value: from the session, else from the link, else its default."""
     f = FILTERS[name]
     if _key(name) not in st.session_state:
-        st.session_state[_key(name)] = _from_link(f) or f.default
+        st.session_state[_key(name)] = _from_link(f) or f.initial()
     return st.session_state[_key(name)]
 
 

@@ -106,16 +106,17 @@ def write(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_function: Callable, _snapshot: Snapshot, name: str, store_: str, version_: tuple, public: bool,
-            args: tuple, kwargs: tuple):
+def _cached(_function: Callable, _snapshot: Snapshot, name: str, store_: str, district: int, version_: tuple,
+            public: bool, args: tuple, kwargs: tuple):
     # Underscored arguments are not hashed: the function's qualified name and the version stand in.
     return _function(_snapshot.cursor(), *args, **dict(kwargs))
 
 
 def load(function: Callable, *args, **kwargs):
-    """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes
-    (separately for the public view, which shows published figures only)."""
+    """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes (and per
+    police district, which decides much of what a page shows, and separately for the public view, which
+    shows published figures only)."""
     snap = snapshot()
     name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(function, snap, name, str(config.db_path()), snap.key, getattr(_run, "public", False), args,
-                   tuple(sorted(kwargs.items())))
+    return _cached(function, snap, name, str(config.db_path()), config.politikreds(), snap.key,
+                   getattr(_run, "public", False), args, tuple(sorted(kwargs.items())))

@@ -2,7 +2,9 @@
 
 An annotation names the categories and the areas it concerns: `category_codes` None means every
 category and an empty list no chart at all (listed on Om data, never drawn); `area_codes` None means
-every area. A chart of the district concerns each of its municipalities.
+every area. A chart of a police district concerns each of its municipalities, and the annotations
+listed are the district's: those for every area and those naming one of its areas (København's
+events do not show for Østjyllands Politi).
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from statistik import config, reference
+from statistik import districts, reference
 
 KINDS = {"begivenhed": "Begivenhed", "lovændring": "Lovændring", "andet": "Andet"}
 ALL, NONE = "Alle", "Ingen grafer"
 
 
 def annotations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every annotation: id, start_date, end_date, text, kind, category_codes, area_codes, created_by."""
+    """The district's annotations: id, start_date, end_date, text, kind, category_codes, area_codes, created_by."""
+    own = districts.current()
     return con.execute(
         """SELECT id, start_date, end_date, text, kind, category_codes, area_codes, created_by
-           FROM annotation ORDER BY start_date, id"""
+           FROM annotation WHERE area_codes IS NULL OR list_has_any(area_codes, $areas)
+           ORDER BY start_date, id""",
+        {"areas": [*own.members, own.code]},
     ).df()
 
 
@@ -38,12 +43,11 @@ def _concerns(codes, wanted: set[str]) -> bool:
     return codes is None or bool(wanted & set(codes))
 
 
-def relevant(frame: pd.DataFrame, categories: list[str], areas: list[str],
-             members: list[str] | None = None) -> pd.DataFrame:
-    """The annotations that concern a chart of `categories` × `areas`; the district stands for `members`."""
+def relevant(frame: pd.DataFrame, categories: list[str], areas: list[str]) -> pd.DataFrame:
+    """The annotations that concern a chart of `categories` × `areas`; a police district stands for its members."""
     if frame.empty:
         return frame
-    places = set(areas) | (set(members or []) if config.DISTRICT_CODE in areas else set())
+    places = set(areas).union(*(d.members for d in map(districts.by_code, areas) if d is not None))
     keep = [_concerns(c, set(categories)) and _concerns(a, places)
             for c, a in zip(frame["category_codes"], frame["area_codes"])]
     return frame[keep]
@@ -51,7 +55,7 @@ def relevant(frame: pd.DataFrame, categories: list[str], areas: list[str],
 
 def for_chart(con: duckdb.DuckDBPyConnection, categories: list[str], areas: list[str]) -> pd.DataFrame:
     """The annotations a chart of `categories` × `areas` draws."""
-    return relevant(annotations(con), categories, areas, reference.district_members(con))
+    return relevant(annotations(con), categories, areas)
 
 
 def _check(con, text: str, start: dt.date, end: dt.date, kind: str,
@@ -65,7 +69,7 @@ def _check(con, text: str, start: dt.date, end: dt.date, kind: str,
         raise ValueError(f"Ukendt type {kind!r}; brug {', '.join(KINDS)}.")
     known_categories, known_areas = reference.category_names(con), reference.area_names(con)
     unknown = [c for c in categories or [] if c not in known_categories] + \
-              [a for a in areas or [] if a not in known_areas and a != config.DISTRICT_CODE]
+              [a for a in areas or [] if a not in known_areas and districts.by_code(a) is None]
     if unknown:
         raise ValueError(f"Ukendt kategori eller område: {', '.join(unknown)}.")
     return text
@@ -105,8 +109,7 @@ def delete_annotation(con: duckdb.DuckDBPyConnection, annotation_id: int) -> Non
 def listing(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The annotations as a table to show: dates, text, type, and which charts they are drawn on, by name."""
     frame = annotations(con)
-    categories, areas = reference.category_names(con), {config.DISTRICT_CODE: config.DISTRICT_NAME,
-                                                       **reference.area_names(con)}
+    categories, areas = reference.category_names(con), {**districts.area_names(), **reference.area_names(con)}
 
     def named(codes, names, empty: str) -> str:
         codes = codes_of(codes)

@@ -1,73 +1,66 @@
-"""Shared pieces of the page and briefing models: focus trends, area choices, series with the district."""
+"""Shared pieces of the page and briefing models: focus trends, area names, series with the districts."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from statistik import config, figures, reference
+from statistik import districts, figures, focus, formatting, hierarchy, reference
+from statistik.focus import FocusTrend
 from statistik.metrics import district, frame as mf
 from statistik.periods import Period
 from statistik.views import published
 
-DISTRICT = config.DISTRICT_CODE
+__all__ = ["FocusTrend", "area_names", "district_description", "focus_trends", "member_names", "newest_series",
+           "period_of", "population_with_district", "series_with_district"]
 
 
-@dataclass(frozen=True)
-class FocusTrend:
-    """A trend the district follows, as named in its cooperation plan."""
-
-    category: str            # category code
-    title: str
-    why: str                 # one line for the card
-    context: str | None = None   # the broader DST category that contains it
-
-
-FOCUS_TRENDS = (
-    FocusTrend("kontaktbedrageri", "Kontaktbedrageri",
-               "Telefon- og sms-svindel mod private, især ældre."),
-    FocusTrend("opioider", "Opioider",
-               "Sager om medicinske opioider; skærpede regler fra 1. juli 2025.", context="3210"),
-    FocusTrend("lomme-og-tricktyveri", "Lomme- og tricktyveri",
-               "Især i indre by, nattelivet og ved store begivenheder.", context="1336"),
-    FocusTrend("1320", "Indbrud i beboelser",
-               "Dragør-partnerskabet: under 30 indbrud om året."),
-    FocusTrend("12", "Voldsforbrydelser",
-               "Al anmeldt vold, herunder nattelivsvold og alvorlig vold."),
-)
+def focus_trends(con: duckdb.DuckDBPyConnection) -> list[FocusTrend]:
+    """The installation's district's focus trends, each with the broader DST category it lies in."""
+    return [t.with_context(hierarchy.broader(con, t.category))
+            for t in focus.for_district(districts.current().number)]
 
 
 def area_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Area code → name, with the district as a derived area."""
-    return {DISTRICT: config.DISTRICT_NAME, **reference.area_names(con)}
+    """Area code → name, with the 12 police districts as derived areas."""
+    return {**districts.area_names(), **reference.area_names(con)}
+
+
+def member_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The names of the installation's district's members: ['København', 'Frederiksberg', 'Dragør', 'Tårnby']."""
+    names = reference.area_names(con)
+    return [names.get(m, m) for m in districts.current().members]
+
+
+def district_description(con: duckdb.DuckDBPyConnection) -> str:
+    """'Københavns Politikreds: København, Frederiksberg, Dragør og Tårnby'."""
+    return f"{districts.current().name}: {formatting.and_list(member_names(con))}"
 
 
 def series_with_district(
     con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str] | None = None,
     sources: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Stored figures for `areas`; the district ('kbh') is derived from its members, never stored.
+    """Stored figures for `areas`; a police district among them ('pk2') is derived from its members, never stored.
 
-    On the public dashboard (`published.mask`) each figure, the district's too, is shown only
-    where a publication printed it.
+    On the public dashboard (`published.mask`) each figure, a district's too, is shown only where a
+    publication printed it.
     """
-    members = reference.district_members(con)
-    stored = [a for a in areas if a != DISTRICT]
-    wanted = sorted(set(stored) | (set(members) if DISTRICT in areas else set()))
+    wanted_districts = [d for d in map(districts.by_code, areas) if d is not None]
+    stored = [a for a in areas if districts.by_code(a) is None]
+    wanted = sorted(set(stored).union(*(d.members for d in wanted_districts)))
     raw = mf.check(figures.series(con, areas=wanted, categories=categories, sources=sources))
     parts = [published.mask(raw[raw[mf.AREA].isin(stored)])]
-    if DISTRICT in areas and not raw.empty:
-        total = district.district_total(raw, members).drop(columns=[district.MEMBERS_PRESENT])
-        parts.append(published.mask(total))
+    if not raw.empty:
+        parts += [published.mask(district.district_total(raw, d).drop(columns=[district.MEMBERS_PRESENT]))
+                  for d in wanted_districts]
     out = pd.concat(parts, ignore_index=True)
     return out if not out.empty else mf.empty()
 
 
 def population_with_district(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Population per area and year, with the district's sum."""
-    return district.with_district_population(figures.population(con), reference.district_members(con))
+    """Population per area and year, with each police district's sum."""
+    return district.with_district_population(figures.population(con), districts.all_districts())
 
 
 def newest_series(con: duckdb.DuckDBPyConnection, area: str, category: str) -> tuple[str | None, pd.DataFrame]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from statistik import formatting, reference
+from statistik import districts, formatting, reference
 from statistik.metrics import (
     change as mc, dispersion as md, expected as me, exposure, frame as mf, series, verdicts as mv,
 )
 from statistik.periods import Period, months_in, year_earlier
-from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+from statistik.views.common import area_names, population_with_district, series_with_district
 
 COLUMNS = ["category_code", "category", "source", "previous", "current", "change", "change_pct",
            "change_note", "p_value", "significant", "verdict", "small", "normal_low", "normal_high",
@@ -31,7 +31,8 @@ def totals(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _areas(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every stored area and the district: the areas a verdict learns normal variation from."""
-    return [DISTRICT, *(r[0] for r in con.execute("SELECT DISTINCT area_code FROM figure ORDER BY 1").fetchall())]
+    return [districts.current().code,
+            *(r[0] for r in con.execute("SELECT DISTINCT area_code FROM figure ORDER BY 1").fetchall())]
 
 
 def verdicts(
@@ -71,10 +72,12 @@ def expected_ranges(con: duckdb.DuckDBPyConnection, shown: pd.DataFrame, kind: s
 
 
 def compare(
-    con: duckdb.DuckDBPyConnection, current: Period, previous: Period, area: str = DISTRICT,
+    con: duckdb.DuckDBPyConnection, current: Period, previous: Period, area: str | None = None,
     sources: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Every category of one area in two periods of one kind: counts, change, verdicts; per source."""
+    """Every category of one area (default: the district) in two periods of one kind: counts, change, verdicts;
+    per source."""
+    area = area or districts.current().code
     out = verdicts(con, current, previous, [area], sources=sources)
     if out.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from statistik import config, geo, reference
+from statistik import config, districts, geo, reference
 from statistik.charts.maps import SCREEN_WIDTH, map_figure
 from statistik.charts.style import source_line
 from statistik.metrics import frame as mf, rates, series
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period
-from statistik.views.common import area_names, population_with_district, series_with_district
+from statistik.views.common import population_with_district, series_with_district
 
 LATEST = "R"
 HIDDEN = "skjult"
@@ -92,7 +92,7 @@ def map_rates(con: duckdb.DuckDBPyConnection, category: str, period: str = LATES
     counts = merged[mf.COUNT].astype("Int64")
     hidden = (counts > 0) & (counts < hide_below) if hide_below else pd.Series(False, index=merged.index)
     hidden = hidden.fillna(False).astype(bool)
-    district = set(reference.district_members(con))
+    district = set(districts.current().members)
     data = pd.DataFrame({
         "area_code": merged[mf.AREA], "name": merged["name"],
         "count": counts.mask(hidden), "population": merged[rates.POPULATION].astype("Int64"),
@@ -131,8 +131,8 @@ def page(con: duckdb.DuckDBPyConnection, view: MapRates, category_name: str, pol
     """The map page for a computed view: titles, source line, the table and the figures."""
     title = f"{category_name} pr. 100.000 indbyggere, {view.label}"
     source = source_line([view.source], computed=True, rates=True)
-    district = reference.district_members(con)
-    district_name = area_names(con)[config.DISTRICT_CODE]
+    own = districts.current()
+    district, district_name = list(own.members), own.name
     groups = geo.police_districts() if police_districts else None
 
     def draw(width=None):

@@ -14,12 +14,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from statistik import config, reference
+from statistik import config, districts
 from statistik.metrics import dispersion as md, exposure, frame as mf, funnel, rates, series
 from statistik.periods import Period
-from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+from statistik.views.common import area_names, population_with_district, series_with_district
 
-REGION, COUNTRY = config.REGION_CODE, config.COUNTRY_CODE
+COUNTRY = config.COUNTRY_CODE
 FUNNEL_POINTS = 120
 
 
@@ -36,7 +36,7 @@ class Comparison:
 
 
 def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT code, kind FROM area").fetchall()) | {DISTRICT: "kreds"}
+    return dict(con.execute("SELECT code, kind FROM area").fetchall()) | {districts.current().code: "kreds"}
 
 
 def _curve(frame: pd.DataFrame, municipalities: list[str], population: pd.DataFrame, period: Period) -> md.Curve:
@@ -59,8 +59,9 @@ def compare(
 ) -> Comparison:
     """Counts and rates per 100.000 for one category in the latest complete period of `kind` that has a
     national figure, for every area that has the figure, and the funnel around the national rate."""
+    own = districts.current()
     kinds = _kinds(con)
-    areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land")] + [DISTRICT]
+    areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land", "kreds")]
     frame = series_with_district(con, areas, [category], [source])
     empty = Comparison(None, pd.DataFrame(columns=["label", "area_code", "count", "rate", "low", "high", "kind"]),
                        pd.DataFrame(columns=["area_code", "label", "count", "population", "rate", "member"]), source)
@@ -77,8 +78,8 @@ def compare(
     names = area_names(con)
     latest["label"] = latest[mf.AREA].map(names)
     latest["kind"] = latest[mf.AREA].map(kinds)
-    members = reference.district_members(con)
-    shown = [*members, DISTRICT, REGION, COUNTRY]
+    members = list(own.municipalities)
+    shown = [*members, own.code, *own.regions, COUNTRY]
     data = latest[latest[mf.AREA].isin(shown)].copy()
     data["_order"] = data[mf.AREA].map({c: i for i, c in enumerate(shown)})
     data = data.sort_values("_order").drop(columns="_order")

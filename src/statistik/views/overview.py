@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from statistik import reference
+from statistik import districts, formatting, reference
 from statistik.metrics import change as mc, frame as mf, rates, series, targets, verdicts as mv
 from statistik.periods import Period, months_in, year_earlier
 from statistik.views.common import (
-    DISTRICT, FOCUS_TRENDS, FocusTrend, area_names, newest_series, period_of, population_with_district,
+    FocusTrend, area_names, focus_trends, newest_series, period_of, population_with_district,
     series_with_district,
 )
 from statistik.views.comparison import verdicts
@@ -49,8 +49,9 @@ class Card:
         return bool(c and any(v < mv.SMALL_COUNT for v in (c.current, c.previous) if v is not None))
 
 
-def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT) -> Card:
-    """The latest figures of a trend in an area, from the source with the newest figures."""
+def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str | None = None) -> Card:
+    """The latest figures of a trend in an area (default: the district), from the source with the newest figures."""
+    area = area or districts.current().code
     source, frame = newest_series(con, area, trend.category)
     result = Card(trend, area)
     if source is None:
@@ -87,28 +88,26 @@ def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str = DISTRICT
     return result
 
 
-def cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[Card]:
-    """A card for every focus trend; those with figures first, in the cooperation plan's order."""
-    made = [card(con, trend, area) for trend in FOCUS_TRENDS]
+def cards(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[Card]:
+    """A card for every focus trend of the district; those with figures first, in the cooperation plan's order."""
+    made = [card(con, trend, area) for trend in focus_trends(con)]
     return [c for c in made if not c.empty] + [c for c in made if c.empty]
 
 
 def area_caption(con: duckdb.DuckDBPyConnection, area: str) -> str:
     """What the page shows for `area`, in one line."""
-    names = area_names(con)
-    if area == DISTRICT:
-        members = [names[m] for m in reference.district_members(con)]
-        listed = ", ".join(members[:-1]) + " og " + members[-1] if len(members) > 1 else "".join(members)
-        where = f"{names[DISTRICT]}: {listed}"
+    names, own = area_names(con), districts.current()
+    if area == own.code:
+        where = f"{own.name}: {formatting.and_list([names.get(m, m) for m in own.members])}"
     else:
-        where = f"{names.get(area, area)}, en af kommunerne i {names[DISTRICT]}"
+        where = f"{names.get(area, area)}, en af kommunerne i {own.name}"
     return f"{where}. Seneste periode for hver tendens mod samme periode året før."
 
 
 def areas(con: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, str]]:
     """What Oversigt can show: the district, then each of its municipalities."""
-    names = area_names(con)
-    return [DISTRICT, *reference.district_members(con)], names
+    own = districts.current()
+    return [own.code, *own.municipalities], area_names(con)
 
 
 @dataclass
@@ -122,21 +121,29 @@ class TargetCard:
 
 
 def stored_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[targets.Target, str]]:
-    """The targets in the store, with their labels."""
+    """The district's targets in the store, with their labels.
+
+    A target belongs to the district its area lies in (Dragør's only to Københavns Politi): a store
+    opened for another district shows none of them."""
     kinds = {"year": "Y", "quarter": "Q", "month": "M"}
+    own = districts.current()
     return [
         (targets.Target(area, category, kinds[period], int(limit), direction), label)
         for area, category, period, limit, direction, label in con.execute(
-            "SELECT area_code, category_code, period, limit_value, direction, label FROM target ORDER BY id"
+            """SELECT area_code, category_code, period, limit_value, direction, label FROM target
+               WHERE area_code IN (SELECT unnest($areas)) ORDER BY id""",
+            {"areas": [*own.members, own.code]},
         ).fetchall()
     ]
 
 
-def target_cards(con: duckdb.DuckDBPyConnection, area: str = DISTRICT) -> list[TargetCard]:
-    """The targets of `area` (for the district: of it and all its municipalities), evaluated on the source
-    whose latest complete window is newest: a newer source without 12 complete months (police figures for
-    part of a year) does not hide another source's complete year."""
-    wanted = {area} | (set(reference.district_members(con)) if area == DISTRICT else set())
+def target_cards(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[TargetCard]:
+    """The targets of `area` (default and for the district: of it and all its municipalities), evaluated on the
+    source whose latest complete window is newest: a newer source without 12 complete months (police figures
+    for part of a year) does not hide another source's complete year."""
+    own = districts.current()
+    area = area or own.code
+    wanted = {area} | (set(own.members) if area == own.code else set())
     out = []
     for target, label in stored_targets(con):
         if target.area not in wanted:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from statistik import config, figures, reference
+from statistik import districts, figures, reference
 from statistik.metrics import expected as me, verdicts as mv
 from statistik.metrics.change import CHANGE, CHANGE_PCT, PREVIOUS_COUNT
 from statistik.metrics.district import district_population, district_total
@@ -20,7 +20,6 @@ from statistik.metrics.series import aggregate, at
 from statistik.periods import Period, parse_period, year_earlier
 from statistik.views.comparison import plain, verdicts
 
-DISTRICT_ALIASES = ("kreds", "politikreds", config.DISTRICT_CODE)
 KEYS = ("count", "previous_count", "change", "change_pct", "rate_per_100k", "population_year",
         "p_value", "significant", "verdict", "small_count", "expected_low", "expected_high", "expected_position")
 
@@ -30,17 +29,19 @@ class NoFigures(LookupError):
 
 
 def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str, list[str]]:
-    """(code, name, member codes) of an area code or name, or of the district ('kreds', 'kbh', its name)."""
+    """(code, name, member codes) of an area code or name, or of a police district: 'kreds' is the
+    installation's own, 'pk2' or a district's name any of the 12."""
     wanted = str(text).strip().casefold()
-    district_names = {config.DISTRICT_NAME.casefold(), *(a.casefold() for a in DISTRICT_ALIASES)}
-    if wanted in district_names:
-        return config.DISTRICT_CODE, config.DISTRICT_NAME, reference.district_members(con)
+    found = districts.resolve(wanted)
+    if found is not None:
+        return found.code, found.name, list(found.members)
     names = reference.area_names(con)
     for code, name in names.items():
         same_code = wanted.isdigit() and wanted.lstrip("0") == code.lstrip("0")  # '0101' is 101
         if same_code or wanted in (code.casefold(), name.casefold()):
             return code, name, [code]
-    raise ValueError(f"Ukendt område {text!r}; brug en kommunekode, et kommunenavn eller 'kreds'.")
+    raise ValueError(f"Ukendt område {text!r}; brug en kommunekode, et kommunenavn, 'kreds' (politikredsen) "
+                     "eller en anden politikreds som pk1–pk12.")
 
 
 def resolve_category(con: duckdb.DuckDBPyConnection, text: str) -> str:
@@ -92,7 +93,8 @@ def summary(
     category = resolve_category(con, category)
     raw = figures.series(con, areas=members, categories=[category],
                          sources=[source] if source else None)
-    frame = district_total(raw, members, code) if code == config.DISTRICT_CODE else raw
+    district = districts.by_code(code)
+    frame = district_total(raw, district) if district else raw
     found, coarse = _by_source(frame, period)
     if not found:
         raise NoFigures(" ".join([f"Ingen tal for {name}, kategori {category}, {period.label}"
@@ -100,8 +102,8 @@ def summary(
     chosen = preferred_source(found)
     row = verdicts(con, period, year_earlier(period), [code], [category], [chosen]).iloc[0]
     population = figures.population(con)
-    if code == config.DISTRICT_CODE:
-        population = district_population(population, members, code)
+    if district:
+        population = district_population(population, district)
     inhabitants = population_for(population, code, period.start.year)
     count = int(row[COUNT])
     result = {

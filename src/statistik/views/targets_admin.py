@@ -5,17 +5,20 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from statistik import districts
+
 DIRECTIONS = {"below": "under grænsen", "above": "over grænsen"}
 
 
 def targets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every target with area and category names."""
+    """The district's targets (those whose area lies in it) with area and category names."""
     return con.execute(
         """SELECT t.id AS "Nr.", t.label AS "Navn", a.name AS "Område", c.name AS "Kategori",
                   CASE t.direction WHEN 'below' THEN 'under ' ELSE 'over ' END || t.limit_value || ' om året'
                       AS "Mål", t.created_by AS "Oprettet af"
            FROM target t JOIN area a ON a.code = t.area_code JOIN category c ON c.code = t.category_code
-           ORDER BY t.id"""
+           WHERE t.area_code IN (SELECT unnest($areas)) ORDER BY t.id""",
+        {"areas": list(districts.current().members)},
     ).df()
 
 
@@ -33,8 +36,9 @@ def add_target(
 ) -> int:
     """Store a yearly target; returns its id."""
     label = _checked_label(limit, direction, label)
-    if not con.execute("SELECT 1 FROM area WHERE code = ?", [area]).fetchone():
-        raise ValueError(f"Ukendt område {area!r}.")
+    own = districts.current()
+    if area not in own.members:
+        raise ValueError(f"Et mål hører til politikredsen: vælg en kommune i {own.name}, ikke {area!r}.")
     if not con.execute("SELECT 1 FROM category WHERE code = ?", [category]).fetchone():
         raise ValueError(f"Ukendt kategori {category!r}.")
     return con.execute(

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from statistik import formatting, reference
+from statistik import districts, formatting, reference
 from statistik.metrics import expected as me, frame as mf, poisson, rates, relative, series
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in
-from statistik.views.common import DISTRICT, area_names, population_with_district, series_with_district
+from statistik.views.common import area_names, population_with_district, series_with_district
 from statistik.views.comparison import expected_ranges
 
 GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
@@ -115,7 +115,8 @@ def trend(
         notes.append("Nogle perioder har under 10 tilfælde: få tilfælde — fortolk varsomt. "
                      "Det skraverede bånd viser 95 %-usikkerheden.")
     native = set(frame[mf.KIND].unique()) == {granularity}
-    computed = measure != "antal" or DISTRICT in areas or not native
+    derived = any(districts.by_code(a) is not None for a in areas)
+    computed = measure != "antal" or derived or not native
     chosen_areas = [names.get(a, a) for a in areas]
     chosen_categories = [categories_named.get(c, c) for c in categories]
     return Trend(data, y_title, notes, sorted(frame[mf.SOURCE].unique()), computed,
