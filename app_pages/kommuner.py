@@ -46,3 +46,16 @@ components.table(municipalities.table(comparison), municipalities.TABLE_FORMATS,
                  download="kommuner", title=title, source=source)
 if comparison.national is not None:
     st.caption(f"Hele landet: {formatting.number(comparison.national, 1)} pr. 100.000 indbyggere.")
+
+st.subheader("Landets 12 politikredse")
+st.caption("Hver politikreds er summen af sine kommuner, beregnet som kredsen ovenfor, og vist i samme slags tragt "
+           "om landsniveauet (nu for politikredsenes størrelser).")
+district_title = f"{category_names[category]} pr. 100.000 indbyggere i politikredsene, {period.label}"
+if comparison.national is not None and not comparison.districts.empty:
+    components.chart(funnel_figure(comparison.districts, comparison.district_limits, comparison.national,
+                                   title=district_title, source=source, members_name="Denne politikreds",
+                                   others_name="De andre politikredse"),
+                     key="politikredse", filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
+                                                 f"Folketal 1. januar {population_year}")
+components.table(municipalities.district_table(comparison), municipalities.TABLE_FORMATS,
+                 download="politikredse", title=district_title, source=source)

@@ -40,6 +40,11 @@ with right:
     components.table(page.table, {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1"}, download="kort",
                      title=page.title, source=page.source, height=520)
 
+if page.districts is not None:
+    st.markdown(f"**De 12 politikredse, {view.label}**")
+    components.table(page.districts, {"Antal": "int", "Folketal": "int", "Pr. 100.000": "dec1"},
+                     download="politikredse", title=f"{page.title}, politikredse", source=page.source)
+
 codes = list(view.data["area_code"])
 names = dict(zip(view.data["area_code"], view.data["name"]))
 with st.form("open_trend", border=False):

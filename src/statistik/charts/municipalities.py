@@ -35,8 +35,10 @@ def _ticks(low: float, high: float) -> dict:
 
 
 def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, national: float, *, title: str, source: str,
-                  subtitle: str | None = None) -> go.Figure:
-    """Municipalities as points in a funnel around the national rate; the district's own named."""
+                  subtitle: str | None = None, members_name: str = MEMBERS_NAME,
+                  others_name: str = OTHERS_NAME) -> go.Figure:
+    """Municipalities (or police districts) as points in a funnel around the national rate; the district's own
+    named."""
     d = points.copy()
     d[POPULATION] = pd.to_numeric(d[POPULATION], errors="coerce").astype("float64")
     d[RATE] = pd.to_numeric(d[RATE], errors="coerce").astype("float64")
@@ -57,12 +59,12 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, national: float, *
     ))
     hover = "<b>%{text}</b><br>%{y:,.1f} pr. 100.000<br>%{x:,.0f} indbyggere<extra></extra>"
     fig.add_trace(go.Scatter(
-        x=others[POPULATION], y=others[RATE], mode="markers", name=OTHERS_NAME, text=[html(t) for t in others[LABEL]],
+        x=others[POPULATION], y=others[RATE], mode="markers", name=others_name, text=[html(t) for t in others[LABEL]],
         marker=dict(symbol="circle", size=10, color="rgba(120,120,120,0.55)", line=dict(width=1, color="white")),
         hovertemplate=hover, legendrank=4,
     ))
     fig.add_trace(go.Scatter(
-        x=members[POPULATION], y=members[RATE], mode="markers+text", name=MEMBERS_NAME,
+        x=members[POPULATION], y=members[RATE], mode="markers+text", name=members_name,
         text=[html(t) for t in members[LABEL]],
         textposition=["top left" if p == members[POPULATION].max() and p > 2e5 else "top center"
                       for p in members[POPULATION]], textfont=dict(size=style.BODY_SIZE),

@@ -18,6 +18,7 @@ from statistik.charts.style import source_line
 from statistik.metrics import frame as mf, rates, series
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period
+from statistik.views.area_rates import district_rates
 from statistik.views.common import population_with_district, series_with_district
 
 LATEST = "R"
@@ -34,6 +35,9 @@ class MapRates:
     source: str
     population_year: int | None
     hide_below: int | None = None
+    category: str | None = None
+    period: Period | None = None   # the year, or the last native period of the 12 months
+    months: int | None = None      # 12 for the latest 12 months, None for a calendar year
 
     @property
     def empty(self) -> bool:
@@ -101,7 +105,9 @@ def map_rates(con: duckdb.DuckDBPyConnection, category: str, period: str = LATES
         "district": merged[mf.AREA].isin(district),
     })
     used = data["population_year"].dropna()
-    return MapRates(label, data, source, int(used.max()) if not used.empty else None, hide_below)
+    last = Period(row[mf.KIND], start.date()) if period == LATEST else Period("Y", start.date())
+    return MapRates(label, data, source, int(used.max()) if not used.empty else None, hide_below, category, last,
+                    12 if period == LATEST else None)
 
 
 def table(view: MapRates) -> pd.DataFrame:
@@ -124,6 +130,7 @@ class MapPage:
     table: pd.DataFrame
     figure: object          # plotly Figure
     narrow: object
+    districts: pd.DataFrame | None = None   # the 12 police districts' rates, when they are drawn
 
 
 def page(con: duckdb.DuckDBPyConnection, view: MapRates, category_name: str, police_districts: bool,
@@ -145,4 +152,15 @@ def page(con: duckdb.DuckDBPyConnection, view: MapRates, category_name: str, pol
                if hidden else ""))
     return MapPage(title, source, f"Kategori: {category_name} · Periode: {view.label}"
                    + (" · De 12 politikredse vist" if police_districts else ""),
-                   note, f"Alle kommuner, {view.label}", table(view), draw(SCREEN_WIDTH), draw(narrow_width))
+                   note, f"Alle kommuner, {view.label}", table(view), draw(SCREEN_WIDTH), draw(narrow_width),
+                   district_table(con, view) if police_districts else None)
+
+
+def district_table(con: duckdb.DuckDBPyConnection, view: MapRates) -> pd.DataFrame:
+    """The 12 police districts' counts and rates in the map's period, by number; a small count 'skjult' as on the map."""
+    rows = district_rates(con, view.category, view.period, months=view.months, source=view.source)
+    hidden = ((rows["count"] > 0) & (rows["count"] < view.hide_below) if view.hide_below
+              else pd.Series(False, index=rows.index))
+    shown = lambda column: rows[column].astype(object).where(~hidden, HIDDEN)  # noqa: E731
+    return pd.DataFrame({"Politikreds": rows["label"], "Antal": shown("count"), "Folketal": rows["population"],
+                         "Pr. 100.000": shown("rate")})

@@ -1,4 +1,5 @@
-"""The municipalities page: every municipality's rate against its size in a funnel, and the district's table.
+"""The municipalities page: every municipality's rate against its size in a funnel, and the district's table;
+the 12 police districts in a funnel of their own.
 
 A ranking of rates invites reading noise as differences: a small municipality's rate swings far
 more than a large one's. The funnel plot draws each municipality's rate per 100.000 against its
@@ -33,10 +34,14 @@ class Comparison:
     source: str
     national: float | None = None                                  # the country's rate: the funnel's centre
     limits: pd.DataFrame = field(default_factory=pd.DataFrame)     # population, low_95, high_95, low_99.8, high_99.8
+    districts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 12 police districts, as `reference`
+    district_limits: pd.DataFrame = field(default_factory=pd.DataFrame)   # the funnel at the districts' sizes
 
 
 def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT code, kind FROM area").fetchall()) | {districts.current().code: "kreds"}
+    own = districts.current().code
+    return (dict(con.execute("SELECT code, kind FROM area").fetchall())
+            | {code: "kreds" if code == own else "politikreds" for code in districts.codes()})
 
 
 def _curve(frame: pd.DataFrame, municipalities: list[str], population: pd.DataFrame, period: Period) -> md.Curve:
@@ -61,7 +66,7 @@ def compare(
     national figure, for every area that has the figure, and the funnel around the national rate."""
     own = districts.current()
     kinds = _kinds(con)
-    areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land", "kreds")]
+    areas = [a for a, k in kinds.items() if k in ("kommune", "region", "land", "kreds", "politikreds")]
     frame = series_with_district(con, areas, [category], [source])
     empty = Comparison(None, pd.DataFrame(columns=["label", "area_code", "count", "rate", "low", "high", "kind"]),
                        pd.DataFrame(columns=["area_code", "label", "count", "population", "rate", "member"]), source)
@@ -94,14 +99,25 @@ def compare(
         result = everyone[[mf.AREA, "label", mf.COUNT, rates.POPULATION, rates.RATE]].rename(columns={rates.RATE: "rate"})
         return Comparison(period, data[columns].reset_index(drop=True), result.assign(member=False), source)
     curve = _curve(agg, municipalities, population, period)
-    counts, inhabitants = everyone[mf.COUNT].astype("float64"), everyone[rates.POPULATION].astype("float64")
     everyone["member"] = everyone[mf.AREA].isin(members)
-    for level in funnel.LEVELS:
-        everyone[f"position_{level * 100:g}"] = funnel.position(counts, inhabitants, centre, curve, level)
-    result = everyone[[mf.AREA, "label", mf.COUNT, rates.POPULATION, rates.RATE, "member",
-                       *(f"position_{level * 100:g}" for level in funnel.LEVELS)]].rename(columns={rates.RATE: "rate"})
+    result = _positioned(everyone, centre, curve)
+    order = {code: i for i, code in enumerate(districts.codes())}
+    police = latest[latest[mf.AREA].isin(order) & latest[rates.POPULATION].notna()].copy()
+    police = police.assign(member=police[mf.AREA] == own.code).sort_values(mf.AREA, key=lambda c: c.map(order))
     return Comparison(period, data[columns].reset_index(drop=True), result.reset_index(drop=True), source,
-                      centre, _limits(inhabitants, centre, curve))
+                      centre, _limits(everyone[rates.POPULATION].astype("float64"), centre, curve),
+                      _positioned(police, centre, curve).reset_index(drop=True),
+                      _limits(police[rates.POPULATION].astype("float64"), centre, curve))
+
+
+def _positioned(rows: pd.DataFrame, centre: float, curve: md.Curve) -> pd.DataFrame:
+    """Areas with where they lie against the funnel at each level ('over', 'under' or inside)."""
+    rows = rows.copy()
+    counts, inhabitants = rows[mf.COUNT].astype("float64"), rows[rates.POPULATION].astype("float64")
+    for level in funnel.LEVELS:
+        rows[f"position_{level * 100:g}"] = funnel.position(counts, inhabitants, centre, curve, level)
+    return rows[[mf.AREA, "label", mf.COUNT, rates.POPULATION, rates.RATE, "member",
+                 *(f"position_{level * 100:g}" for level in funnel.LEVELS)]].rename(columns={rates.RATE: "rate"})
 
 
 def _funnel_words(p95, p998) -> str:
@@ -124,6 +140,16 @@ def table(comparison: Comparison) -> pd.DataFrame:
              for a, b, kind in zip(d.get("position_95", [None] * len(d)), d.get("position_99.8", [None] * len(d)),
                                    d["kind"])]
     return pd.DataFrame({"Område": d["label"], "Antal": d[mf.COUNT], "Folketal": d[rates.POPULATION],
+                         "Pr. 100.000": d["rate"], "I forhold til landet": words})
+
+
+def district_table(comparison: Comparison) -> pd.DataFrame:
+    """The 12 police districts by number: counts, rates and where they lie against the funnel."""
+    d = comparison.districts
+    if d.empty:
+        return pd.DataFrame(columns=["Politikreds", "Antal", "Folketal", "Pr. 100.000", "I forhold til landet"])
+    words = [_funnel_words(a, b) for a, b in zip(d["position_95"], d["position_99.8"])]
+    return pd.DataFrame({"Politikreds": d["label"], "Antal": d[mf.COUNT], "Folketal": d[rates.POPULATION],
                          "Pr. 100.000": d["rate"], "I forhold til landet": words})
 
 
