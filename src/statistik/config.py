@@ -58,6 +58,10 @@ SETTINGS = {
     "politikreds": Setting("STATISTIK_POLITIKREDS", "11",
                            "The police district this installation serves, by number (1–12, as in "
                            "data/politikredse_kommuner.csv); 11 is Københavns Politi."),
+    "dst_api": Setting("STATISTIK_DST_API", "https://api.statbank.dk/v1",
+                       "Base URL of Statistikbanken's API, used by fetch-dst and the upload page's fetch button."),
+    "dst_timeout_s": Setting("STATISTIK_DST_TIMEOUT_S", "60",
+                             "How long one request to Statistikbanken may take, in seconds."),
 }
 
 
@@ -114,10 +118,34 @@ def politikreds() -> int:
     )
 
 
+def dst_api() -> str:
+    """Base URL of Statistikbanken's API; SettingError unless it is an http(s) address."""
+    setting = SETTINGS["dst_api"]
+    url = setting.value().strip()
+    if not url.startswith(("https://", "http://")) or len(url) < 10:
+        raise SettingError(f"{setting.env} er sat til {url!r}, men skal være en adresse, der begynder med "
+                           "https:// (fx https://api.statbank.dk/v1).")
+    return url
+
+
+def dst_timeout() -> float:
+    """Seconds one request to Statistikbanken may take; SettingError unless it is a positive number."""
+    setting = SETTINGS["dst_timeout_s"]
+    raw = setting.value().strip()
+    try:
+        seconds = float(raw.replace(",", "."))
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise SettingError(f"{setting.env} er sat til {raw!r}, men skal være et antal sekunder over 0 og højst 3600 "
+                           "(fx 60).")
+    return seconds
+
+
 def problems() -> list[str]:
     """Danish messages for every setting that cannot be used (empty when all are fine)."""
     out = []
-    for check in (politikreds,):
+    for check in (politikreds, dst_api, dst_timeout):
         try:
             check()
         except SettingError as e:

@@ -1,7 +1,8 @@
 """The `statistik` command line: a thin layer over the Python API.
 
 Exit codes: 0 done (or nothing to change), 1 rejected or refused, 2 wrong usage,
-3 the store is busy. Account commands (`user`) touch only the users file, never the store.
+3 the store is busy, 4 Statistikbanken unreachable or answering with an error (fetch-dst).
+Account commands (`user`) touch only the users file, never the store.
 
 Commands get the `Store`: they read at once (a running dashboard never blocks them) and write
 through `store.write()`, which waits for other writers and says so.
@@ -15,7 +16,7 @@ import os
 import sys
 
 from statistik import bootstrap, config, store
-from statistik.cli import backups, compare, data, reports, users
+from statistik.cli import backups, compare, data, dst, reports, users
 from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_USAGE, waiting, warn
 
 
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="statistik", description="Kriminalitetsstatistik for en politikreds (valgt med STATISTIK_POLITIKREDS).")
     sub = parser.add_subparsers(dest="command", required=True)
     user = getpass.getuser()
-    for module in (data, reports, compare, backups, users):
+    for module in (data, dst, reports, compare, backups, users):
         module.register(sub, user)
     return parser
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_REMOTE = 4   # Statistikbanken could not be reached, timed out or answered with an error
 
 
 def say(text: str = "") -> None:

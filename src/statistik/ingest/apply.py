@@ -26,8 +26,8 @@ def apply(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> int:
         ).fetchone()[0]
         for code, name in plan.new_categories.items():
             con.execute(
-                "INSERT INTO category VALUES (?, ?, NULL, 'dst', ?) ON CONFLICT DO NOTHING",
-                [code, name, upload_id],
+                "INSERT INTO category VALUES (?, ?, ?, 'dst', ?) ON CONFLICT DO NOTHING",
+                [code, name, plan.category_parents.get(code), upload_id],
             )
         con.execute(
             f"""INSERT INTO {m.revisions}

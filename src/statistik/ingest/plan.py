@@ -42,6 +42,7 @@ class Plan:
     categories: list[str] = field(default_factory=list)
     new_categories: dict[str, str] = field(default_factory=dict)       # code → name, need a choice
     new_category_lines: dict[str, int | None] = field(default_factory=dict)
+    category_parents: dict[str, str] = field(default_factory=dict)   # new code → parent (DST's hierarchy)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     zero_filled: int = 0          # BULK combinations the file leaves out, set to 0

@@ -1,0 +1,1 @@
+"""Statistikbanken (Danmarks Statistik's API): fetching the newest official figures as ordinary uploads."""
