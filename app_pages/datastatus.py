@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+import datetime as dt
+
 from statistik import formatting, periods
 from statistik.ui import components
 from statistik.ui.store import load
-from statistik.views import status
+from statistik.views import freshness, status
 
 st.title("Datastatus")
 
@@ -18,6 +20,8 @@ components.table(
     .assign(Periodetype=lambda f: f["Periodetype"].map(periods.KIND_NAMES)),
     {"Tal": "int"},
 )
+if (age := load(freshness.dst_age, dt.date.today())) is not None:
+    (st.warning if age.stale else st.info)(age.text)
 
 st.subheader("Huller")
 gaps, missing = load(status.gaps)

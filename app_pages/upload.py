@@ -4,7 +4,7 @@ import streamlit as st
 
 from statistik import districts, uploads
 from statistik.markup import md
-from statistik.ui import auth, components, uploading
+from statistik.ui import auth, components, fetching, uploading
 from statistik.ui.store import load, write
 from statistik.views import status
 
@@ -23,6 +23,11 @@ for file in files or []:
     uploading.check(file, source)
 for file in files or []:
     uploading.show(file, user.id)
+
+st.subheader("Nye tal fra Danmarks Statistik")
+st.caption("Henter de nyeste kvartaler af STRAF11 og folketallet (FOLK1A) fra Statistikbanken og viser, hvad der "
+           "ville blive ændret, ligesom for en fil. Gemmes som en upload pr. tabel, der kan fortrydes.")
+fetching.show(user.id)
 
 st.subheader("Historik")
 history = load(status.uploads)

@@ -7,6 +7,7 @@ figures without 4. kvt. 2025 and without the population of 1 January 2025.
 from __future__ import annotations
 
 import csv
+import html
 import socket
 
 import duckdb
@@ -212,3 +213,65 @@ def test_an_invalid_setting_is_refused(db_path, monkeypatch, capsys, env, value)
     code, _, err = fetch(capsys)
     assert code == 2 and env in err
 
+
+# --- the upload page's button and Datastatus -------------------------------------------------------------
+
+def test_the_upload_button_shows_the_plan_first_and_writes_on_accept(older, api, monkeypatch):
+    from test_upload_page import PASSWORD, logged_in  # noqa: F401
+    from statistik import accounts
+    users = older.parent / "brugere.toml"
+    accounts.add_account("kim", PASSWORD, "Kim Analytiker", path=users)
+    monkeypatch.setenv("STATISTIK_USERS", str(users))
+    at = logged_in("kim")
+    at.switch_page("app_pages/upload.py").run()
+    before = contents(older)
+    next(b for b in at.button if b.label == "Hent nye tal fra Danmarks Statistik").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = html.unescape("\n".join(m.value for m in at.markdown))      # names and plans are escaped Markdown
+    assert "Tal: 848 nye, 0 ændrede, 6.784 uændrede." in page and "Tal: 104 nye" in page
+    assert "nye perioder: 2025K4" in page
+    assert contents(older) == before                               # nothing written before accept
+    for _ in range(2):
+        next(b for b in at.button if b.label == "Godkend og gem").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    con = read(older)
+    assert con.execute("SELECT count(*) FROM upload WHERE source = 'Danmarks Statistik' AND user_name = 'kim'"
+                       ).fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM figure WHERE period_start = '2025-10-01'").fetchone()[0] == 848
+    con.close()
+
+
+def test_the_upload_button_says_why_when_statistikbanken_cannot_be_reached(older, monkeypatch):
+    from test_upload_page import PASSWORD, logged_in  # noqa: F401
+    from statistik import accounts
+    users = older.parent / "brugere.toml"
+    accounts.add_account("kim", PASSWORD, "Kim Analytiker", path=users)
+    monkeypatch.setenv("STATISTIK_USERS", str(users))
+    monkeypatch.setenv("STATISTIK_DST_API", f"http://127.0.0.1:{_free_port()}/v1")
+    at = logged_in("kim")
+    at.switch_page("app_pages/upload.py").run()
+    before = contents(older)
+    next(b for b in at.button if b.label == "Hent nye tal fra Danmarks Statistik").click().run()
+    assert not at.exception
+    assert any("Kunne ikke få forbindelse til Danmarks Statistiks API" in e.value for e in at.error)
+    assert contents(older) == before
+
+
+def test_the_age_of_the_newest_quarter(con):
+    import datetime as dt
+    from statistik.views.freshness import dst_age
+    fresh = dst_age(con, dt.date(2026, 3, 15))
+    assert (fresh.latest.label, fresh.months, fresh.stale) == ("4. kvt. 2025", 2, False)
+    assert fresh.text == ("Det nyeste kvartal fra Danmarks Statistik (STRAF11) er 4. kvt. 2025, "
+                          "som sluttede for 2 måneder siden.")
+    assert not dst_age(con, dt.date(2026, 5, 31)).stale                   # five months: not yet
+    old = dst_age(con, dt.date(2026, 6, 1))
+    assert old.months == 5 and not old.stale
+    older_still = dst_age(con, dt.date(2026, 7, 1))
+    assert older_still.stale and "sandsynligvis offentliggjort nyere tal" in older_still.text
+
+
+def test_datastatus_says_how_old_the_newest_quarter_is(db_path):
+    from test_pages import open_page, texts
+    at = open_page("datastatus")
+    assert "Det nyeste kvartal fra Danmarks Statistik (STRAF11) er 4. kvt. 2025, som sluttede for" in texts(at)

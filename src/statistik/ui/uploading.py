@@ -53,6 +53,12 @@ def _internal_error(name: str) -> str:
             "Intet er gemt. Send filen og fejl-id'et til den, der driver statistik.")
 
 
+def remember(file_id: str, prepared: Prepared) -> None:
+    """Offer a plan made elsewhere (Statistikbanken's answer) like a checked file, for `show`."""
+    forget(file_id)
+    _results()[file_id] = prepared
+
+
 def forget(file_id: str) -> None:
     """Drop a file's plan (cancelled, accepted, or to be made again)."""
     st.session_state.get(_CHANGED, set()).discard(file_id)
