@@ -51,9 +51,9 @@ def series_with_district(
     wanted = sorted(set(stored).union(*(d.members for d in wanted_districts)))
     raw = mf.check(figures.series(con, areas=wanted, categories=categories, sources=sources))
     parts = [published.mask(raw[raw[mf.AREA].isin(stored)])]
-    if not raw.empty:
-        parts += [published.mask(district.district_total(raw, d).drop(columns=[district.MEMBERS_PRESENT]))
-                  for d in wanted_districts]
+    if not raw.empty and wanted_districts:
+        parts.append(published.mask(
+            district.district_totals(raw, wanted_districts).drop(columns=[district.MEMBERS_PRESENT])))
     out = pd.concat(parts, ignore_index=True)
     return out if not out.empty else mf.empty()
 

@@ -22,6 +22,7 @@ from statistik.views.common import area_names, population_with_district, series_
 
 COUNTRY = config.COUNTRY_CODE
 FUNNEL_POINTS = 120
+DISTRICT_FUNNEL_POINTS = 30    # the districts span one decade of sizes: a smooth funnel needs far fewer points
 
 
 @dataclass
@@ -51,8 +52,8 @@ def _curve(frame: pd.DataFrame, municipalities: list[str], population: pd.DataFr
     return md.prior_curve(md.pairs(history, before=period.start), default, "kategori")
 
 
-def _limits(population: pd.Series, rate: float, curve: md.Curve) -> pd.DataFrame:
-    grid = np.geomspace(max(population.min() * 0.8, 100), population.max() * 1.25, FUNNEL_POINTS)
+def _limits(population: pd.Series, rate: float, curve: md.Curve, points: int = FUNNEL_POINTS) -> pd.DataFrame:
+    grid = np.geomspace(max(population.min() * 0.8, 100), population.max() * 1.25, points)
     out = pd.DataFrame({"population": grid})
     for level, (low, high) in funnel.limits(grid, rate, curve).items():
         out[f"low_{level * 100:g}"], out[f"high_{level * 100:g}"] = low, high
@@ -107,7 +108,7 @@ def compare(
     return Comparison(period, data[columns].reset_index(drop=True), result.reset_index(drop=True), source,
                       centre, _limits(everyone[rates.POPULATION].astype("float64"), centre, curve),
                       _positioned(police, centre, curve).reset_index(drop=True),
-                      _limits(police[rates.POPULATION].astype("float64"), centre, curve))
+                      _limits(police[rates.POPULATION].astype("float64"), centre, curve, DISTRICT_FUNNEL_POINTS))
 
 
 def _positioned(rows: pd.DataFrame, centre: float, curve: md.Curve) -> pd.DataFrame:
