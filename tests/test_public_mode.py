@@ -56,9 +56,9 @@ def test_a_visitor_sees_exactly_the_published_quarters_and_the_rest_as_gaps(publ
     con = open_store(db_path)
     shown = printed(b)
     with published.only_published(con):
-        trend = trends.trend(con, ["101", "147", "155", "185", "kbh"], ["1320"], "Q", "antal")
+        trend = trends.trend(con, ["101", "147", "155", "185", "pk11"], ["1320"], "Q", "antal")
     codes = {"København": "101", "Frederiksberg": "147", "Dragør": "155", "Tårnby": "185",
-             "Københavns Politikreds": "kbh"}
+             "Københavns Politikreds": "pk11"}
     seen = 0
     for row in trend.data.itertuples():
         key = (codes[row.series.split(" · ")[0]], row.period_start.date())
@@ -122,3 +122,13 @@ def test_every_page_runs_for_a_visitor_of_a_public_dashboard(public_store, page)
     from test_pages import open_page
     at = open_page(page)
     assert at.title and not at.exception
+
+
+def test_a_briefing_from_before_the_district_setting_still_publishes_the_district(public_store):
+    db_path, _ = public_store
+    con = open_store(db_path)
+    before = publications.shown_figures(con)
+    assert any(key[2] == "pk11" for key in before)
+    con.execute("UPDATE publication_cell SET area_code = 'kbh' WHERE area_code = 'pk11'")  # as it was recorded then
+    assert publications.shown_figures(con) == before
+    con.close()

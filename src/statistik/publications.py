@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from statistik import store
+from statistik import districts, store
 
 SHOWN, PRIMARY, COMPLEMENT = "shown", "primary", "complement"
 ROLE_NAMES = {SHOWN: "vist", PRIMARY: "lille tal", COMPLEMENT: "skjult for at beskytte et lille tal"}
@@ -176,6 +176,8 @@ def shown_figures(con: duckdb.DuckDBPyConnection) -> dict[tuple, set[int]]:
     ).fetchall()
     out: dict[tuple, set[int]] = {}
     for source, category, area, kind, start, value in rows:
+        district = districts.by_code(area)     # 'kbh' of briefings from before the district was a setting
+        area = district.code if district else area
         out.setdefault((source, category, area, kind, start), set()).add(int(value))
     return out
 
