@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from statistik import cli
 from statistik.bootstrap import open_store
 
 # A page error fails its test (in production the page shows a Danish message with a log id instead).
@@ -97,3 +101,28 @@ def counting_kaleido():
             return await super().calc_fig(*args, **kwargs)
 
     return CountingKaleido
+
+
+@dataclass
+class Ran:
+    """What a `statistik` command did: its exit code and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def statistik(*args: str, check_exit: int | None = 0) -> Ran:
+    """Run `statistik ARGS` in this process against the store in STATISTIK_DB, as sqlite-utils tests its CLI:
+    much faster than a subprocess per call. Tests of the installed entry point itself use a subprocess."""
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as e:          # argparse's usage errors
+            code = e.code if isinstance(e.code, int) else 1
+    out.flush()
+    ran = Ran(code, out.buffer.getvalue().decode("utf-8"), err.getvalue())
+    if check_exit is not None:
+        assert ran.returncode == check_exit, ran.stderr + ran.stdout
+    return ran

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
 import textwrap
 
-from conftest import SAMPLES
+import pytest
+
+from conftest import SAMPLES, Ran, statistik
 from statistik.store import Store
 
-STATISTIK = [sys.executable, "-m", "statistik.cli"]
 
-
-def cli(*args: str, db=None, check_exit: int = 0) -> subprocess.CompletedProcess:
-    env = {**os.environ, **({"STATISTIK_DB": str(db)} if db else {})}
-    result = subprocess.run([*STATISTIK, *args], capture_output=True, timeout=120, env=env)
-    assert result.returncode == check_exit, (result.stderr + result.stdout).decode()
-    return result
+def cli(*args: str, db=None, check_exit: int = 0) -> Ran:
+    """`statistik ARGS` in this process, on `db` or the store in STATISTIK_DB."""
+    with pytest.MonkeyPatch.context() as mp:
+        if db:
+            mp.setenv("STATISTIK_DB", str(db))
+        return statistik(*args, check_exit=check_exit)
 
 
 def export_hash(db) -> str:
-    return hashlib.sha256(cli("export", db=db).stdout).hexdigest()
+    return hashlib.sha256(cli("export", db=db).stdout.encode("utf-8")).hexdigest()
 
 
 WRITER = textwrap.dedent("""
@@ -62,7 +62,7 @@ def test_backups_taken_while_writing_are_each_a_whole_version(db_path, tmp_path)
         writer.stdin.write("go\n")  # a cycle of writes starts, and the backup is taken while it runs
         writer.stdin.flush()
         copy = tmp_path / f"kopi{i}.duckdb"
-        assert "Sikkerhedskopi af databasen" in cli("backup", str(copy)).stdout.decode()
+        assert "Sikkerhedskopi af databasen" in cli("backup", str(copy)).stdout
         seen.append(export_hash(copy))
         assert writer.stdout.readline().strip() == "cycle"
     writer.communicate("stop\n", timeout=60)
@@ -81,7 +81,7 @@ def test_restore_brings_a_backup_back_as_the_newest_version(db_path, tmp_path):
     cli("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
     changed_version = store.version()
     assert export_hash(db_path) != before
-    assert "Databasen er gendannet" in cli("restore", str(copy)).stdout.decode()
+    assert "Databasen er gendannet" in cli("restore", str(copy)).stdout
     assert export_hash(db_path) == before
     assert store.version() > changed_version  # caches keyed on the version never serve the undone state
 
@@ -90,9 +90,9 @@ def test_restore_refuses_a_file_that_is_not_a_store(db_path, tmp_path):
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"not a database")
     before = export_hash(db_path)
-    assert "ikke en statistik-database" in cli("restore", str(junk), check_exit=1).stderr.decode()
+    assert "ikke en statistik-database" in cli("restore", str(junk), check_exit=1).stderr
     assert export_hash(db_path) == before
 
 
 def test_backup_to_a_folder_says_to_name_a_file(db_path, tmp_path):
-    assert "er en mappe" in cli("backup", str(tmp_path), check_exit=1).stderr.decode()
+    assert "er en mappe" in cli("backup", str(tmp_path), check_exit=1).stderr

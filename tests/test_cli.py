@@ -8,17 +8,9 @@ import json
 import subprocess
 import sys
 
-from conftest import SAMPLES
+from conftest import SAMPLES, statistik
 
-STATISTIK = [sys.executable, "-m", "statistik.cli"]
-
-
-def run(*args: str, check_exit: int | None = 0) -> subprocess.CompletedProcess:
-    """Run `statistik ARGS` against the store in STATISTIK_DB."""
-    result = subprocess.run([*STATISTIK, *args], capture_output=True, text=True, timeout=120)
-    if check_exit is not None:
-        assert result.returncode == check_exit, result.stderr + result.stdout
-    return result
+run = statistik
 
 
 def test_import_prints_the_plan_and_exits_0(db_path):
