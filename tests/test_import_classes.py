@@ -24,11 +24,11 @@ GOOD = [n for n in FILES if n.startswith("eksempel_")]
 BAD = [n for n in FILES if n.startswith("fejl_")]
 
 
-def expected_refusals() -> dict[str, tuple[int, str]]:
-    """file → (line, cause) from the folder's README table."""
+def expected_refusals() -> dict[str, tuple[int | None, str]]:
+    """file → (line, cause) from the folder's README table ('–': the file as a whole, no line)."""
     text = (FOLDER / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (fejl_\S+) \| (\d+) \| (.+) \|$", text, re.MULTILINE)
-    return {name: (int(line), cause) for name, line, cause in rows}
+    rows = re.findall(r"^\| (fejl_\S+) \| (\d+|–) \| (.+) \|$", text, re.MULTILINE)
+    return {name: (None if line == "–" else int(line), cause) for name, line, cause in rows}
 
 
 def expected_cells(name: str) -> dict[tuple[str, str, str], int]:
@@ -150,3 +150,44 @@ def test_a_zero_that_replaces_a_stored_figure_is_a_revision_shown_old_to_zero(st
                    for line in planning.describe(plan, {}, {}))
     finally:
         prepared.close()
+
+
+def test_a_nul_byte_far_beyond_the_sampled_head_is_named(store, tmp_path):
+    """The head is sniffed; a NUL byte further down (in a note, which is never read) is still found."""
+    path = tmp_path / "nul.csv"
+    rows = ["periode;kommune;kategori;antal;note"] + ["2025-09;København;Opioider;1;" + "n" * 120] * 9_000
+    path.write_bytes(("\n".join(rows) + "\n").encode() + b"2025-09;Drag\xc3\xb8r;Opioider;3;note med \x00\n")
+    assert path.stat().st_size > (1 << 20)
+    problems = rejected(store, path)
+    assert [(p.line, "NUL-tegn" in p.message()) for p in problems if "NUL" in p.message()] == [(9_002, True)]
+
+
+def test_a_line_over_two_megabytes_is_refused_naming_it(store, tmp_path):
+    path = tmp_path / "lang_linje.csv"
+    path.write_text("periode;kommune;kategori;antal;note\n2025-09;København;Opioider;1;ok\n"
+                    "2025-09;Tårnby;Opioider;2;" + "x" * (3 << 20) + "\n", encoding="utf-8")
+    problems = rejected(store, path)
+    assert [p.line for p in problems] == [3] and "for lang" in problems[0].message()
+
+
+def test_a_bulk_file_without_header_says_how_it_was_read(store_without_dst_2025):
+    plan, _ = do_import(store_without_dst_2025, FOLDER / "eksempel_bulk_uden_overskrift.csv")
+    assert plan.source == "Danmarks Statistik"
+    assert any("ingen overskrift" in w.message() and "OMRÅDE;OVERTRÆD;TID;INDHOLD" in w.message()
+               for w in plan.warnings)
+
+
+def test_thousands_of_problems_are_cut_to_the_first_hundred(store, tmp_path):
+    path = tmp_path / "skrald.csv"
+    path.write_text("periode;kommune;kategori;antal\n"
+                    + "".join(f"2025-09;Sted{i};Opioider;1\n" for i in range(500)), encoding="utf-8")
+    problems = rejected(store, path)
+    assert len(problems) == 101 and problems[-1].message().startswith("og 400 andre problemer fra linje 102")
+
+
+def test_a_long_value_is_cut_in_the_message(store, tmp_path):
+    path = tmp_path / "langt_navn.csv"
+    path.write_text("periode;kommune;kategori;antal\n2025-09;" + "Frederiksbjerg" * 500 + ";Opioider;1\n",
+                    encoding="utf-8")
+    message = rejected(store, path)[0].message()
+    assert len(message) < 300 and "…'" in message

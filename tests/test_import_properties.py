@@ -162,6 +162,10 @@ MUTATIONS = {
     "mellemrum i tal": (3, lambda v: v + " 12"),
     "decimaltal": (3, lambda v: v + ",5"),
     "kode og navn uenige": (1, lambda v: "147 København"),
+    "blank kommune": (1, lambda v: "\u00a0\t "),
+    "blank kategori": (2, lambda v: "\t"),
+    "Excel-datotal som periode": (0, lambda v: "45901"),
+    "procent": (3, lambda v: v + "%"),
 }
 
 
@@ -188,5 +192,54 @@ def test_one_bad_row_refuses_the_whole_file_naming_its_line(fresh, tmp_path, tab
         lines = [p.line for p in refused.value.problems]
         assert row + 1 in lines, (mutation, row + 1, [p.message() for p in refused.value.problems])
         assert con.execute("SELECT count(*), coalesce(max(id), 0) FROM upload").fetchone() == before
+    finally:
+        con.close()
+
+
+def with_summaries(layout, rows, carried, cells, spell):
+    """The table with an 'I alt' row under each group (every area of a month and category in a long
+    table, of a category in each month column of a wide one); returns the rows and those rows' indexes."""
+    out, summaries = [rows[0]], []
+    months = sorted({m for m, _, _ in cells})
+    groups = sorted({(m, c) for m, _, c in cells}) if layout == "lang" else [(None, c) for c in sorted({c for _, _, c in cells})]
+    total = lambda m, c: str(sum(n for (m2, _, c2), n in cells.items() if (m2, c2) == (m, c)))  # noqa: E731
+    for month, category in groups:
+        out += [row for row, (m, _, c) in zip(rows[1:], carried) if c == category and month in (None, m)]
+        label = spell.choice(["I alt", "Total", "Kredsen i alt"])
+        if layout == "lang":
+            out.append([spell.choice(month_spellings(month)), label, spell.choice(CATEGORIES[category]),
+                        total(month, category)])
+        else:
+            out.append([label, spell.choice(CATEGORIES[category])] + [total(m, category) for m in months])
+        summaries.append(len(out) - 1)
+    return out, summaries
+
+
+@settings(max_examples=10 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 200)  # two imports each
+@given(tables(), st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=50))
+def test_summary_rows_must_add_up(fresh, tmp_path, table, pick, off_by):
+    """'I alt' rows that add up are skipped and listed; one that is off refuses the file at its line."""
+    layout, cells, encoding, delimiter, newline, spell = table
+    assume(layout != "anmeldelser")
+    rows, summaries = with_summaries(layout, *render(layout, cells, spell), cells, spell)
+    path = tmp_path / "i_alt.csv"
+    write_file(path, rows, encoding, delimiter, newline)
+    con, _ = fresh()
+    try:
+        plan, _ = import_file(con, path, user="hypothesis", today=TODAY)
+        assert [(s.reason, s.rows) for s in plan.skipped] == [("skip_summary", len(summaries))]
+        assert exported_police_cells(con) == {(f"{m:%Y-%m}", a, c): n for (m, a, c), n in cells.items()}
+    finally:
+        con.close()
+    row = summaries[pick % len(summaries)]
+    column = 3 if layout == "lang" else 2 + pick % (len(rows[row]) - 2)
+    rows[row] = rows[row][:column] + [str(int(rows[row][column]) + off_by)] + rows[row][column + 1:]
+    write_file(path, rows, encoding, delimiter, newline)
+    con, _ = fresh()
+    try:
+        with pytest.raises(Rejected) as refused:
+            import_file(con, path, user="hypothesis", today=TODAY)
+        assert [p.line for p in refused.value.problems] == [row + 1], [p.message() for p in refused.value.problems]
+        assert "summerækken" in refused.value.problems[0].message()
     finally:
         con.close()

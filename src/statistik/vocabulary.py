@@ -88,6 +88,10 @@ def unsafe_text(text: str) -> str | None:
         return f"{s[:40]!r} indeholder HTML eller Markdown"
     if any(ord(ch) < 32 for ch in s):
         return f"{s[:40]!r} indeholder kontroltegn"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in s):
+        # Right-to-left overrides, zero-width and other invisible characters change how a name
+        # reads on screen without being seen.
+        return f"{s[:40]!r} indeholder usynlige styretegn (fx retningstegn eller tegn uden bredde)"
     return None
 
 

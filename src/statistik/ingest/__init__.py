@@ -16,15 +16,15 @@ from pathlib import Path
 import duckdb
 
 from statistik import config, districts, reference
-from statistik.ingest import accounting, findings, validation
+from statistik.ingest import accounting, findings, summaries, validation
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.apply import apply
-from statistik.ingest.problems import Problem, Rejected
+from statistik.ingest.problems import Problem, Rejected, quote
 from statistik.ingest.staging import BadNewlines, EncodingMismatch, rejected_lines, stage, structural_problems
-from statistik.ingest.textfile import (TextFile, normalize_newlines, open_text_file, reopen_as_legacy,
-                                       sha256_of)
+from statistik.ingest.textfile import (TextFile, normalize_newlines, nul_problem, open_text_file,
+                                       reopen_as_legacy, sha256_of)
 from statistik.schema import FIGURES, POPULATION
 
 __all__ = ["AccountingError", "NewCategoriesNotChosen", "PlanChanged", "Prepared", "Problem", "Rejected",
@@ -102,6 +102,7 @@ def _parse_and_validate(
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today)
     totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
+    contradictions = summaries.check(cur, layout)
     rejected = rejected_lines(cur)
     problems += structural_problems(cur)
     accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
@@ -116,7 +117,7 @@ def _parse_and_validate(
     found += repeats
     wanted = {r for f in found for r in (f.first_row, *f.other_rows)}
     wanted |= {r for _, rows, _ in accounts.skipped.values() for r in rows}
-    wanted |= {r for r, *_ in totals}
+    wanted |= {r for r, *_ in totals} | {c.row for c in contradictions}
     new_rows = _new_category_rows(cur, layout, maps)
     wanted |= set(new_rows.values())
     lines = _lines(tf, layout, wanted, rejected)
@@ -126,23 +127,26 @@ def _parse_and_validate(
                     fix=f.fix, other_lines=tuple(lines[r] for r in f.other_rows if r in lines))
         (warnings if f.warning else problems).append(p)
     for row, column, written, computed in totals:
-        problems.append(Problem(f"{column} er {written!r}, men perioderne i rækken giver {computed}",
+        problems.append(Problem(f"{column} er {quote(written)}, men perioderne i rækken giver {computed}",
                                 line=lines.get(row), column=column,
                                 fix="ret tallene, eller slet kolonnen med i alt"))
+    problems += _summary_problems(contradictions, layout, lines)
     if source is not None and not source.strip():
         problems.append(Problem("kilden må ikke være tom"))
     if accounts.problem and not problems:
         raise accounting.AccountingError(f"{accounts.problem} rows refused without a message")
+    skipped = sorted((accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
+                                         else [line for line, _ in titles][:accounting.LISTED_LINES], example)
+                      for reason, (n, rows, example) in accounts.skipped.items()),
+                     key=lambda s: list(accounting.SKIP_REASONS).index(s.reason))
     if not problems and accounts.used == 0:
-        problems.append(Problem("filen indeholder ingen tal (kun overskrift eller tomme rækker)"))
+        problems.append(Problem("filen indeholder ingen tal, der kan gemmes: "
+                                + ("; ".join(s.describe() for s in skipped) if skipped else "kun en overskrift")))
     if problems:
         raise Rejected(sorted(problems, key=Problem.sort_key))
     validation.build_cells(cur, layout, repeated)
     accounting.check_cells(cur, layout, accounts)
     warnings += _plan_warnings(cur, layout, lines)
-    skipped = [accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
-                                  else [line for line, _ in titles][:accounting.LISTED_LINES], example)
-               for reason, (n, rows, example) in accounts.skipped.items()]
     return planning.Plan(
         file_name=tf.name,
         sha256="",
@@ -153,12 +157,27 @@ def _parse_and_validate(
         measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
         rows_read=accounts.read,
         rows_used=accounts.used,
-        skipped=sorted(skipped, key=lambda s: list(accounting.SKIP_REASONS).index(s.reason)),
+        skipped=skipped,
         new_categories={code: name for code, (name, _) in maps.new_categories.items()},
         new_category_lines={code: lines.get(new_rows.get(code)) for code in maps.new_categories},
         ignored_columns=layout.skipped_columns,
         warnings=sorted(warnings + tf.warnings, key=Problem.sort_key),
     )
+
+
+def _summary_problems(found: list[summaries.Contradiction], layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
+    """A Danish problem for each summary row that contradicts the rows it adds up."""
+    count_column = layout.role_name(lay.COUNT) if lay.COUNT in layout.roles else None
+    out = []
+    for c in found:
+        if c.computed is None:
+            text = f"summerækken {quote(c.label)} har et antal, der ikke kan læses: {c.reason or quote(c.written)}"
+        else:
+            text = (f"summerækken {quote(c.label)} giver {quote(c.written)}, men de rækker, den lægger sammen, giver "
+                    f"{'' if c.complete else 'mindst '}{c.computed}")
+        out.append(Problem(text, line=lines.get(c.row), column=c.column or count_column,
+                           fix="ret tallene, eller slet summerækken (den gemmes ikke)"))
+    return out
 
 
 def _new_category_rows(cur, layout: lay.Layout, maps: validation.Maps) -> dict[str, int]:
@@ -175,6 +194,9 @@ def _new_category_rows(cur, layout: lay.Layout, maps: validation.Maps) -> dict[s
 def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
     """What the plan must say although nothing is wrong: unfinished periods, days added up."""
     out = []
+    if layout.headerless:
+        out.append(Problem("filen har ingen overskrift; kolonnerne er læst i Danmarks Statistiks rækkefølge for "
+                           f"BULK-filer ({';'.join(layout.header)})", line=layout.header_line + 1))
     raws, n = cur.execute(
         "SELECT list(DISTINCT period_raw ORDER BY period_raw), sum(n) FROM resolved WHERE ongoing AND status = 'used'"
     ).fetchone()
@@ -215,9 +237,19 @@ def prepare(
     cur = con.cursor()
     try:
         with open_text_file(path, name) as tf, concurrent.futures.ThreadPoolExecutor(1) as pool:
-            checksum = pool.submit(sha256_of, path)  # hashes while DuckDB reads
-            plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress)
+            nul: list[int] = []
+            checksum = pool.submit(sha256_of, path, nul)  # hashes (and looks for NUL bytes) while DuckDB reads
+            try:
+                plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress)
+            except Rejected as e:
+                checksum.result()
+                if not nul:
+                    raise
+                raise Rejected(_with_nul(e.problems, tf, path, nul)) from None
             plan.sha256 = checksum.result()
+            found = _with_nul([], tf, path, nul)
+            if found:
+                raise Rejected(found)
         progress("Sammenligner med tallene i databasen", 0.8)
         planning.build(cur, plan, fingerprint)
         progress("Klar", 1.0)
@@ -228,6 +260,11 @@ def prepare(
     except BaseException:
         cur.close()
         raise
+
+
+def _with_nul(problems: list[Problem], tf: TextFile, path: Path, nul: list[int]) -> list[Problem]:
+    found = nul_problem(tf, path, nul[0]) if nul else None
+    return sorted(problems + [found], key=Problem.sort_key) if found else problems
 
 
 class PlanChanged(Exception):
@@ -241,7 +278,7 @@ class NewCategoriesNotChosen(Exception):
 def new_category_problems(plan: planning.Plan) -> list[Problem]:
     """One problem per category name the plan would create, for when nobody chose to."""
     return sorted((
-        Problem(f"kategorien {name!r} findes ikke", line=plan.new_category_lines.get(code),
+        Problem(f"kategorien {quote(name)} findes ikke", line=plan.new_category_lines.get(code),
                 fix="er det en ny kategori fra Danmarks Statistik, så importér med --new-categories; "
                     "er det en stavefejl, så ret filen")
         for code, name in plan.new_categories.items()), key=Problem.sort_key)

@@ -8,9 +8,11 @@ different counts, one day twice) come from the used rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from statistik.ingest import layout as lay
+from statistik.ingest.problems import quote
 from statistik.ingest.validation import classified_sql, problem_predicates
 
 
@@ -29,6 +31,25 @@ class Finding:
 
 _FIX_PERIOD = "skriv fx 2025-09, sep 2025, 2025K3 eller 2025"
 _FIX_DATE = "skriv datoen som 03-09-2025 eller 2025-09-03"
+
+
+_EXCEL_SERIAL = re.compile(r"(?P<days>\d{5})(?:[.,]\d+)?")
+_MONTH_FIRST = re.compile(r"(?P<m>\d\d?)[/.-](?P<d>\d\d?)[/.-](?P<y>(?:19|20)\d\d)(?:\s.*)?")
+
+
+def _unknown_fix(raw: str, reports: bool) -> str:
+    """How to write an unknown period or date, with the likely cause where we can see one."""
+    text = raw.strip()
+    serial = _EXCEL_SERIAL.fullmatch(text)
+    if serial and 20_000 <= int(serial["days"]) <= 80_000:
+        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(serial["days"]))
+        return (f"det ligner et Excel-datotal ({int(serial['days'])} er {day:%d-%m-%Y}); "
+                "formatér kolonnen som dato i Excel og gem filen igen")
+    us = _MONTH_FIRST.fullmatch(text)
+    if us and int(us["d"]) > 12 >= int(us["m"]) >= 1:
+        return ("datoer læses med dagen først (dansk); denne dato giver kun mening med måneden først "
+                "(amerikansk) — gem filen med dansk datoformat, fx 13-09-2025")
+    return _FIX_DATE if reports else _FIX_PERIOD
 
 
 def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: dt.date) -> list[Finding]:
@@ -64,16 +85,16 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
         shown = src or raw
         text = {
             "missing": f"mangler {what_period}",
-            "unknown": f"ukendt {what_period} {shown!r}" if layout.kind != lay.WIDE
-                       else f"overskriften {shown!r} er ikke en periode",
-            "future": f"{'datoen' if reports else 'perioden'} {shown!r} ligger i fremtiden",
-            "early": f"{'datoen' if reports else 'perioden'} {shown!r} ligger før {1990}; er det en rigtig dato?",
-        }.get(status, f"{what_period} {shown!r} kan ikke bruges")
-        fix = {"unknown": _FIX_DATE if reports else _FIX_PERIOD}.get(status)
+            "unknown": f"ukendt {what_period} {quote(shown)}" if layout.kind != lay.WIDE
+                       else f"overskriften {quote(shown)} er ikke en periode",
+            "future": f"{'datoen' if reports else 'perioden'} {quote(shown)} ligger i fremtiden",
+            "early": f"{'datoen' if reports else 'perioden'} {quote(shown)} ligger før {1990}; er det en rigtig dato?",
+        }.get(status, f"{what_period} {quote(shown)} kan ikke bruges")
+        fix = _unknown_fix(shown, reports) if status == "unknown" else None
         out.append(Finding(text, col_name["period"] or column, row, n, fix))
     if reports:
         for src, row, n in query("future_day", "arg_max(day_raw, last_day)"):
-            out.append(Finding(f"datoen {src!r} ligger i fremtiden", col_name["period"], row, n))
+            out.append(Finding(f"datoen {quote(src)} ligger i fremtiden", col_name["period"], row, n))
     for role, key in ((lay.AREA, "area"), (lay.CATEGORY, "category")):
         if key not in preds:
             continue
@@ -84,28 +105,29 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
             if status == "missing":
                 text, fix = f"mangler {what}", None
             elif status == "unknown":
-                text = f"ukendt {what} {raw!r}"
+                text = f"ukendt {what} {quote(raw)}"
                 fix = detail or ("brug kommunens navn eller kode, fx København eller 101" if role == lay.AREA
                                  else "ny kategori? tilføj den med: statistik category add \"Navn\"")
             elif status == "unsafe":
-                text, fix = f"ugyldigt navn: {detail}", "navne må ikke begynde med =, +, - eller @ eller indeholde HTML"
+                text, fix = f"ugyldigt navn: {detail}", ("ret navnet i filen: navne må ikke begynde med =, +, - eller @ "
+                                                       "og ikke indeholde HTML, kontroltegn eller usynlige tegn")
             else:  # conflict
-                text, fix = f"{raw!r}: {detail}", "ret koden eller navnet, så de passer sammen"
+                text, fix = f"{quote(raw)}: {detail}", "ret koden eller navnet, så de passer sammen"
             out.append(Finding(text, col_name[key], row, n, fix))
     if "value" in preds:
         for raw, column, detail, row, n in query(
                 "value", "value_raw, column_name, (SELECT detail FROM value_map m WHERE m.raw = value_raw)"):
-            out.append(Finding(detail or f"{raw!r} er ikke et antal", col_name["value"] or column, row, n,
+            out.append(Finding(detail or f"{quote(raw)} er ikke et antal", col_name["value"] or column, row, n,
                                "et antal skal være et helt tal, 0 eller derover"
                                if detail and detail.startswith(("negativt", "decimaltal")) else None))
     for role, key in ((lay.AREA, "area2"), (lay.CATEGORY, "category2")):
         base = key[:-1]
         for raw, other, row, n in query(key, f"{key}_raw, {base}_raw"):
             out.append(Finding(f"kolonnerne {layout.role_name(role)!r} og {second[role]!r} er uenige: "
-                               f"{other!r} og {raw!r}", second[role], row, n))
+                               f"{quote(other)} og {quote(raw)}", second[role], row, n))
     time2 = layout.second.get(lay.DATE, layout.second.get(lay.PERIOD))
     for raw, other, row, n in query("time2", "time2_raw, period_raw"):
-        out.append(Finding(f"kolonnerne med periode og dato er uenige: {other!r} og {raw!r}",
+        out.append(Finding(f"kolonnerne med periode og dato er uenige: {quote(other)} og {quote(raw)}",
                            layout.column_name(time2), row, n))
     for _, row, n in query("extra", "1 AS x"):
         out.append(Finding("rækken har flere udfyldte felter end overskriften", None, row, n))
@@ -115,7 +137,7 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
                            "skriv overskriften som en periode (fx 2025-09 eller sep 2025), eller slet kolonnen"))
     if "single" in preds:
         for text, row, n in query("single", "only_text"):
-            out.append(Finding(f"rækken har kun ét udfyldt felt ({text!r})", None, row, n,
+            out.append(Finding(f"rækken har kun ét udfyldt felt ({quote(text)})", None, row, n,
                                "er det en titel eller en note, så slet rækken eller skriv den som 'Note: …'"))
     return out
 
@@ -140,13 +162,13 @@ def duplicates(con, layout: lay.Layout) -> tuple[list[Finding], bool]:
         return [], False
     found = [] if not repeated else con.execute(
         f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
-                   list(DISTINCT period_raw), list(row_no ORDER BY row_no)[1:4], sum(n), false
+                   list(period_raw ORDER BY row_no), list(row_no ORDER BY row_no)[1:4], sum(n), false
             FROM resolved WHERE status = 'used' GROUP BY {keys}{day} HAVING sum(n) > 1
             ORDER BY min(row_no) LIMIT 50"""
     ).fetchall()
     if layout.dated:  # a month figure beside figures by day for the same cell
         found += con.execute(
-            f"""SELECT list(DISTINCT value ORDER BY value), true, list(DISTINCT period_raw),
+            f"""SELECT list(DISTINCT value ORDER BY value), true, list(period_raw ORDER BY row_no),
                        list(row_no ORDER BY row_no)[1:4], sum(n), true
                 FROM resolved WHERE status = 'used' GROUP BY {keys}
                 HAVING count(period_day) > 0 AND count(*) > count(period_day)
@@ -157,7 +179,7 @@ def duplicates(con, layout: lay.Layout) -> tuple[list[Finding], bool]:
     out = []
     for values, differ, raws, first_rows, n, mixed in rows:
         shown = " og ".join(str(v) for v in values)
-        cell = ", ".join(map(str, raws[:3]))
+        cell = ", ".join(map(str, list(dict.fromkeys(raws))[:3]))
         if mixed:
             out.append(Finding(f"samme celle står både som måned og som dage ({cell})", column,
                                first_rows[0], n, "skriv enten ét tal pr. måned eller ét tal pr. dag",

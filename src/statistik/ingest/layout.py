@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -70,6 +71,7 @@ class Layout:
     # Columns that must be empty for the file to be read: a header that is no period in a
     # wide table, or a period header in a long one (its numbers would otherwise be lost).
     checked_columns: list[int] = field(default_factory=list)
+    headerless: bool = False              # a BULK file without its header row (`header` is DST's)
 
     @property
     def width(self) -> int:
@@ -126,10 +128,37 @@ def _share(values: list[str], test) -> float:
     return sum(1 for v in values if test(v)) / len(values) if values else 0.0
 
 
+_BULK_VALUE = re.compile(r"\d+|\.\.|-")
+
+
+def _headerless_bulk(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layout | None:
+    """A Statistikbanken BULK file saved without its header row (`101;1320;2025K1;201`), judged by
+    its values in DST's column order: area, offence (not in FOLK1A), period, value."""
+    first = [f for f in records[0][1] if f]
+    if len(first) not in (3, 4) or any(_role_of(f) for f in first):
+        return None
+    width = len(first)
+    rows = [fields for _, fields in records[:200] if any(fields)]
+    column = lambda i: [fields[i] if i < len(fields) else "" for fields in rows]  # noqa: E731
+    period, value = width - 2, width - 1
+    if (_share(column(0), areas.resolve) < 0.9 or _share(column(period), periods.parse_period) < 0.9
+            or _share(column(value), _BULK_VALUE.fullmatch) < 0.9):
+        return None
+    header = STATBANK_BULK_HEADER if width == 4 else STATBANK_POPULATION_HEADER
+    roles = {AREA: 0, PERIOD: period, COUNT if width == 4 else POP: value}
+    if width == 4:
+        roles[CATEGORY] = 1
+    return Layout(LONG if width == 4 else POPULATION, records[0][0] - 1, list(header), roles, statbank=True,
+                  headerless=True)
+
+
 def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layout:
     """Work out the layout from the sampled records, or raise Rejected saying what is missing."""
     if not records:
         raise Rejected([Problem("filen indeholder ingen rækker")])
+    bulk = _headerless_bulk(records, areas)
+    if bulk:
+        return bulk
     h = _find_header(records)
     header_line, header = records[h][0], list(records[h][1])
     while header and not header[-1]:

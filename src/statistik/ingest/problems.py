@@ -5,10 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+SHOWN_CHARS = 80
+MAX_PROBLEMS = 100
+
+
+def quote(value) -> str:
+    """A value from the file as a message shows it: quoted, and cut after SHOWN_CHARS characters."""
+    text = str(value)
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
+
+
 class Rejected(Exception):
     """A file that cannot be imported; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
+        if len(problems) > MAX_PROBLEMS:  # a file of garbage: the first ones say enough
+            rest = problems[MAX_PROBLEMS:]
+            lines = sorted({p.line for p in rest if p.line is not None})
+            problems = problems[:MAX_PROBLEMS] + [Problem(
+                f"og {len(rest)} andre problemer" + (f" fra linje {lines[0]} og frem" if lines else ""),
+                fix="ret de første, og prøv igen")]
         super().__init__("; ".join(p.message() for p in problems))
         self.problems = problems
 

@@ -19,10 +19,13 @@ from statistik.ingest.textfile import TextFile
 
 SPARE_COLUMNS = 4  # room for rows with trailing empty fields beyond the header
 REJECTS = "import_rejects"
-# Trimmed like a person reads a cell: spaces, tabs, no-break and zero-width spaces, a stray BOM.
-# SQL trims spaces only (trimming a set of characters costs several times more on big files);
-# validation strips the rest from each distinct spelling in Python.
-TRIM = " \t\u00a0\u2009\u202f\u200b\ufeff"
+# Trimmed like a person reads a cell: any white space (tabs, no-break and thin spaces), zero-width
+# spaces, a stray BOM. A field of nothing else is empty. DuckDB's trim() strips spaces (also
+# no-break and thin ones) cheaply; trimming a set of characters costs several times more on big
+# files, so it is paid only for fields that can need it (`_blank`); validation strips each distinct
+# spelling in Python.
+TRIM = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace()) + "\u200b\u2060\ufeff"
+_TRIM_SQL = TRIM.replace("'", "''")
 
 
 class EncodingMismatch(Exception):
@@ -60,8 +63,19 @@ def width_of(tf: TextFile, layout: lay.Layout) -> int:
 
 
 def col(i: int | None) -> str:
-    """SQL for a column's trimmed text, NULL when empty or when the role has no column."""
+    """SQL for a column's text without spaces around it, NULL when empty or when the role has no column."""
     return "NULL::VARCHAR" if i is None or i < 0 else f"nullif(trim(c{i}), '')"
+
+
+def blank_trimmed(i: int) -> str:
+    """SQL for a column's text trimmed of every blank character (TRIM), NULL when nothing is left."""
+    return f"nullif(trim(c{i}, '{_TRIM_SQL}'), '')"
+
+
+def _odd_start(sql: str) -> str:
+    """Whether a space-trimmed text may still be blank: it starts with a tab, a control or a
+    zero-width character (a cheap byte comparison; letters and digits never do)."""
+    return f"coalesce({sql} < '!' OR {sql} >= '\u200b', false)"
 
 
 # A report's date as a day, for the usual formats (day first); NULL leaves it to Python.
@@ -84,31 +98,30 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
     cols["area2_raw"] = layout.second.get(lay.AREA)
     cols["category2_raw"] = layout.second.get(lay.CATEGORY)
     roles_sql = {name: col(i) for name, i in cols.items()}
-    role_indexes = {i for i in cols.values() if i is not None and i >= 0}
-    trimmed = [roles_sql[next(n for n, j in cols.items() if j == i)] if i in role_indexes else col(i)
-               for i in range(width)]
-    # Cheap first: a field DuckDB read as NULL is empty. Trimming every field of every row is
-    # paid only where it can matter (rows with an empty role, fields beyond the header).
-    present = " + ".join(f"(c{i} IS NOT NULL)::INTEGER" for i in range(width))
-    counted = " + ".join(f"({t} IS NOT NULL)::INTEGER" for t in trimmed)
-    incomplete = " OR ".join(f"{roles_sql[n]} IS NULL" for n, i in cols.items()
+    trimmed = [blank_trimmed(i) for i in range(width)]
+    # Cheap first: a field DuckDB read as NULL is empty, and a row whose roles all hold text that
+    # starts like a word is complete. Trimming every field of every row of blanks is paid only
+    # where it can matter (rows with an empty or odd role, fields beyond the header).
+    present = _balanced("+", [f"(c{i} IS NOT NULL)::INTEGER" for i in range(width)])
+    counted = _balanced("+", [f"({t} IS NOT NULL)::INTEGER" for t in trimmed])
+    incomplete = " OR ".join(f"{roles_sql[n]} IS NULL OR {_odd_start(roles_sql[n])}" for n, i in cols.items()
                              if i is not None and i >= 0 and n in ("period_raw", "area_raw", "category_raw", "value_raw"))
     filled = f"CASE WHEN {incomplete or 'false'} THEN {counted} ELSE {present} END"
     spare = range(layout.width, width)
-    beyond = (f"CASE WHEN {' OR '.join(f'c{i} IS NOT NULL' for i in spare)} "
-              f"THEN {' OR '.join(f'{trimmed[i]} IS NOT NULL' for i in spare)} ELSE false END") if spare else "false"
+    beyond = (f"CASE WHEN {_balanced('OR', [f'c{i} IS NOT NULL' for i in spare])} "
+              f"THEN {_balanced('OR', [f'{trimmed[i]} IS NOT NULL' for i in spare])} ELSE false END") if spare else "false"
     named = [i for i in [*cols.values(), *layout.period_columns] if i is not None and 0 <= i < layout.width
              and layout.header[i]]
     if len(named) >= 2:
         first = named[0]
-        rest = " AND ".join(f"lower(trim(replace(c{i}, chr(65279), ''))) = {_sql_str(layout.header[i].lower())}"
-                            for i in named)
+        rest = _balanced("AND", [f"lower(trim(replace(c{i}, chr(65279), ''))) = {_sql_str(layout.header[i].lower())}"
+                                 for i in named])
         repeat = (f"CASE WHEN c{first} ILIKE {_sql_str('%' + _like(layout.header[first]) + '%')} ESCAPE '\\' "
                   f"THEN {rest} ELSE false END")
     else:
         repeat = "false"
-    checked = (f"CASE WHEN {' OR '.join(f'c{i} IS NOT NULL' for i in layout.checked_columns)} "
-               f"THEN {' OR '.join(f'{trimmed[i]} IS NOT NULL' for i in layout.checked_columns)} ELSE false END"
+    checked = (f"CASE WHEN {_balanced('OR', [f'c{i} IS NOT NULL' for i in layout.checked_columns])} "
+               f"THEN {_balanced('OR', [f'{trimmed[i]} IS NOT NULL' for i in layout.checked_columns])} ELSE false END"
                if layout.checked_columns else "false")
     return ", ".join(
         [f"{sql} AS {name}" for name, sql in roles_sql.items()]
@@ -116,6 +129,14 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
            f"CASE WHEN ({filled}) = 1 THEN coalesce({', '.join(trimmed)}) END AS only_text",
            f"({beyond}) AS extra", f"({repeat}) AS header_repeat", f"({checked}) AS in_checked"]
     )
+
+
+def _balanced(op: str, terms: list[str]) -> str:
+    """`a op b op c …` as a balanced tree: a file of thousands of columns stays within SQL's nesting limit."""
+    if len(terms) <= 8:
+        return "(" + f" {op} ".join(terms) + ")"
+    half = len(terms) // 2
+    return f"({_balanced(op, terms[:half])} {op} {_balanced(op, terms[half:])})"
 
 
 def _like(text: str) -> str:
@@ -196,7 +217,7 @@ def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
     width = width_of(tf, layout)
     area, category = layout.roles[lay.AREA], layout.roles[lay.CATEGORY]
     labels = ", ".join(
-        f"last_value({col(i)} IGNORE NULLS) OVER (ORDER BY ordinality) AS {name}"
+        f"last_value({blank_trimmed(i)} IGNORE NULLS) OVER (ORDER BY ordinality) AS {name}"
         for i, name in ((area, "area_raw"), (category, "category_raw"))
     )
     values = ", ".join(f"{col(i)} AS v{i}" for i in (*layout.period_columns, *layout.total_columns))

@@ -32,6 +32,14 @@ _MAGIC = {
     b"%PDF": "en PDF-fil",
 }
 
+# Files that are text but no table: a web page saved by a browser (or an error page instead of a
+# download), Excel's XML spreadsheet, JSON from an API.
+_MARKUP_FILES = [
+    (re.compile(r"\ufeff?\s*(<!doctype html|<html|<head|<body|<table)", re.IGNORECASE), "en HTML-side"),
+    (re.compile(r"\ufeff?\s*<\?xml", re.IGNORECASE), "en XML-fil (fx et Excel XML-regneark)"),
+    (re.compile(r"\ufeff?\s*(\{\s*\"|\[\s*[{\[\"])"), "JSON"),
+]
+
 
 @dataclass
 class TextFile:
@@ -81,13 +89,40 @@ class TextFile:
         return found
 
 
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, streamed."""
+def sha256_of(path: Path, nul: list[int] | None = None) -> str:
+    """SHA-256 of a file, streamed; appends the offset of its first NUL byte to `nul`, if any."""
     digest = hashlib.sha256()
+    offset = 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 24), b""):
             digest.update(block)
+            if nul is not None and not nul and b"\x00" in block:
+                nul.append(offset + block.index(b"\x00"))
+            offset += len(block)
     return digest.hexdigest()
+
+
+def nul_problem(tf: TextFile, path: Path, offset: int) -> Problem | None:
+    """The problem of a NUL byte at `offset` of a file in a single-byte or UTF-8 encoding.
+
+    The head is checked when the file is opened; this finds one further down (UTF-16 text has
+    NUL bytes in every other byte, and its copy in UTF-8 is checked when it is made).
+    """
+    if tf.encoding.startswith("UTF-16"):
+        return None
+    with open(path, "rb") as f:
+        line = sum(block.count(b"\n") for block in _blocks(f, offset)) + 1
+    return Problem("linjen indeholder NUL-tegn (byte 0), som ikke hører hjemme i en CSV-fil", line=line,
+                   fix="gem filen igen fra Excel eller systemet, den kommer fra")
+
+
+def _blocks(f, size: int) -> Iterator[bytes]:
+    while size > 0:
+        block = f.read(min(size, 1 << 24))
+        if not block:
+            return
+        size -= len(block)
+        yield block
 
 
 def _record_starts(path: Path, after_line: int, delimiter: str, multiline: bool) -> Iterator[int]:
@@ -258,7 +293,13 @@ def open_text_file(path: Path, name: str | None = None) -> TextFile:
                 fix="gem den som 'CSV (semikolonsepareret)' i Excel og prøv igen",
             )])
     encoding = _detect_encoding(head, complete=size <= HEAD_BYTES)
+    if encoding in ("cp1252", "latin-1"):
+        _refuse_mixed_encodings(head.splitlines(keepends=True)[:-1] if size > HEAD_BYTES else head.splitlines())
     text = head.decode(encoding, errors="replace")
+    for pattern, what in _MARKUP_FILES:
+        if pattern.match(text):
+            raise Rejected([Problem(f"filen er {what}, ikke en CSV-fil",
+                                    fix="gem tabellen som 'CSV (semikolonsepareret)' i Excel, eller hent filen som CSV")])
     if _looks_binary(text) or encoding.startswith("utf-8") and text[:4000].count("\x00") > 2:
         raise Rejected([Problem("filen ligner ikke en tekstfil (CSV)",
                                 fix="vælg den CSV-fil, der er gemt fra Excel eller politiets system")])
@@ -327,12 +368,8 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> None:
     A file that has UTF-8 letters on some lines and other bytes on others mixes encodings
     (rows pasted from another program): refused, naming the lines that are not UTF-8.
     """
-    bad, utf8 = _non_utf8_lines(original)
-    if utf8 and bad:
-        raise Rejected([Problem(
-            "linjen er ikke gemt som UTF-8 som resten af filen (tegnene ligner Windows-1252, fx æ, ø, å)",
-            line=bad[0], more_lines=len(bad) - 1,
-            fix="gem hele filen igen med ét tegnsæt, fx 'CSV UTF-8' i Excel")])
+    with open(original, "rb") as f:
+        _refuse_mixed_encodings(f)
     tf.close()
     tmpdir = tempfile.TemporaryDirectory(prefix="statistik-")
     utf8_path = Path(tmpdir.name) / "utf8.csv"
@@ -351,17 +388,21 @@ def reopen_as_legacy(tf: TextFile, original: Path) -> None:
         normalize_newlines(tf)
 
 
-def _non_utf8_lines(path: Path) -> tuple[list[int], bool]:
-    """(lines that are not valid UTF-8, whether any other line has UTF-8 letters beyond ASCII)."""
+def _refuse_mixed_encodings(lines) -> None:
+    """Rejected naming the lines that are not UTF-8, if other lines have UTF-8 letters beyond ASCII
+    (rows pasted from another program into a UTF-8 file); nothing if the file is in one encoding."""
     bad: list[int] = []
     utf8 = False
-    with open(path, "rb") as f:
-        for number, line in enumerate(f, start=1):
-            if line.isascii():
-                continue
-            try:
-                line.decode("utf-8")
-                utf8 = True
-            except UnicodeDecodeError:
-                bad.append(number)
-    return bad, utf8
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError:
+            bad.append(number)
+    if utf8 and bad:
+        raise Rejected([Problem(
+            "linjen er ikke gemt som UTF-8 som resten af filen (tegnene ligner Windows-1252, fx æ, ø, å)",
+            line=bad[0], more_lines=len(bad) - 1,
+            fix="gem hele filen igen med ét tegnsæt, fx 'CSV UTF-8' i Excel")])

@@ -16,6 +16,7 @@ import duckdb
 
 from statistik import periods
 from statistik.ingest import layout as lay
+from statistik.ingest.problems import quote
 from statistik.ingest.staging import TRIM
 from statistik.ingest.values import MISSING, OK, PROBLEM, is_footnote, parse_count
 from statistik.vocabulary import Lexicon, is_summary, normalize, slug, unsafe_text
@@ -97,7 +98,7 @@ def _label(lexicon: Lexicon, raw: str, new_allowed: bool, new: dict) -> tuple:
     suggestion = lexicon.suggest(raw)
     mojibake = _mojibake(raw)
     if mojibake and lexicon.resolve(mojibake):
-        return None, "unknown", (f"{raw!r} ligner {mojibake!r} gemt som UTF-8 i en fil, der ellers er "
+        return None, "unknown", (f"{quote(raw)} ligner {quote(mojibake)} gemt som UTF-8 i en fil, der ellers er "
                                  "Windows-1252; gem filen igen med ét tegnsæt")
     return None, "unknown", f"mente du {suggestion}?" if suggestion else None
 
@@ -201,8 +202,12 @@ def problem_predicates(layout: lay.Layout) -> dict[str, str]:
     return preds
 
 
-def classified_sql(layout: lay.Layout, grouped: bool) -> str:
-    """Every staged row with its codes, value and status (see classify for `import_today`)."""
+def classified_sql(layout: lay.Layout, grouped: bool, summaries: bool = False) -> str:
+    """Every staged row with its codes, value and status (see classify for `import_today`).
+
+    With `summaries` (the file has summary labels), summary rows also get `summary_mask`, what
+    they add up (see summaries.py), and their label and count as written (`summary_raw`).
+    """
     row = "s.row" if layout.kind == lay.WIDE else ("NULL::BIGINT" if grouped else "s.rowid + 1")
     status, value = value_sql("s.value_raw", "v")
     ends = lambda alias: (f"CASE {alias}.kind WHEN 'M' THEN {alias}.start + INTERVAL 1 MONTH "  # noqa: E731
@@ -233,8 +238,16 @@ def classified_sql(layout: lay.Layout, grouped: bool) -> str:
                "coalesce(category_status, ''))")
     problem = " OR ".join(f"coalesce({p}, false)" for p in problem_predicates(layout).values())
     needs_value = layout.kind != lay.REPORTS
+    if summaries and needs_value:
+        mask = summary_mask_sql()
+        label = ("CASE WHEN area_status = 'summary' THEN area_raw WHEN category_status = 'summary' "
+                 "THEN category_raw ELSE period_raw END")
+        extra = (f", CASE WHEN {summary} THEN {mask} END AS summary_mask, "
+                 f"CASE WHEN {summary} THEN [{label}, value_raw] END AS summary_raw")
+    else:
+        extra = ", NULL::INTEGER AS summary_mask, NULL::VARCHAR[] AS summary_raw"
     return f"""
-        SELECT *, CASE
+        SELECT *{extra}, CASE
             WHEN filled = 0 THEN 'skip_empty'
             WHEN header_repeat THEN 'skip_header'
             WHEN filled = 1 AND footnote THEN 'skip_footnote'
@@ -246,14 +259,41 @@ def classified_sql(layout: lay.Layout, grouped: bool) -> str:
         FROM ({base})"""
 
 
+# Bits of summary_mask: which of a summary row's labels it adds up over ('I alt' or empty), and
+# whether its own count is missing or no count. NULL when another label is unknown (nothing to check).
+WILD_PERIOD, WILD_AREA, WILD_CATEGORY, VALUE_MISSING, VALUE_PROBLEM = 4, 2, 1, 8, 16
+
+
+def summary_mask_sql() -> str:
+    """SQL for summary_mask of a classified summary row."""
+    def wild(status: str) -> str:
+        return f"coalesce({status}, 'missing') IN ('summary', 'missing')"
+    ok = {"period_status": "('ok', 'ongoing')", "area_status": "('ok')", "category_status": "('ok', 'new')"}
+    known = " AND ".join(f"({wild(s)} OR {s} IN {values})" for s, values in ok.items())
+    bits = " + ".join(f"({wild(s)})::INTEGER * {b}" for s, b in
+                      (("period_status", WILD_PERIOD), ("area_status", WILD_AREA), ("category_status", WILD_CATEGORY)))
+    return (f"CASE WHEN {known} THEN {bits} + (value_status = '{MISSING}')::INTEGER * {VALUE_MISSING} "
+            f"+ (value_status = '{PROBLEM}')::INTEGER * {VALUE_PROBLEM} END")
+
+
+def _has_summaries(con) -> bool:
+    """Whether any label of the file is a summary label ('I alt'), from the maps."""
+    return con.execute(
+        """SELECT EXISTS (SELECT 1 FROM period_map WHERE status = 'summary'
+                          UNION ALL SELECT 1 FROM area_map WHERE status = 'summary'
+                          UNION ALL SELECT 1 FROM category_map WHERE status = 'summary')"""
+    ).fetchone()[0]
+
+
 def classify(con, layout: lay.Layout, grouped: bool, today: dt.date) -> None:
     """The temp table `resolved`: what the later steps need of every classified row."""
     con.execute("SET VARIABLE import_today = $today::DATE", {"today": today})
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE resolved AS
             SELECT row_no, n, status, period_kind, period_start, period_day, area_code, category_code,
-                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text, cell_key
-            FROM ({classified_sql(layout, grouped)})"""
+                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text, cell_key,
+                   summary_mask, summary_raw
+            FROM ({classified_sql(layout, grouped, _has_summaries(con))})"""
     )
 
 

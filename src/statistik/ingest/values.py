@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from statistik.ingest.problems import quote
 from statistik.vocabulary import normalize
 
 OK, MISSING, PROBLEM = "ok", "missing", "problem"
@@ -41,22 +42,22 @@ def parse_count(raw: str, statbank: bool = False) -> Count:
     if v in _MINUS:
         if statbank:
             return Count(OK, 0)  # Danmarks Statistik's sign for 'nul'
-        return Count(PROBLEM, reason=f"{raw!r} er ikke et antal — skriv 0, hvis der ingen var, "
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — skriv 0, hvis der ingen var, "
                                      "eller lad feltet stå tomt, hvis tallet mangler")
     if set(v) == {"#"}:
-        return Count(PROBLEM, reason=f"{raw!r} er ikke et antal — Excel skriver #####, når kolonnen er "
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — Excel skriver #####, når kolonnen er "
                                      "for smal; gør kolonnen bredere og gem filen igen")
     if v.lower() in _EXCEL_ERRORS:
-        return Count(PROBLEM, reason=f"{raw!r} er en fejl fra en Excel-formel, ikke et antal")
+        return Count(PROBLEM, reason=f"{quote(raw)} er en fejl fra en Excel-formel, ikke et antal")
     if v[:1] == "=":
-        return Count(PROBLEM, reason=f"{raw!r} er en formel, ikke et antal — gem tallene som værdier")
+        return Count(PROBLEM, reason=f"{quote(raw)} er en formel, ikke et antal — gem tallene som værdier")
     if _SCIENTIFIC.fullmatch(v):
-        return Count(PROBLEM, reason=f"{raw!r} er skrevet som videnskabelig notation — formatér kolonnen "
+        return Count(PROBLEM, reason=f"{quote(raw)} er skrevet som videnskabelig notation — formatér kolonnen "
                                      "som tal uden decimaler i Excel og gem igen")
     if v[0] in _MINUS and _NUMBERISH.fullmatch(v[1:].strip()) or v[-1] in _MINUS and _NUMBERISH.fullmatch(v[:-1]):
-        return Count(PROBLEM, reason=f"negativt antal {raw!r}")
+        return Count(PROBLEM, reason=f"negativt antal {quote(raw)}")
     if not _NUMBERISH.fullmatch(v) or not v[0].isdigit():
-        return Count(PROBLEM, reason=f"{raw!r} er ikke et antal")
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal")
     whole = v
     m = _ZERO_DECIMALS.fullmatch(v)
     if m:
@@ -65,16 +66,19 @@ def parse_count(raw: str, statbank: bool = False) -> Count:
         digits = whole
     elif _GROUPED.fullmatch(whole):
         digits = re.sub(r"\D", "", whole)
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", whole):
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — komma er decimaltegn i danske tal; "
+                                     "skriv tusinder med punktum (1.234.567) eller uden tegn")
     elif re.fullmatch(r"\d+[.,]\d+|[\d. \u00a0\u2009\u202f]+,\d+", whole):
-        return Count(PROBLEM, reason=f"decimaltal {raw!r}")
+        return Count(PROBLEM, reason=f"decimaltal {quote(raw)}")
     elif re.search(r"[ \u00a0\u2009\u202f]", whole):
-        return Count(PROBLEM, reason=f"{raw!r} er ikke et antal — et mellemrum i et tal skal stå mellem "
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — et mellemrum i et tal skal stå mellem "
                                      "grupper på tre cifre (1 234)")
     else:
-        return Count(PROBLEM, reason=f"{raw!r} er ikke et antal — punktum og komma skal stå mellem grupper "
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — punktum og komma skal stå mellem grupper "
                                      "på tre cifre (1.234)")
     if len(digits.lstrip("0")) > MAX_DIGITS:
-        return Count(PROBLEM, reason=f"{raw!r} er for stort til at være et antal")
+        return Count(PROBLEM, reason=f"{quote(raw)} er for stort til at være et antal")
     return Count(OK, int(digits))
 
 
