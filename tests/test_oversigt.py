@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from statistik.views import overview
 from test_pages import open_page, texts
 
@@ -49,3 +51,24 @@ def test_each_card_has_the_rate_of_its_latest_period(con):
     population = con.execute("SELECT population FROM population WHERE area_code = '101' AND year = 2025").fetchone()[0]
     assert burglary.rate == burglary.change.current / population * 100_000
     assert burglary.population_year == 2025
+
+
+def test_a_fall_points_down_and_only_a_change_beyond_normal_variation_is_coloured():
+    from statistik.metrics.change import Change
+    from statistik.ui.components import _delta_style
+
+    fall, rise, same = Change(30, 40, -10, -25.0), Change(50, 40, 10, 25.0), Change(40, 40, 0, 0.0)
+    beyond, normal = SimpleNamespace(significant=True), SimpleNamespace(significant=False)
+    assert _delta_style(fall, beyond) == {"delta_arrow": "down", "delta_color": "green"}
+    assert _delta_style(rise, beyond) == {"delta_arrow": "up", "delta_color": "red"}
+    assert _delta_style(rise, normal) == _delta_style(rise, None) == {"delta_arrow": "up", "delta_color": "gray"}
+    assert _delta_style(same, beyond) == {"delta_arrow": "off", "delta_color": "gray"}
+
+def test_every_card_s_arrow_follows_the_sign_of_its_change(db_path):
+    from streamlit.proto.Metric_pb2 import Metric
+    at = open_page("oversigt", {"omr": "147"})          # Frederiksberg: burglaries fell 45 -> 33 in 4. kvt. 2025
+    deltas = [m for m in at.metric if m.proto.delta]
+    assert any(m.proto.delta.startswith("−") for m in deltas)
+    for m in deltas:
+        falls = m.proto.delta.startswith("−")
+        assert m.proto.direction == (Metric.MetricDirection.DOWN if falls else Metric.MetricDirection.UP), m.proto

@@ -98,6 +98,16 @@ def table(frame: pd.DataFrame, formats: dict[str, str] | None = None, *, downloa
         _downloads(tables.rounded(frame, formats), download, title=title, source=source)
 
 
+def _delta_style(change, verdict) -> dict:
+    """Arrow by the sign of the change (Streamlit reads only an ASCII '-' as a fall, and we write '−');
+    red or green only for a change the verdict calls larger than normal variation, else grey."""
+    if change is None or not change.absolute:
+        return {"delta_arrow": "off", "delta_color": "gray"}
+    rise = change.absolute > 0
+    colour = ("red" if rise else "green") if verdict is not None and verdict.significant else "gray"
+    return {"delta_arrow": "up" if rise else "down", "delta_color": colour}
+
+
 def _delta(change) -> str | None:
     if change is None or change.absolute is None:
         return None
@@ -115,7 +125,7 @@ def trend_card(card: Card) -> None:
             st.caption(card.trend.why)
             return
         c = card.change
-        st.metric(card.period.label, formatting.number(c.current), _delta(c), delta_color="inverse")
+        st.metric(card.period.label, formatting.number(c.current), _delta(c), **_delta_style(c, card.verdict))
         if card.rate is not None:
             st.caption(f"{formatting.number(card.rate, 1)} pr. 100.000 indbyggere "
                        f"(folketal 1. januar {card.population_year})")
