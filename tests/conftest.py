@@ -126,3 +126,26 @@ def statistik(*args: str, check_exit: int | None = 0) -> Ran:
     if check_exit is not None:
         assert ran.returncode == check_exit, ran.stderr + ran.stdout
     return ran
+
+
+@pytest.fixture(scope="module")
+def police_history(seeded_template, tmp_path_factory):
+    """The shipped store with 33 months of the police's own figures for the district (seeded counts)."""
+    import numpy as np
+    import pandas as pd
+
+    from statistik.ingest import import_file
+    path = tmp_path_factory.mktemp("history") / "statistik.duckdb"
+    shutil.copy(seeded_template, path)
+    rng = np.random.default_rng(9)
+    lines = ["periode;kommune;kategori;antal"]
+    for month in pd.period_range("2023-01", "2025-09", freq="M"):
+        for town, size in (("København", 60), ("Frederiksberg", 12), ("Dragør", 2), ("Tårnby", 6)):
+            for category, scale in (("Kontaktbedrageri", 1.0), ("Opioider", 0.5), ("Lomme- og tricktyveri", 2.0)):
+                lines.append(f"{month};{town};{category};{rng.negative_binomial(5, 5 / (5 + size * scale))}")
+    data = tmp_path_factory.mktemp("files") / "politi.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = open_store(path)
+    import_file(con, data, user="t", today=dt.date(2026, 1, 5))
+    yield con
+    con.close()

@@ -47,13 +47,20 @@ def series(
     areas: list[str] | None = None,
     categories: list[str] | None = None,
     sources: list[str] | None = None,
+    starts: tuple | None = None,
 ) -> pd.DataFrame:
-    """Stored figures as a frame (period_kind, period_start as Timestamp, area_code, category_code, source, count)."""
+    """Stored figures as a frame (period_kind, period_start as Timestamp, area_code, category_code, source, count).
+
+    `starts` = (first, before): only periods starting on or after `first` and before `before`.
+    """
     where, params = [], {}
     for column, values in (("area_code", areas), ("category_code", categories), ("source", sources)):
         if values is not None:
             where.append(f"{column} IN (SELECT unnest(${column}))")
             params[column] = list(values)
+    if starts is not None:
+        where.append("period_start >= $first AND period_start < $before")
+        params["first"], params["before"] = starts
     sql = "SELECT period_kind, period_start, area_code, category_code, source, count FROM figure"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -66,9 +66,12 @@ class Period(NamedTuple):
         return shift(self, 1).start - dt.timedelta(days=1)
 
 
+MONTHS_IN = {MONTH: 1, QUARTER: 3, YEAR: 12}     # for pandas: `kinds.map(MONTHS_IN)` is one lookup, not a call a row
+
+
 def months_in(kind: str) -> int:
     """Number of months in a period of this kind."""
-    return {MONTH: 1, QUARTER: 3, YEAR: 12}[kind]
+    return MONTHS_IN[kind]
 
 
 def month_offset(day: dt.date, months: int) -> dt.date:

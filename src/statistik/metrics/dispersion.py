@@ -45,7 +45,7 @@ from scipy.stats import chi2
 
 from statistik.metrics.frame import CATEGORY, COUNT, KIND, SERIES_KEYS, SOURCE, START, month_number
 from statistik.metrics.exposure import EXPOSURE
-from statistik.periods import MONTH, QUARTER, YEAR, months_in
+from statistik.periods import MONTH, MONTHS_IN, QUARTER, YEAR
 
 PHI = "phi"
 PHI_DF = "phi_df"
@@ -84,8 +84,7 @@ class Curve:
 
     def phi(self, size) -> np.ndarray:
         """The prior φ at these sizes: 1 + exp(a + b·log size), so never below Poisson's 1."""
-        size = np.maximum(np.asarray(size, dtype="float64"), 0.5)
-        return 1.0 + np.exp(self.intercept + self.slope * np.log(size))
+        return _phi_at(size, self.intercept, self.slope)
 
 
 class ExtraLink(sm.families.links.Link):
@@ -110,6 +109,14 @@ class ExtraLink(sm.families.links.Link):
 
     def inverse_deriv(self, z):
         return np.exp(z)
+
+
+GroupKey = tuple[str, str, str]     # (period kind, source, category)
+
+
+def groups(frame: pd.DataFrame) -> list[GroupKey]:
+    """The (kind, source, category) of every series in a frame."""
+    return list(frame[[KIND, SOURCE, CATEGORY]].drop_duplicates().itertuples(index=False, name=None))
 
 
 def recent(frame: pd.DataFrame, before) -> pd.DataFrame:
@@ -212,6 +219,13 @@ def prior_curve(p: pd.DataFrame, default: Curve, basis: str) -> Curve:
     return Curve(*(_fit_curve(capped, slope, fitted) or fitted), basis=basis)
 
 
+def pools_alone(residuals: pd.DataFrame, group: GroupKey) -> bool:
+    """Whether a category has series enough to be pooled on its own (else its source's categories are pooled)."""
+    kind, source, category = group
+    own = residuals[(residuals[KIND] == kind) & (residuals[SOURCE] == source) & (residuals[CATEGORY] == category)]
+    return _series_count(own) >= MIN_SERIES
+
+
 def _curve_for(category_pairs: pd.DataFrame, source_pairs: pd.DataFrame, default: Curve) -> Curve:
     """The same category in other areas when there are enough of them, else the source's other categories."""
     if _series_count(category_pairs) >= MIN_SERIES or _series_count(source_pairs) < MIN_SERIES:
@@ -245,60 +259,103 @@ def _prior_df(own: np.ndarray, prior: np.ndarray, df: np.ndarray) -> float:
     return MAX_PRIOR_DF if tau2 <= 2 / MAX_PRIOR_DF else float(max(2.0, 2 / tau2))
 
 
-def _own(p: pd.DataFrame, curve: Curve, kind: str, residual_df: float) -> pd.DataFrame:
-    """Per series: residuals, size, the capped own estimate and its degrees of freedom."""
+def _phi_at(size, intercept, slope) -> np.ndarray:
+    """1 + exp(a + b·log size) for sizes and (per row) curve parameters."""
+    size = np.maximum(np.asarray(size, dtype="float64"), 0.5)
+    return 1.0 + np.exp(np.asarray(intercept, dtype="float64") + np.asarray(slope, dtype="float64") * np.log(size))
+
+
+_CURVE_COLUMNS = ["_a", "_b", "_w"]     # each residual's curve: intercept, slope, ω
+
+
+def _own(p: pd.DataFrame, residual_df: float) -> pd.DataFrame:
+    """Per series: residuals, size, the capped own estimate and its degrees of freedom.
+
+    `p` are residuals that carry the curve to cap them with (_a, _b, _w), one per series.
+    """
     keys = [*SERIES_KEYS, KIND]
     if p.empty:
         return pd.DataFrame(columns=[*keys, PAIRS, SIZE, PHI_OWN, "_df"])
-    per_year = 12 // months_in(kind)
-    q = p.assign(x=np.minimum(p["x"], CAP * curve.phi(p[SIZE])))
-    out = q.groupby(keys).agg(**{PAIRS: ("x", "size"), SIZE: (SIZE, "mean"), "_x": ("x", "mean")}).reset_index()
+    q = p.assign(x=np.minimum(p["x"], CAP * _phi_at(p[SIZE], p["_a"], p["_b"])))
+    out = q.groupby(keys).agg(**{PAIRS: ("x", "size"), SIZE: (SIZE, "mean"), "_x": ("x", "mean"),
+                                 **{c: (c, "first") for c in _CURVE_COLUMNS}}).reset_index()
     out[PHI_OWN] = out["_x"] / _CONSISTENCY
-    prior = curve.phi(out[SIZE])
-    r = curve.shared * (prior - 1) / prior
+    prior = _phi_at(out[SIZE], out["_a"], out["_b"])
+    r = out["_w"] * (prior - 1) / prior
+    per_year = 12 // out[KIND].map(MONTHS_IN).astype("int64")
     seasons = per_year / (1 + (per_year - 1) * r ** 2)
     out["_df"] = residual_df * out[PAIRS] / per_year * seasons
-    return out.drop(columns="_x")
+    return out.drop(columns=["_x", *_CURVE_COLUMNS])
 
 
-def dispersions(frame: pd.DataFrame, residuals: pd.DataFrame, curves: dict[str, tuple[float, float]] = DEFAULT_CURVES,
-                residual_df: float = PAIR_DF) -> pd.DataFrame:
-    """φ for every series of a frame of one period kind (count, exposure) from its residuals.
+@dataclass(frozen=True)
+class Pooled:
+    """What the other series teach about one category's normal variation: the curve (with ω) and d₀."""
 
-    `residuals` has one row per earlier observation of a series (`pairs`, or the forecast errors
-    of `metrics.expected`): the series keys, period_kind, period_start, year, size, x (mean φ)
-    and u (signed). `curves` are the defaults where nothing can be pooled, `residual_df` the
-    degrees of freedom one residual carries. Columns: the series keys and period_kind, pairs
-    (residuals used), size, phi_own (<NA> without history), phi_prior, phi, phi_df and
-    prior_basis. A series without residuals gets the prior alone, at the size of its counts.
+    curve: Curve
+    prior_df: float
+
+
+def pooled(residuals: pd.DataFrame, groups, curves: dict[str, tuple[float, float]] = DEFAULT_CURVES,
+           residual_df: float = PAIR_DF) -> dict[GroupKey, Pooled]:
+    """The pooled model of each (kind, source, category) in `groups`, from the residuals of every series.
+
+    `residuals` are those of all series to pool from (see `dispersions`); the result depends on
+    nothing else, so it can be kept as long as those residuals are the same.
     """
-    keys = [*SERIES_KEYS, KIND]
-    known = frame[frame[COUNT].notna()]
-    sizes = known.groupby(keys)[COUNT].mean().astype("float64").rename("_size_all").reset_index()
-    out = []
-    for (kind, source, category), series in frame[keys].drop_duplicates().groupby([KIND, SOURCE, CATEGORY]):
+    out = {}
+    for kind, source, category in groups:
         source_pairs = residuals[(residuals[KIND] == kind) & (residuals[SOURCE] == source)]
         category_pairs = source_pairs[source_pairs[CATEGORY] == category]
         curve = _curve_for(category_pairs, source_pairs, Curve(*curves[kind]))
         pool = category_pairs if curve.basis == "kategori" else source_pairs
         curve = Curve(curve.intercept, curve.slope, shared=_shared(pool, curve) if len(pool) else 0.0,
                       basis=curve.basis)
-        own = _own(pool, curve, kind, residual_df)
-        prior_df = _prior_df(own[PHI_OWN].to_numpy("float64"), curve.phi(own[SIZE]), own["_df"].to_numpy("float64"))
-        rows = series.merge(own, on=keys, how="left").merge(sizes, on=keys, how="left")
-        rows[PAIRS] = rows[PAIRS].fillna(0).astype("int64")
-        rows[SIZE] = rows[SIZE].astype("float64").fillna(rows["_size_all"]).fillna(0.0)
-        own_phi, d = rows[PHI_OWN].astype("float64"), rows["_df"].astype("float64").fillna(0.0)
-        rows[PHI_PRIOR] = curve.phi(rows[SIZE])
-        shrunk = (prior_df * rows[PHI_PRIOR] + d * own_phi.fillna(0.0)) / (prior_df + d)
-        rows[PHI] = np.maximum(1.0, np.where(own_phi.notna(), shrunk, rows[PHI_PRIOR]))
-        rows[PHI_DF] = prior_df + d
-        rows[PRIOR_BASIS] = curve.basis
-        out.append(rows.drop(columns=["_df", "_size_all"]))
+        own = _own(pool.assign(_a=curve.intercept, _b=curve.slope, _w=curve.shared), residual_df)
+        out[(kind, source, category)] = Pooled(curve, _prior_df(own[PHI_OWN].to_numpy("float64"), curve.phi(own[SIZE]),
+                                                                own["_df"].to_numpy("float64")))
+    return out
+
+
+def dispersions(frame: pd.DataFrame, residuals: pd.DataFrame, curves: dict[str, tuple[float, float]] = DEFAULT_CURVES,
+                residual_df: float = PAIR_DF, models: dict[GroupKey, Pooled] | None = None) -> pd.DataFrame:
+    """φ for every series of a frame of one period kind (count, exposure) from its residuals.
+
+    `residuals` has one row per earlier observation of a series (`pairs`, or the forecast errors
+    of `metrics.expected`): the series keys, period_kind, period_start, year, size, x (mean φ)
+    and u (signed). `curves` are the defaults where nothing can be pooled, `residual_df` the
+    degrees of freedom one residual carries. `models` are the pooled models (`pooled`) when they
+    were fitted on the residuals of more series than these; without them, `residuals` is the pool.
+    Columns: the series keys and period_kind, pairs (residuals used), size, phi_own (<NA> without
+    history), phi_prior, phi, phi_df and prior_basis. A series without residuals gets the prior
+    alone, at the size of its counts.
+    """
+    keys, group_keys = [*SERIES_KEYS, KIND], [KIND, SOURCE, CATEGORY]
     columns = [*keys, PAIRS, SIZE, PHI_OWN, PHI_PRIOR, PHI, PHI_DF, PRIOR_BASIS]
-    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
+    series = frame[keys].drop_duplicates()
+    if series.empty:
+        return pd.DataFrame(columns=columns)
+    wanted = groups(series)
+    models = dict(models or {})
+    models.update(pooled(residuals, [g for g in wanted if g not in models], curves, residual_df))
+    params = pd.DataFrame([(*g, models[g].curve.intercept, models[g].curve.slope, models[g].curve.shared,
+                            models[g].prior_df, models[g].curve.basis) for g in wanted],
+                          columns=[*group_keys, *_CURVE_COLUMNS, "_d0", PRIOR_BASIS])
+    mine = residuals.merge(series, on=keys).merge(params[[*group_keys, *_CURVE_COLUMNS]], on=group_keys)
+    own = _own(mine, residual_df)
+    known = frame[frame[COUNT].notna()]
+    sizes = known.groupby(keys)[COUNT].mean().astype("float64").rename("_size_all").reset_index()
+    rows = series.merge(params, on=group_keys).merge(own, on=keys, how="left").merge(sizes, on=keys, how="left")
+    rows[PAIRS] = rows[PAIRS].fillna(0).astype("int64")
+    rows[SIZE] = rows[SIZE].astype("float64").fillna(rows["_size_all"]).fillna(0.0)
+    own_phi, d = rows[PHI_OWN].astype("float64"), rows["_df"].astype("float64").fillna(0.0)
+    rows[PHI_PRIOR] = _phi_at(rows[SIZE], rows["_a"], rows["_b"])
+    shrunk = (rows["_d0"] * rows[PHI_PRIOR] + d * own_phi.fillna(0.0)) / (rows["_d0"] + d)
+    rows[PHI] = np.maximum(1.0, np.where(own_phi.notna(), shrunk, rows[PHI_PRIOR]))
+    rows[PHI_DF] = rows["_d0"] + d
+    return rows.sort_values(group_keys, kind="stable")[columns].reset_index(drop=True)
 
 
-def year_on_year(frame: pd.DataFrame, before=None) -> pd.DataFrame:
+def year_on_year(frame: pd.DataFrame, before=None, models: dict[GroupKey, Pooled] | None = None) -> pd.DataFrame:
     """φ of the year-on-year changes of every series, from its pairs before `before` (see `dispersions`)."""
-    return dispersions(frame, pairs(frame, before))
+    return dispersions(frame, pairs(frame, before), models=models)

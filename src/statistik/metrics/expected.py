@@ -120,13 +120,23 @@ def forecast_errors(f: pd.DataFrame, before=None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def add_expected(frame: pd.DataFrame, starts) -> pd.DataFrame:
+def forecast_models(pool: pd.DataFrame, starts, wanted=None) -> dict[pd.Timestamp, dict[md.GroupKey, md.Pooled]]:
+    """The pooled models of the forecast errors before each of `starts`, for the (kind, source, category) `wanted`
+    (all of the pool's when None). `pool` is plain periods of one kind with count and exposure."""
+    f = forecasts(pool)
+    wanted = list(wanted) if wanted is not None else md.groups(pool)
+    return {start: md.pooled(forecast_errors(f, start), wanted, FORECAST_CURVES, FORECAST_DF)
+            for start in pd.to_datetime(list(starts)).unique()}
+
+
+def add_expected(frame: pd.DataFrame, starts, models: dict[pd.Timestamp, dict] | None = None) -> pd.DataFrame:
     """Add expected, expected_low, expected_high, expected_years and expected_position to the rows starting in `starts`.
 
     `frame` has plain periods of one kind with count and exposure, for the series to judge and
-    those to pool from. Each period's normal variation is learnt from the years before it, so a
-    period's range is the same whichever other periods are asked for with it (and when later
-    figures arrive). Other rows and rows without a reference year get <NA>.
+    those to pool from — or only those to judge, with `models` (`forecast_models` of the pool).
+    Each period's normal variation is learnt from the years before it, so a period's range is the
+    same whichever other periods are asked for with it (and when later figures arrive). Other
+    rows and rows without a reference year get <NA>.
     """
     keys = [*SERIES_KEYS, KIND]
     f = forecasts(frame)
@@ -136,7 +146,8 @@ def add_expected(frame: pd.DataFrame, starts) -> pd.DataFrame:
         rows = (f[START] == start) & (f[EXPECTED_YEARS] > 0)
         if not rows.any():
             continue
-        spread = md.dispersions(f, forecast_errors(f, start), FORECAST_CURVES, FORECAST_DF)
+        spread = md.dispersions(f, forecast_errors(f, start), FORECAST_CURVES, FORECAST_DF,
+                                models=(models or {}).get(start))
         matched = f.loc[rows, keys].merge(spread[[*keys, PHI, PHI_DF]], on=keys, how="left")
         phi[rows.to_numpy()], df[rows.to_numpy()] = matched[PHI].to_numpy(), matched[PHI_DF].to_numpy()
         wanted |= rows.to_numpy()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from statistik import config
-from statistik.periods import KIND_NAMES, MONTH, QUARTER, YEAR, months_in
+from statistik.periods import KIND_NAMES, MONTH, MONTHS_IN, QUARTER, YEAR, months_in
 
 KIND = "period_kind"
 START = "period_start"
@@ -60,7 +60,7 @@ def check(frame: pd.DataFrame) -> pd.DataFrame:
         raise SeriesError(f"Ukendt periodetype {', '.join(map(str, unknown))} (kendte: M, Q, Y).")
     if f.empty:
         return f
-    size = f[KIND].map(months_in).astype("int64")
+    size = f[KIND].map(MONTHS_IN).astype("int64")
     misaligned = (f[START].dt.day != 1) | ((f[START].dt.month - 1) % size != 0)
     if misaligned.any():
         row = f[misaligned].iloc[0]
@@ -144,7 +144,7 @@ def newest_source(frame: pd.DataFrame) -> str | None:
     known = frame[frame[COUNT].notna()]
     if known.empty:
         return None
-    ends = month_number(known[START]) + known[KIND].map(months_in).astype("int64")
+    ends = month_number(known[START]) + known[KIND].map(MONTHS_IN).astype("int64")
     return preferred_source(known.loc[ends == ends.max(), SOURCE])
 
 

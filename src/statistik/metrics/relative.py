@@ -9,7 +9,7 @@ import pandas as pd
 from statistik.metrics.frame import (
     CATEGORY, COUNT, KIND, SERIES_KEYS, SOURCE, START, WINDOW_START, SeriesError, check, month_number,
 )
-from statistik.periods import months_in
+from statistik.periods import MONTHS_IN
 
 INDEX = "index"
 INDEX_BASE = "index_base"
@@ -20,7 +20,7 @@ SHARE_ON = (KIND, START, CATEGORY, SOURCE)
 
 
 def _window_months(f: pd.DataFrame) -> pd.Series:
-    size = f[KIND].map(months_in).astype("int64")
+    size = f[KIND].map(MONTHS_IN).astype("int64")
     if WINDOW_START not in f.columns:
         return size
     return month_number(f[START]) - month_number(f[WINDOW_START]) + size
@@ -31,12 +31,12 @@ def _base_year_totals(f: pd.DataFrame, base_year: int) -> pd.DataFrame:
     keys = [KIND, *SERIES_KEYS]
     if WINDOW_START in f.columns:
         # A 12-month rolling sum ending in the base year's last period is that year's total.
-        last = f[START].dt.year.eq(base_year) & (f[START].dt.month + f[KIND].map(months_in) - 1).eq(12)
+        last = f[START].dt.year.eq(base_year) & (f[START].dt.month + f[KIND].map(MONTHS_IN) - 1).eq(12)
         rows = f[last & _window_months(f).eq(12)]
         return rows[keys + [COUNT]].rename(columns={COUNT: INDEX_BASE})
     rows = f[f[START].dt.year == base_year]
     totals = rows.groupby(keys, sort=False).agg(_sum=(COUNT, "sum"), _n=(COUNT, "count")).reset_index()
-    expected = 12 // totals[KIND].map(months_in).astype("int64")
+    expected = 12 // totals[KIND].map(MONTHS_IN).astype("int64")
     totals[INDEX_BASE] = totals["_sum"].astype("Int64").where(totals["_n"] == expected, pd.NA)
     return totals[keys + [INDEX_BASE]]
 

@@ -14,7 +14,7 @@ from statistik.metrics.frame import (
     GranularityError, SeriesError, empty, fill_gaps, from_month_number, kind_name, kind_plural,
     month_number, require_one_kind_per_series, require_plain,
 )
-from statistik.periods import months_in
+from statistik.periods import MONTHS_IN, months_in
 
 PRESENT = "periods_present"
 EXPECTED = "periods_expected"
@@ -24,7 +24,7 @@ ROLLING_MONTHS = 12
 
 
 def _refuse_finer(frame: pd.DataFrame, kind: str) -> None:
-    coarser = frame[frame[KIND].map(months_in) > months_in(kind)]
+    coarser = frame[frame[KIND].map(MONTHS_IN) > months_in(kind)]
     if not coarser.empty:
         row = coarser.iloc[0]
         raise GranularityError(
@@ -46,7 +46,7 @@ def aggregate(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     size = months_in(kind)
     number = month_number(f[START])
     f["_target"] = number - number % size
-    f["_expected"] = size // f[KIND].map(months_in).astype("int64")
+    f["_expected"] = size // f[KIND].map(MONTHS_IN).astype("int64")
     out = (
         f.groupby([*SERIES_KEYS, "_target"], sort=False)
         .agg(_total=(COUNT, "sum"), _present=(COUNT, "count"), _expected=("_expected", "first"))

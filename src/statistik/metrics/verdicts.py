@@ -78,46 +78,84 @@ def _tests(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def prepared(frame: pd.DataFrame, population: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Every series of the frame in periods of `kind`, with exposure: what `models` and `compare` work on."""
+    agg = _aggregated(frame, kind)
+    return add_exposure(agg, population) if not agg.empty else agg
+
+
+@dataclass(frozen=True)
+class Models:
+    """What the pooled series teach about normal variation, for one comparison: year-on-year and forecast errors."""
+
+    year_on_year: dict[md.GroupKey, md.Pooled]
+    forecast: dict[pd.Timestamp, dict[md.GroupKey, md.Pooled]]
+
+
+def models(pool: pd.DataFrame, current: Period, previous: Period, wanted=None) -> Models:
+    """The pooled models for judging `current` against `previous`, from `pool` (`prepared`) before them.
+
+    `wanted`: the (kind, source, category) groups to fit (all of the pool's when None). They depend
+    only on the pool's figures before the later of the two periods and on its exposure.
+    """
+    wanted = md.groups(pool) if wanted is None else list(wanted)
+    before = max(current.start, previous.start)
+    return Models(md.pooled(md.pairs(pool, before), wanted),
+                  me.forecast_models(pool, [current.start], wanted))
+
+
+def standard(groups, current: Period) -> Models:
+    """Models that learn nothing from other series: the curves measured on STRAF11 (`DEFAULT_CURVES`,
+    `FORECAST_CURVES`), as where there is nothing to pool; each series' own history still counts."""
+    groups = list(groups)
+    return Models({g: md.Pooled(md.Curve(*md.DEFAULT_CURVES[g[0]]), md.DEFAULT_PRIOR_DF) for g in groups},
+                  {pd.Timestamp(current.start): {g: md.Pooled(md.Curve(*me.FORECAST_CURVES[g[0]]), md.DEFAULT_PRIOR_DF)
+                                                 for g in groups}})
+
+
 def compare(
     frame: pd.DataFrame, population: pd.DataFrame, current: Period, previous: Period,
-    areas: Iterable[str] | None = None, categories: Iterable[str] | None = None,
+    areas: Iterable[str] | None = None, categories: Iterable[str] | None = None, fitted: Models | None = None,
 ) -> pd.DataFrame:
     """Every area × category × source in `current` against `previous`, with the verdicts (COLUMNS).
 
     `frame` holds the stored series of the areas to judge and of the areas whose history
-    teaches what normal variation is (the same categories elsewhere). Only `areas` and
-    `categories` (all when None) are returned; the pools are the frame's.
+    teaches what normal variation is (the same categories elsewhere), or only those to judge
+    when `fitted` gives the pooled models (`models`). Only `areas` and `categories` (all when
+    None) are returned.
     """
     if current.kind != previous.kind:
         raise ValueError("De to perioder skal være lige lange (to måneder, to kvartaler eller to år).")
-    agg = _aggregated(frame, current.kind)
+    agg = prepared(frame, population, current.kind)
     if agg.empty:
         return pd.DataFrame(columns=COLUMNS)
-    agg = add_exposure(agg, population)
+    if fitted is None:
+        fitted = models(agg, current, previous)
+    if areas is not None:
+        agg = agg[agg[AREA].isin(list(areas))]
+    if categories is not None:
+        agg = agg[agg[CATEGORY].isin(list(categories))]
     keys = list(SERIES_KEYS)
     now = at(agg, current.start)[[*keys, COUNT, EXPOSURE]]
     before = at(agg, previous.start)[[*keys, COUNT, EXPOSURE]].rename(
         columns={COUNT: PREVIOUS_COUNT, EXPOSURE: PREVIOUS_EXPOSURE})
     out = now.merge(before, on=keys, how="outer")
-    if areas is not None:
-        out = out[out[AREA].isin(list(areas))]
     out = out[out[COUNT].notna() | out[PREVIOUS_COUNT].notna()].reset_index(drop=True)
     if out.empty:
         return pd.DataFrame(columns=COLUMNS)
+    agg = agg.merge(out[keys], on=keys)          # only the series judged
     out[KIND], out[START], out[PREVIOUS_START] = current.kind, pd.Timestamp(current.start), pd.Timestamp(previous.start)
     out = add_change(out)
-    spread = md.year_on_year(agg, before=max(current.start, previous.start))
+    spread = md.year_on_year(agg, before=max(current.start, previous.start), models=fitted.year_on_year)
     out = out.merge(spread[[*keys, md.PHI, md.PHI_DF, md.PRIOR_BASIS]], on=keys, how="left")
     out[SHARE] = out[EXPOSURE] / (out[EXPOSURE] + out[PREVIOUS_EXPOSURE])
     out = _tests(out)
     out[SMALL] = pd.array((out[COUNT] < SMALL_COUNT).fillna(False) | (out[PREVIOUS_COUNT] < SMALL_COUNT).fillna(False),
                           dtype="boolean")
-    ranges = me.add_expected(agg, starts=[current.start])
+    ranges = me.add_expected(agg, starts=[current.start], models=fitted.forecast)
     ranges = at(ranges, current.start)[[*keys, me.EXPECTED, me.EXPECTED_LOW, me.EXPECTED_HIGH, me.POSITION,
                                         me.EXPECTED_YEARS]]
     out = out.merge(ranges, on=keys, how="left")
-    if categories is not None:
-        out = out[out[CATEGORY].isin(list(categories))]
     return out[COLUMNS].sort_values([AREA, SOURCE, CATEGORY]).reset_index(drop=True)
 
 

@@ -39,9 +39,10 @@ def district_description(con: duckdb.DuckDBPyConnection) -> str:
 
 def series_with_district(
     con: duckdb.DuckDBPyConnection, areas: list[str], categories: list[str] | None = None,
-    sources: list[str] | None = None,
+    sources: list[str] | None = None, starts: tuple | None = None,
 ) -> pd.DataFrame:
-    """Stored figures for `areas`; a police district among them ('pk2') is derived from its members, never stored.
+    """Stored figures for `areas` (periods in `starts`, see `figures.series`); a police district among them
+    ('pk2') is derived from its members, never stored.
 
     On the public dashboard (`published.mask`) each figure, a district's too, is shown only where a
     publication printed it.
@@ -49,7 +50,7 @@ def series_with_district(
     wanted_districts = [d for d in map(districts.by_code, areas) if d is not None]
     stored = [a for a in areas if districts.by_code(a) is None]
     wanted = sorted(set(stored).union(*(d.members for d in wanted_districts)))
-    raw = mf.check(figures.series(con, areas=wanted, categories=categories, sources=sources))
+    raw = mf.check(figures.series(con, areas=wanted, categories=categories, sources=sources, starts=starts))
     parts = [published.mask(raw[raw[mf.AREA].isin(stored)])]
     if not raw.empty and wanted_districts:
         parts.append(published.mask(

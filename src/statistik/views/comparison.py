@@ -11,10 +11,9 @@ import duckdb
 import pandas as pd
 
 from statistik import districts, formatting, reference
-from statistik.metrics import (
-    change as mc, dispersion as md, expected as me, exposure, frame as mf, series, verdicts as mv,
-)
+from statistik.metrics import change as mc, dispersion as md, expected as me, frame as mf, verdicts as mv
 from statistik.periods import Period, months_in, year_earlier
+from statistik.views import memo, variation
 from statistik.views.common import area_names, population_with_district, series_with_district
 
 COLUMNS = ["category_code", "category", "source", "previous", "current", "change", "change_pct",
@@ -29,19 +28,23 @@ def totals(con: duckdb.DuckDBPyConnection) -> set[str]:
     ).fetchall()}
 
 
-def _areas(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every stored area and the district: the areas a verdict learns normal variation from."""
-    return [districts.current().code,
-            *(r[0] for r in con.execute("SELECT DISTINCT area_code FROM figure ORDER BY 1").fetchall())]
-
-
+@memo.keeps()
 def verdicts(
     con: duckdb.DuckDBPyConnection, current: Period, previous: Period, areas: list[str] | None = None,
     categories: list[str] | None = None, sources: list[str] | None = None,
 ) -> pd.DataFrame:
-    """`metrics.verdicts.compare` for `areas` (None: every area and the district) on the stored figures."""
-    frame = series_with_district(con, _areas(con), categories, sources)
-    return mv.compare(frame, population_with_district(con), current, previous, areas=areas)
+    """`metrics.verdicts.compare` for `areas` (None: every area and the district) on the stored figures.
+
+    Only the series judged are read; what normal variation is comes from every stored area with
+    the same category and source (`views.variation`), so a verdict is the same whatever else is
+    judged with it. Kept while the figures are the same (`views.memo`).
+    """
+    frame = series_with_district(con, areas if areas is not None else variation.areas(con), categories, sources)
+    if frame.empty:
+        return pd.DataFrame(columns=mv.COLUMNS)
+    groups = [(current.kind, source, category) for _, source, category in md.groups(frame)]
+    fitted = variation.models(con, current, previous, groups)
+    return mv.compare(frame, population_with_district(con), current, previous, areas=areas, fitted=fitted)
 
 
 def expected_ranges(con: duckdb.DuckDBPyConnection, shown: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -54,23 +57,23 @@ def expected_ranges(con: duckdb.DuckDBPyConnection, shown: pd.DataFrame, kind: s
     known = shown[shown[mf.COUNT].notna()]
     if known.empty:
         return pd.DataFrame(columns=columns)
-    pool = series_with_district(con, _areas(con), sorted(known[mf.CATEGORY].unique()), sorted(known[mf.SOURCE].unique()))
-    parts = []
-    for _, rows in pool.groupby(mf.SOURCE):
-        try:
-            parts.append(series.aggregate(rows, kind))
-        except mf.SeriesError:
-            continue
-    if not parts:
+    series_ = series_with_district(con, sorted(known[mf.AREA].unique()), sorted(known[mf.CATEGORY].unique()),
+                                   sorted(known[mf.SOURCE].unique()))
+    try:
+        frame = mv.prepared(series_, population_with_district(con), kind)
+    except mf.SeriesError:
         return pd.DataFrame(columns=columns)
-    frame = exposure.add_exposure(pd.concat(parts, ignore_index=True), population_with_district(con))
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.merge(known[list(mf.SERIES_KEYS)].drop_duplicates(), on=list(mf.SERIES_KEYS))
     last = known[mf.START].max()
     starts = sorted({s for s in known[mf.START].unique() if s > last - pd.DateOffset(months=12)})
-    out = me.add_expected(frame, starts)
-    out = out.merge(known[list(mf.SERIES_KEYS)].drop_duplicates(), on=list(mf.SERIES_KEYS))
+    fitted = variation.forecast_models(con, kind, starts, md.groups(frame))
+    out = me.add_expected(frame, starts, models=fitted)
     return out[out[me.EXPECTED_LOW].notna()][columns].reset_index(drop=True)
 
 
+@memo.keeps()
 def compare(
     con: duckdb.DuckDBPyConnection, current: Period, previous: Period, area: str | None = None,
     sources: list[str] | None = None,

@@ -18,6 +18,7 @@ import pandas as pd
 from statistik import config, districts
 from statistik.metrics import dispersion as md, exposure, frame as mf, funnel, rates, series
 from statistik.periods import Period
+from statistik.views import memo
 from statistik.views.common import area_names, population_with_district, series_with_district
 
 COUNTRY = config.COUNTRY_CODE
@@ -60,6 +61,7 @@ def _limits(population: pd.Series, rate: float, curve: md.Curve, points: int = F
     return out
 
 
+@memo.keeps()
 def compare(
     con: duckdb.DuckDBPyConnection, category: str, kind: str, source: str = config.DST_SOURCE
 ) -> Comparison:

@@ -10,6 +10,7 @@ import pandas as pd
 from statistik import districts, formatting, reference
 from statistik.metrics import change as mc, frame as mf, rates, series, targets, verdicts as mv
 from statistik.periods import Period, months_in, year_earlier
+from statistik.views import memo
 from statistik.views.common import (
     FocusTrend, area_names, focus_trends, newest_series, period_of, population_with_district,
     series_with_district,
@@ -88,6 +89,7 @@ def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str | None = N
     return result
 
 
+@memo.keeps()
 def cards(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[Card]:
     """A card for every focus trend of the district; those with figures first, in the cooperation plan's order."""
     made = [card(con, trend, area) for trend in focus_trends(con)]
@@ -137,6 +139,7 @@ def stored_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[targets.Target,
     ]
 
 
+@memo.keeps(also=stored_targets)
 def target_cards(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[TargetCard]:
     """The targets of `area` (default and for the district: of it and all its municipalities), evaluated on the
     source whose latest complete window is newest: a newer source without 12 complete months (police figures

@@ -49,6 +49,12 @@ def active() -> bool:
     return _SHOWN.get() is not None
 
 
+def fingerprint() -> int | None:
+    """A hash of the published figures in force (None outside public mode), for caches keyed on figures."""
+    shown = _SHOWN.get()
+    return None if shown is None else int(pd.util.hash_pandas_object(shown, index=False).sum())
+
+
 def is_published(frame: pd.DataFrame, value_column: str = mf.COUNT) -> pd.Series:
     """Per row of a series-like frame: whether a publication printed this figure with this value."""
     shown = _SHOWN.get()

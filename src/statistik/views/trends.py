@@ -11,6 +11,7 @@ from statistik import districts, formatting, reference
 from statistik.metrics import expected as me, frame as mf, poisson, rates, relative, series
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in
+from statistik.views import memo
 from statistik.views.common import area_names, population_with_district, series_with_district
 from statistik.views.comparison import expected_ranges
 
@@ -47,6 +48,7 @@ def _aggregate(frame: pd.DataFrame, granularity: str, notes: list[str]) -> pd.Da
     return pd.concat(parts, ignore_index=True) if parts else mf.empty()
 
 
+@memo.keeps()
 def trend(
     con: duckdb.DuckDBPyConnection,
     areas: list[str],
