@@ -79,6 +79,11 @@ class CellBook:
         self.published: dict[Span, float] = {}          # span → weight
         self.suppression = Suppression(None)
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The source's stored figures for the members and the district, as read."""
+        return self._frame
+
     @functools.cached_property
     def _sums(self) -> dict[int, dict]:
         """Counts of longer spans by length in months: 12 (any 12 months, from `rolling`), 3 and 12 (calendar)."""

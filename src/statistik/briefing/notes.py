@@ -7,6 +7,7 @@ from statistik.briefing.content import Briefing
 from statistik.briefing.document import BULLET, Heading, Paragraph
 from statistik.briefing.suppression import HIDDEN_MARK
 from statistik.briefing.tables import revisions_table
+from statistik.metrics.verdicts import false_alarms
 
 REVISIONS_LISTED = 40
 NO_REVISIONS = "Ingen tal er revideret siden forrige bilag."
@@ -44,22 +45,49 @@ def sources() -> list:
     ]
 
 
-def method() -> list:
-    """How changes are tested and rates computed."""
-    return [
-        Heading("Metode", 2),
-        Paragraph("Er ændringen større end tilfældig variation? Antallet i perioden sammenlignes med samme "
-                  "periode året før med en eksakt test for to Poisson-tal (betinget binomialtest, tosidet). "
-                  "Er p-værdien under 5 %, kaldes ændringen større end tilfældig variation.", BULLET),
-        Paragraph("Usikkerheden på et antal er et eksakt 95 %-interval for et Poisson-tal (Garwood); det er "
-                  "det skraverede bånd om hver linje i graferne. Ved få tilfælde er intervallet bredt; derfor "
-                  "markeres under 10 tilfælde med «få tilfælde — fortolk varsomt».", BULLET),
-        Paragraph("Rater er anmeldelser pr. 100.000 indbyggere med folketallet 1. januar i periodens år "
-                  "(FOLK1A); findes året endnu ikke, bruges det seneste. Tabellerne siger, hvilket år der er brugt.",
-                  BULLET),
-        Paragraph("Der vises aldrig en procent på et grundlag på 0: går et tal fra 0 til 3, vises kun ændringen i antal.",
-                  BULLET),
+def verdict_count(b: Briefing) -> int:
+    """How many verdicts the briefing prints (the overview repeats the district's, counted once)."""
+    return sum(len(f.verdicts()) for s in b.sections for f in (s.figures, s.context) if f is not None)
+
+
+def _amount(value: float) -> str:
+    """'1' for 1,0, '0,8' for 0,8: an expected number of false alarms as it reads in a sentence."""
+    return formatting.number(round(value, 1), 0 if round(value, 1).is_integer() else 1)
+
+
+def method(b: Briefing) -> list:
+    """How changes are judged, the expected range, many verdicts at once, rates and small counts, in plain Danish."""
+    n = verdict_count(b)
+    items = [
+        "Er ændringen større end tilfældig variation? Antallet i perioden sammenlignes med samme periode året før. "
+        "Anmeldelser svinger mere fra år til år, end ren tilfældighed giver: politiets indsatser, nye regler, "
+        "vejret og enkeltsager flytter tallene. Hvor meget et tal plejer at svinge, måles derfor på dets egne "
+        "fem foregående år og på samme kategori i de andre kommuner (så også korte serier får et skøn). Kun en "
+        "ændring, der er større, end den normale variation giver i 95 af 100 år, kaldes større end tilfældig "
+        "variation. Der tages højde for, at folketallet ændrer sig, og at perioder kan have forskelligt antal dage.",
+        "Forventet niveau: hvor antallet ville ligge, hvis det fulgte samme periode i de tre foregående år, "
+        "med sæsonen og den normale variation taget med (95 % af årene ligger inden for). Et antal over eller "
+        "under det forventede står i teksten.",
+        f"Mange vurderinger på én gang: bilaget har {formatting.number(n)} "
+        f"{'vurdering' if n == 1 else 'vurderinger'} af, om en ændring er større end tilfældig variation. Hver "
+        "bruger grænsen 5 %, så også hvis intet havde ændret sig, ville omkring "
+        f"{_amount(false_alarms(n))} af dem ved et tilfælde blive kaldt større end tilfældig "
+        "variation. Læs derfor en enkelt ændring varsomt, især når den ikke følges af samme retning i flere perioder.",
     ]
+    if b.below is not None:
+        items.append("Når små tal er skjult, bygger vurderingerne og det forventede niveau kun på de tal, bilaget "
+                     "selv viser (tabellernes perioder og graferne), så de intet røber om de skjulte tal. De kan "
+                     "derfor afvige lidt fra dashboardets, som bygger på alle tal.")
+    items += [
+        "Usikkerheden på et antal er et eksakt 95 %-interval for et Poisson-tal (Garwood); det er det skraverede "
+        "bånd om hver linje i graferne. Ved få tilfælde er intervallet bredt; derfor markeres under 10 tilfælde "
+        "med «få tilfælde — fortolk varsomt».",
+        "Rater er anmeldelser pr. 100.000 indbyggere med folketallet 1. januar i periodens år (FOLK1A); findes "
+        "året endnu ikke, bruges det seneste. Tabellerne siger, hvilket år der er brugt.",
+        "Der vises ingen procent, når et af de to tal er under 10 eller sammenligningsperioden har 0 tilfælde "
+        "(6 → 10 er «+4», ikke «+66,7 %»); så vises kun ændringen i antal.",
+    ]
+    return [Heading("Metode", 2), *(Paragraph(i, BULLET) for i in items)]
 
 
 def revisions(b: Briefing) -> list:
@@ -114,4 +142,4 @@ def suppression(b: Briefing) -> list:
 
 def notes(b: Briefing) -> list:
     """The notes chapter."""
-    return [Heading("Noter", 1), *definitions(b), *sources(), *method(), *revisions(b), *suppression(b)]
+    return [Heading("Noter", 1), *definitions(b), *sources(), *method(b), *revisions(b), *suppression(b)]

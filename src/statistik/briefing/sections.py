@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from statistik.briefing import verdicts as bv
 from statistik.briefing.cells import Books, CellBook, Span, span_of, window_ending
 from statistik.metrics import change as mc, poisson, rates
 from statistik.metrics.frame import preferred_source
+from statistik.metrics.verdicts import Verdict
 from statistik.periods import YEAR, Period, month_offset, months_in
 from statistik.views.common import FocusTrend, focus_trends
 
@@ -44,6 +46,8 @@ class Figures:
     period: Period
     rows: list[AreaRow]
     chart_starts: list[dt.date] = field(default_factory=list)
+    books: Books | None = field(default=None, repr=False)     # the store behind the verdicts (None: the book alone)
+    _judged: dict = field(default_factory=dict, repr=False)
 
     @property
     def source(self) -> str:
@@ -66,12 +70,21 @@ class Figures:
             return None
         return mc.change(self.book.count(row.current), self.book.count(row.previous))
 
-    def test(self, row: AreaRow) -> poisson.PoissonTest | None:
-        """The exact test of the change; None when a count is missing or hidden."""
+    def verdict(self, row: AreaRow) -> Verdict | None:
+        """The dashboard's verdict on the change (`briefing.verdicts`); None when a count is missing or hidden."""
         c = self.change(row)
         if c is None or c.current is None or c.previous is None:
             return None
-        return poisson.exact_test(c.current, c.previous)
+        state = (self.book.suppression.below, frozenset(self.book.suppression.hidden))
+        if state not in self._judged:      # made once the suppression is decided, again if it changes
+            self._judged.clear()
+            self._judged[state] = bv.judge(self.books, self.book, self.period, self.previous_period,
+                                           [r.area for r in self.rows])
+        return self._judged[state].get(row.area)
+
+    def verdicts(self) -> list[Verdict]:
+        """The verdicts the document prints for this category: one per row with both counts shown."""
+        return [v for v in map(self.verdict, self.rows) if v is not None]
 
     def rate_span(self, row: AreaRow) -> Span:
         """The cell the rate is computed from: 12 months, or the year itself."""
@@ -137,7 +150,7 @@ def figures_for(books: Books, category: str, period: Period | None, with_chart: 
         inhabitants = rates.population_for(population, area, year)
         book.publish_all([current, previous, *([rolling] if rolling else [])], weight=TABLE_WEIGHT)
         rows.append(AreaRow(area, names.get(area, area), current, previous, rolling, inhabitants))
-    result = Figures(category, books.category_names.get(category, category), book, period, rows)
+    result = Figures(category, books.category_names.get(category, category), book, period, rows, books=books)
     if with_chart:
         last = month_offset(period.start, months_in(period.kind) - book.size)
         starts = book.starts(month_offset(last, -(CHART_MONTHS - book.size)), last)

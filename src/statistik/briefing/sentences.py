@@ -9,12 +9,13 @@ from __future__ import annotations
 from statistik import config, formatting
 from statistik.briefing.goals import Goal
 from statistik.briefing.sections import Figures, Section
-from statistik.metrics.poisson import SIGNIFICANT
+from statistik.metrics import expected as me
 
 # How a count of a category reads in a sentence: "24 indbrud".
 COUNT_NOUNS = {"1320": "indbrud", "12": "voldsforbrydelser"}
 SMALL_NOTE = "Der er få tilfælde, så tallene skal fortolkes varsomt."
 NO_FIGURES = "ingen tal endnu (politiets egne tal er ikke uploadet)"
+EARLIER = {"M": "samme måned de foregående år", "Q": "samme kvartal de foregående år", "Y": "de foregående år"}
 
 
 def _source_note(figures: Figures) -> str:
@@ -43,14 +44,25 @@ def change_sentences(figures: Figures, title: str) -> list[str]:
     small = [SMALL_NOTE] if figures.small(row) else []
     if change.absolute == 0:
         return [f"{title} er uændret: {formatting.number(current)} i både {before} og {now}"
-                f"{_source_note(figures)}.", *small]
+                f"{_source_note(figures)}.", *verdict_sentences(figures, row), *small]
     verb, noun = ("steg", "Stigningen") if change.absolute > 0 else ("faldt", "Faldet")
     pct = f" ({formatting.percent(change.pct / 100)})" if change.pct is not None else ""
     first = (f"{title} {verb} fra {formatting.number(previous)} i {before} til "
              f"{formatting.number(current)} i {now}{_source_note(figures)}{pct}.")
-    test = figures.test(row)
-    verdict = f"{noun} er {SIGNIFICANT}." if test.significant else f"{noun} kan skyldes tilfældig variation."
-    return [first, verdict, *small]
+    return [first, *verdict_sentences(figures, row), *small]
+
+
+def verdict_sentences(figures: Figures, row) -> list[str]:
+    """'Stigningen kan skyldes tilfældig variation.' and where the count lies against the expected range."""
+    verdict = figures.verdict(row)
+    if verdict is None:
+        return []
+    out = [f"{verdict.chance_words}."] if verdict.change else []
+    if verdict.position is not None:
+        low, high = formatting.number(verdict.expected_low), formatting.number(verdict.expected_high)
+        out.append(f"Antallet ligger {me.WORDS[verdict.position]} ud fra {EARLIER[figures.period.kind]} "
+                   f"({low}–{high}).")
+    return out
 
 
 def section_sentences(section: Section, period_label: str | None = None) -> list[str]:

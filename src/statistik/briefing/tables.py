@@ -12,7 +12,8 @@ from statistik.charts.style import source_line
 
 SMALL_MARK = "*"
 SMALL_FOOTNOTE = "* Få tilfælde (under 10) — fortolk varsomt."
-DASH_NOTE = "– betyder intet tal, eller ingen procent fordi sammenligningsperioden har 0 tilfælde."
+DASH_NOTE = ("– betyder intet tal, eller ingen procent, fordi et af de to tal er under 10 (eller "
+             "sammenligningsperioden har 0 tilfælde).")
 
 
 def short_source(source: str) -> str:
@@ -26,9 +27,9 @@ def _change_cells(figures: Figures, row) -> list[str]:
     change = figures.change(row)
     if change is None:
         return ["–"] * 3 if None in counts else [HIDDEN_MARK] * 3
-    test = figures.test(row)
-    verdict = "–" if test is None else ("ja" if test.significant else "nej")
-    if test is not None and figures.small(row):
+    judged = figures.verdict(row)
+    verdict = "–" if judged is None else ("ja" if judged.significant else "nej")
+    if judged is not None and figures.small(row):
         verdict += f" {SMALL_MARK}"
     pct = formatting.percent(change.pct / 100) if change.pct is not None else "–"
     return [formatting.signed(change.absolute), pct, verdict]
@@ -68,7 +69,8 @@ def trend_table(figures: Figures) -> Table:
     years = sorted({r.population[1] for r in figures.rows if r.population})
     own = book.district
     notes = [f"{own.name} er summen af {own.members_phrase}."
-             + (" Ændringen er i forhold til samme periode året før og testet med en eksakt Poisson-test."
+             + (" Ændringen er i forhold til samme periode året før; om den er større end tilfældig variation, "
+                "er vurderet mod den normale variation fra år til år (se Metode i Noter)."
                 if "Ændring" in header else "")]
     if "Pr. 100.000 indb." in header and years:
         notes.append(f"Rate: anmeldelser {'i de 12 måneder' if with_rolling else 'i perioden'} pr. 100.000 "
