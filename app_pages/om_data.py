@@ -38,13 +38,40 @@ som hver sin serie.
 - **Indeks**: perioden i forhold til gennemsnittet for basisåret (= 100).
 
 ### Metode
-- **Er ændringen større end tilfældig variation?** To antal sammenlignes med en eksakt test for
-  to Poisson-tal (betinget binomialtest): givet summen af de to antal er antallet i den seneste
-  periode binomialfordelt. p-værdien er tosidet; under 5 % kaldes ændringen større end
-  tilfældig variation.
-- **Usikkerhedsbånd** er eksakte 95 %-intervaller for et Poisson-tal (Garwood).
-- **Få tilfælde**: under 10 tilfælde i en af perioderne markeres "få tilfælde — fortolk varsomt".
-- **Ingen procent på et grundlag på 0**: går et tal fra 0 til 3, vises ændringen kun i antal.
+- **Er ændringen større end tilfældig variation?** Antallet i perioden sammenlignes med samme
+  periode året før (eller den periode, man vælger). Anmeldte forbrydelser svinger mere fra år
+  til år, end ren tilfældighed giver: politiets indsatser, nye regler, vejret og enkeltsager
+  flytter tallene. Hvor meget et tal plejer at svinge, måles derfor på dets egne fem foregående
+  år og på samme kategori i de andre kommuner, så også korte serier får et fornuftigt skøn. En
+  ændring kaldes *større end tilfældig variation*, når den er større, end den normale variation
+  giver i 95 af 100 år (p-værdien er under 5 %); ellers *kan den skyldes tilfældig variation*.
+  På Sammenlign viser det grå felt de ændringer, den normale variation kan give.
+- **Folketal og dage**: ændringen vurderes som en rate. Vokser befolkningen, eller er perioderne
+  ikke lige lange (februar mod marts), regnes der med det.
+- **Forventet niveau**: hvor antallet ville ligge, hvis det fulgte samme periode i de tre
+  foregående år, med sæsonen og den normale variation taget med; 95 % af årene ligger inden for.
+  Det vises som et bånd på graferne på Udvikling og i ord: over, inden for eller under det
+  forventede.
+- **Mange vurderinger på én gang**: hver vurdering bruger grænsen 5 %. Ser man på 20 ændringer,
+  vil omkring én ved et tilfælde blive kaldt større end tilfældig variation, også når intet har
+  ændret sig. Siderne og bilaget siger derfor, hvor mange falske alarmer man kan vente. Vi
+  strammer ikke grænsen efter, hvor mange tal der vises: så får den samme ændring samme vurdering
+  overalt, på siderne, i bilaget og på kommandolinjen.
+- **Kommuner** sammenlignes i et tragtdiagram: raten mod folketallet, med de grænser, som
+  tilfældighed og normal variation holder en kommune af den størrelse inden for (95 % og 99,8 %).
+  Små kommuners rater svinger mere, derfor tragten; en liste sorteret efter rate ville få
+  tilfældige forskelle til at ligne en rangorden.
+- **Afprøvet**: metoden er kørt på tusindvis af simulerede serier med realistiske udsving og
+  sæson. Hvor intet havde ændret sig, blev højst 7 % kaldt større end tilfældig variation, i
+  hver størrelse. En fordobling af en serie med mindst 100 tilfælde om året blev fundet i over
+  80 % af tilfældene for kvartaler og år; en enkelt måned har for få tilfælde til det (se README).
+- **Usikkerhedsbånd** om et enkelt antal på graferne er eksakte 95 %-intervaller for et
+  Poisson-tal (Garwood).
+- **Få tilfælde**: er et af de to tal under 10, vises ingen procent, kun ændringen i antal
+  (6 → 10 er «+4», ikke «+66,7 %»), og der står "få tilfælde — fortolk varsomt". Der vises
+  heller aldrig en procent på et grundlag på 0.
+- **Bilag med skjulte små tal** bygger vurderingerne kun på de tal, bilaget selv viser, så de
+  intet røber om de skjulte tal; de kan derfor afvige lidt fra dashboardets.
 """)
 
 st.markdown("### Markeringer på graferne")
