@@ -15,7 +15,7 @@ from statistik.views.common import population_with_district, series_with_distric
 
 SEP_2025, SEP_2024 = Period("M", dt.date(2025, 9, 1)), Period("M", dt.date(2024, 9, 1))
 Q4_2025, Q4_2024 = Period("Q", dt.date(2025, 10, 1)), Period("Q", dt.date(2024, 10, 1))
-AREAS = ["kbh", "101", "147", "155", "185"]
+AREAS = ["pk11", "101", "147", "155", "185"]
 
 
 def everything_at_once(con, current, previous, areas, categories=None):
@@ -53,36 +53,36 @@ def test_a_verdict_does_not_depend_on_what_else_is_judged(police_history):
     """The police's categories have too few series to pool alone; they pool over the source whether one
     category or all are asked for (the overview card and the comparison page agree)."""
     variation.clear()
-    every = comparison.verdicts(police_history, SEP_2025, SEP_2024, ["kbh"]).set_index(mf.CATEGORY)
-    one = comparison.verdicts(police_history, SEP_2025, SEP_2024, ["kbh"], ["opioider"]).set_index(mf.CATEGORY)
+    every = comparison.verdicts(police_history, SEP_2025, SEP_2024, ["pk11"]).set_index(mf.CATEGORY)
+    one = comparison.verdicts(police_history, SEP_2025, SEP_2024, ["pk11"], ["opioider"]).set_index(mf.CATEGORY)
     assert one.loc["opioider", md.PRIOR_BASIS] == "kilde"
     assert one.loc["opioider", mv.P_VALUE] == every.loc["opioider", mv.P_VALUE]
     assert one.loc["opioider", me.EXPECTED_HIGH] == every.loc["opioider", me.EXPECTED_HIGH]
 
 
 def test_models_are_fitted_once_per_history(con, fits):
-    comparison.verdicts(con, Q4_2025, Q4_2024, ["kbh"], ["1320"])
+    comparison.verdicts(con, Q4_2025, Q4_2024, ["pk11"], ["1320"])
     assert fits == [("Q", "Danmarks Statistik", "1320")] * 2          # year on year, forecast errors
     comparison.verdicts(con, Q4_2025, Q4_2024, ["101", "155"], ["1320"])
     con.execute("INSERT OR REPLACE INTO meta VALUES ('anything', 'else')")
-    comparison.verdicts(con, Q4_2025, Q4_2024, ["kbh"], ["1320"])
+    comparison.verdicts(con, Q4_2025, Q4_2024, ["pk11"], ["1320"])
     assert len(fits) == 2                                               # other areas, another write: kept
 
     # A later quarter changes the verdict's own count but not the history the models learn from.
     con.execute("UPDATE figure SET count = count + 50 WHERE category_code = '1320' AND period_start = '2025-10-01'")
-    changed = comparison.verdicts(con, Q4_2025, Q4_2024, ["kbh"], ["1320"])
+    changed = comparison.verdicts(con, Q4_2025, Q4_2024, ["pk11"], ["1320"])
     assert len(fits) == 2 and changed["count"].iloc[0] == 398 + 4 * 50
 
     # A revised figure in the years before is new history: fitted again.
     con.execute("UPDATE figure SET count = count + 1 WHERE category_code = '1320' AND area_code = '851' "
                 "AND period_start = '2023-04-01'")
-    comparison.verdicts(con, Q4_2025, Q4_2024, ["kbh"], ["1320"])
+    comparison.verdicts(con, Q4_2025, Q4_2024, ["pk11"], ["1320"])
     assert len(fits) == 4
 
 
 def test_the_trend_band_is_that_of_fitting_everything(con):
     variation.clear()
-    shown = series.aggregate(series_with_district(con, ["kbh", "155"], ["1320"]), "Q")
+    shown = series.aggregate(series_with_district(con, ["pk11", "155"], ["1320"]), "Q")
     band = comparison.expected_ranges(con, shown, "Q")
     pool = mv.prepared(series_with_district(con, variation.areas(con), ["1320"]), population_with_district(con), "Q")
     full = me.add_expected(pool, sorted(band[mf.START].unique())).set_index([mf.AREA, mf.START])
