@@ -77,3 +77,17 @@ def test_small_counts_are_hollow_and_have_no_percent(data):
 def test_without_totals_there_is_one_panel(data):
     fig = draw(data[~data["total"]])
     assert "yaxis2" not in fig.layout.to_plotly_json()
+
+
+def test_on_a_phone_every_change_is_written_under_its_name_and_nothing_is_drawn_outside_the_figure(data):
+    from statistik.charts import style
+    fig = change_figure(data, title=TITLE, source=SOURCE, x_title="Ændring i antal anmeldelser", width=360)
+    assert fig.layout.width == 360 and fig.layout.showlegend is False
+    assert not [t for t in fig.data if getattr(t, "mode", None) == "text" and t.visible is not False]  # none beside
+    labels = [label for axis in ("yaxis", "yaxis2") for label in fig.layout[axis].ticktext]
+    for text in data["change_text"]:
+        assert any(label.endswith(text) or label.endswith(f"{text}</b>") for label in labels), text
+    margin = fig.layout.margin
+    widest = max(style.text_width(line.replace("<b>", "").replace("</b>", ""), style.BODY_SIZE)
+                 for label in labels for line in label.split("<br>"))
+    assert widest + 15 <= margin.l and margin.l + margin.r <= 360 * 2 / 3      # the names fit, the plot keeps a third

@@ -32,6 +32,7 @@ CHANCE_NAME = "Grå prik: kan skyldes tilfældig variation"
 SMALL_NAME = f"Åben markør: {SMALL_COUNT_NOTE}"
 ROW_PX = 50
 LABEL_PX = 300           # category names wrap to this width
+NARROW_X_TITLE = "Ændring i antal"
 BAND_COLOR = "rgba(0,0,0,0.13)"
 _SIGNIFICANT = dict(color="#1a1a1a", symbol="diamond", size=18)
 _CHANCE = dict(color="#6e6e6e", symbol="circle", size=15)
@@ -54,14 +55,19 @@ def _prepare(data: pd.DataFrame) -> pd.DataFrame:
     return d.sort_values([CHANGE, CATEGORY], ascending=[False, True]).reset_index(drop=True)
 
 
-def _labels(d: pd.DataFrame) -> list[str]:
-    return ["<br>".join(f"<b>{html(line)}</b>" if bold else html(line)
-                        for line in style.wrap(name, LABEL_PX, style.BODY_SIZE))
-            for name, bold in zip(d["_name"], d["_significant"])]
+def _lines(d: pd.DataFrame, label_px: float, narrow: bool) -> list[list[str]]:
+    """Each row's label lines: the name wrapped to `label_px`, and on a phone the change written under it."""
+    return [[*style.wrap(name, label_px, style.BODY_SIZE), *([str(text)] if narrow else [])]
+            for name, text in zip(d["_name"], d[TEXT])]
 
 
-def _panel(fig: go.Figure, d: pd.DataFrame, row: int, legend: set[str]) -> tuple[float, float]:
-    """Bands, markers and texts of one panel; returns the x range its data need."""
+def _labels(d: pd.DataFrame, label_px: float, narrow: bool) -> list[str]:
+    return ["<br>".join(f"<b>{html(line)}</b>" if bold else html(line) for line in lines)
+            for lines, bold in zip(_lines(d, label_px, narrow), d["_significant"])]
+
+
+def _panel(fig: go.Figure, d: pd.DataFrame, row: int, legend: set[str], texts: bool) -> tuple[float, float]:
+    """Bands, markers and (with `texts`) the changes written beside them; returns the x range the data need."""
     def once(name: str) -> bool:
         first = name not in legend
         legend.add(name)
@@ -92,7 +98,7 @@ def _panel(fig: go.Figure, d: pd.DataFrame, row: int, legend: set[str]) -> tuple
                                  marker=dict(symbol="circle-open", size=15, color="#1a1a1a", line=dict(width=3))),
                       row=row, col=1)
     ends = np.fmax(d[CHANGE].to_numpy(), d[HIGH].fillna(d[CHANGE]).to_numpy())
-    fig.add_trace(go.Scatter(
+    fig.add_trace(go.Scatter(visible=texts,
         x=ends, y=y, mode="text", text=[_PAD + str(t) for t in d[TEXT]], textposition="middle right",
         textfont=dict(size=style.TICK_SIZE), showlegend=False, hoverinfo="skip", cliponaxis=False, name="values",
     ), row=row, col=1)
@@ -110,28 +116,41 @@ def _range(low: float, high: float, texts: list[str], plot_px: float) -> list[fl
     return [low - pad, high + span * share / (1 - share) + pad]
 
 
-def change_figure(data: pd.DataFrame, *, title: str, source: str, x_title: str, subtitle: str | None = None) -> go.Figure:
-    """A row per category: the change in number against the grey range of normal variation; totals apart."""
+def change_figure(data: pd.DataFrame, *, title: str, source: str, x_title: str, subtitle: str | None = None,
+                  width: int | None = None) -> go.Figure:
+    """A row per category: the change in number against the grey range of normal variation; totals apart.
+
+    `width` lays it out for that many px. On a phone (under 600 px) each name wraps to half the width
+    with its change written under it instead of beside the marker, the axis has few ticks and a short
+    title, and the legend is left to the page's caption: the plot keeps room for the bands."""
     d = _prepare(data)
+    narrow = width is not None and width < style.NARROW_WIDTH
+    figure_px = width or style.ASSUMED_WIDTH
+    label_px = figure_px * 0.45 if narrow else LABEL_PX
     parts = [p for p in (d[~d["_total"]], d[d["_total"]]) if not p.empty]
     rows = [len(p) for p in parts] or [1]
     fig = make_subplots(rows=len(rows), cols=1, row_heights=[max(n, 1) for n in rows],
                         vertical_spacing=0.12 if len(rows) > 1 else 0.0)
-    labels = [line for p in parts for name in p["_name"] for line in style.wrap(name, LABEL_PX, style.BODY_SIZE)]
-    left = int(max((style.text_width(line, style.BODY_SIZE) for line in labels), default=60) + 40)
-    right = 30
-    plot_px = style.ASSUMED_WIDTH - left - right
+    lines = [label for p in parts for label in _lines(p, label_px, narrow)]
+    left = int(max((style.text_width(line, style.BODY_SIZE) for label in lines for line in label), default=60)
+               + (16 if narrow else 40))
+    right = 14 if narrow else 30
+    plot_px = figure_px - left - right
+    row_px = ROW_PX + (22 * (max(map(len, lines), default=1) - 1) if narrow else 0)
     legend: set[str] = set()
     for row, part in enumerate(parts, start=1):
-        low, high = _panel(fig, part, row, legend)
+        low, high = _panel(fig, part, row, legend, texts=not narrow)
         fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(part[CATEGORY]),
-                         tickvals=list(part[CATEGORY]), ticktext=_labels(part), autorange="reversed",
+                         tickvals=list(part[CATEGORY]), ticktext=_labels(part, label_px, narrow), autorange="reversed",
                          tickfont=dict(size=style.BODY_SIZE), ticks="", showgrid=False, ticklabelstandoff=8,
                          row=row, col=1)
-        fig.update_xaxes(range=_range(low, high, list(part[TEXT]), plot_px), zeroline=False, showgrid=True,
-                         gridcolor="#efefef", ticks="outside", showline=True, tickangle=0,
-                         title_text=x_title if row == len(parts) else None, row=row, col=1)
+        fig.update_xaxes(range=_range(low, high, [] if narrow else list(part[TEXT]), plot_px), zeroline=False,
+                         showgrid=True, gridcolor="#efefef", ticks="outside", showline=True, tickangle=0,
+                         nticks=4 if narrow else None,
+                         title_text=(NARROW_X_TITLE if narrow else x_title) if row == len(parts) else None,
+                         row=row, col=1)
         fig.add_vline(x=0, line=dict(color="#1a1a1a", width=1.5, dash="dash"), row=row, col=1)
-    fig.update_layout(margin=dict(l=left, r=right), showlegend=True, bargap=0.4, barmode="overlay")
-    style.set_plot_height(fig, ROW_PX * sum(rows) + (70 if len(rows) > 1 else 0) + 20)
+    fig.update_layout(margin=dict(l=left, r=right), showlegend=not narrow, bargap=0.4, barmode="overlay",
+                      width=width)
+    style.set_plot_height(fig, row_px * sum(rows) + (70 if len(rows) > 1 else 0) + 20)
     return style.apply_style(fig, title=title, source=source, subtitle=subtitle)
