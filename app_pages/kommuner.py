@@ -34,8 +34,10 @@ title = f"{category_names[category]} pr. 100.000 indbyggere, {period.label}"
 population_year = int(comparison.data["population_year"].max())
 source = source_line([comparison.source], computed=True, rates=True)
 if comparison.national is not None:
-    fig = funnel_figure(comparison.reference, comparison.limits, comparison.national, title=title, source=source)
-    components.chart(fig, key="kommuner",
+    def draw(width=None):
+        return funnel_figure(comparison.reference, comparison.limits, comparison.national, title=title, source=source,
+                             width=width)
+    components.chart(draw(), key="kommuner", narrow=draw(components.NARROW_CHART),
                      filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
                              f"Folketal 1. januar {population_year}")
     st.caption(f"Folketal 1. januar {population_year} (FOLK1A). Den fuldt optrukne linje er landsniveauet. "
@@ -52,10 +54,11 @@ st.caption("Hver politikreds er summen af sine kommuner, beregnet som kredsen ov
            "om landsniveauet (nu for politikredsenes størrelser).")
 district_title = f"{category_names[category]} pr. 100.000 indbyggere i politikredsene, {period.label}"
 if comparison.national is not None and not comparison.districts.empty:
-    components.chart(funnel_figure(comparison.districts, comparison.district_limits, comparison.national,
-                                   title=district_title, source=source, members_name="Denne politikreds",
-                                   others_name="De andre politikredse"),
-                     key="politikredse", filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
+    def draw_districts(width=None):
+        return funnel_figure(comparison.districts, comparison.district_limits, comparison.national,
+                             title=district_title, source=source, members_name="Denne politikreds",
+                             others_name="De andre politikredse", width=width)
+    components.chart(draw_districts(), key="politikredse", narrow=draw_districts(components.NARROW_CHART), filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
                                                  f"Folketal 1. januar {population_year}")
 components.table(municipalities.district_table(comparison), municipalities.TABLE_FORMATS,
                  download="politikredse", title=district_title, source=source)

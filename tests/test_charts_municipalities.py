@@ -85,3 +85,23 @@ def test_the_funnel_has_points_limits_and_the_national_line(points):
 
 def test_no_bars_that_invite_a_ranking(points):
     assert not [t for t in draw(points).data if t.type == "bar"]
+
+
+@pytest.mark.parametrize("category", ["1320", "12"])
+def test_the_names_of_every_district_s_municipalities_never_overlap_and_stay_in_the_plot(con, monkeypatch, category):
+    from statistik.charts.municipalities import _plot_px, _plot_size, label_boxes
+    from statistik.charts import style
+    from statistik.views import municipalities
+    for number in range(1, 13):
+        monkeypatch.setenv("STATISTIK_POLITIKREDS", str(number))
+        c = municipalities.compare(con, category, "Y")
+        members = c.reference[c.reference["member"].astype(bool)]
+        low, high = float(c.limits["population"].min()), float(c.limits["population"].max())
+        top = float(max(c.reference["rate"].max(), c.limits["high_99.8"].max())) * 1.08
+        width, height = _plot_size(style.ASSUMED_WIDTH)
+        boxes = [box for _, box in label_boxes(*_plot_px(members, low, high, top, style.ASSUMED_WIDTH),
+                                           list(members["label"]), (width, height))]
+        for i, a in enumerate(boxes):
+            assert a[0] >= 0 and a[2] <= width and a[1] >= 0 and a[3] <= height, (number, members["label"].iloc[i])
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (number, a, b)
