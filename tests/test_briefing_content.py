@@ -60,11 +60,11 @@ def test_the_issues_example_is_no_longer_called_significant(con):
 
 
 def test_the_dragoer_target_sentence(latest):
-    [goal] = latest.goals
-    assert sentences.goal_sentences(goal)[0] == \
+    [cells] = latest.targets
+    assert sentences.target_sentences(cells)[0] == \
         "Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30)."
-    assert goal.window_label == "1. kvt. 2025 – 4. kvt. 2025"
-    assert [y for y, _ in goal.years][-3:] == [2023, 2024, 2025]
+    assert cells.window_label == "1. kvt. 2025 – 4. kvt. 2025"
+    assert [y for y, _ in cells.years][-3:] == [2023, 2024, 2025]
 
 
 def test_police_figures_without_last_year_say_so(latest):

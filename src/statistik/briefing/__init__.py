@@ -5,7 +5,7 @@
     briefing_bytes(con, meeting, "docx")        # a draft, for a download button
 
 Modules, one job each: `content` gathers what the briefing says (`sections` per focus
-trend, `goals` for targets, `datastatus`), `cells` holds the counts it publishes (from
+trend, `targets` for targets, `datastatus`), `cells` holds the counts it publishes (from
 `metrics`), `disclose` decides which are hidden, with every earlier publication in mind
 (the solver is `statistik.disclosure`, the record `statistik.publications`),
 `suppression` prints them, `sentences` and `tables` turn numbers into Danish text,

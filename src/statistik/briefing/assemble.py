@@ -13,7 +13,7 @@ from statistik.briefing.document import (
 from statistik.briefing.notes import notes
 from statistik.briefing.sections import MIN_CHART_POINTS, Section
 from statistik.briefing.suppression import HIDDEN_MARK
-from statistik.briefing.sentences import change_sentences, goal_sentences, section_sentences, summary
+from statistik.briefing.sentences import change_sentences, target_sentences, section_sentences, summary
 from statistik.briefing.tables import overview_table, status_table, trend_table
 from statistik.periods import Period
 
@@ -29,14 +29,14 @@ def subtitle(b: Briefing) -> str:
 
 
 def chart_figures(b: Briefing) -> dict[tuple, go.Figure]:
-    """Every chart of the briefing by key: ('trend', category) and ('goal', index)."""
+    """Every chart of the briefing by key: ('trend', category) and ('target', index)."""
     out: dict[tuple, go.Figure] = {}
     for s in b.sections:
         if s.figures is not None and s.figures.chart_starts:
             out[("trend", s.trend.category)] = charts.trend_chart(s.figures, b.annotations)
-    for i, goal in enumerate(b.goals):
-        if goal.book is not None and goal.years:
-            out[("goal", i)] = charts.target_chart(goal)
+    for i, cells in enumerate(b.targets):
+        if cells.book is not None and cells.years:
+            out[("target", i)] = charts.target_chart(cells)
     return out
 
 
@@ -127,15 +127,15 @@ def trend_section(b: Briefing, s: Section, images: dict) -> list:
     return [KeepTogether([*head, *body, *chart, *notes, trend_table(f)])]
 
 
-def goals_chapter(b: Briefing, images: dict) -> list:
+def targets_chapter(b: Briefing, images: dict) -> list:
     """Each target: the sentence, and its years against the limit."""
-    if not b.goals:
+    if not b.targets:
         return []
     out = [Heading("Mål", 1)]
-    for i, goal in enumerate(b.goals):
-        block = [Heading(goal.label, 2), Paragraph(" ".join(goal_sentences(goal, latest=b.period is None)))]
-        block += _chart(images, ("goal", i), TARGET_CHART_CM, lambda: charts.target_text(goal))
-        if goal.book is not None and (years := charts.hidden_years(goal)):
+    for i, cells in enumerate(b.targets):
+        block = [Heading(cells.label, 2), Paragraph(" ".join(target_sentences(cells, latest=b.period is None)))]
+        block += _chart(images, ("target", i), TARGET_CHART_CM, lambda: charts.target_text(cells))
+        if cells.book is not None and (years := charts.hidden_years(cells)):
             block.append(Paragraph(f"Årene {', '.join(map(str, years))} er udeladt, fordi tallet er skjult.", NOTE))
         out.append(KeepTogether(block))
     return out
@@ -150,13 +150,13 @@ def build(b: Briefing, images: dict[tuple, bytes]) -> Document:
     lead = ("Tal for hele kredsen, " + (f"{period_label}" if period_label else "seneste periode for hver tendens")
             + ", mod samme periode året før.")
     doc.add(Heading("Sammenfatning", 1), Paragraph(lead, LEAD),
-            *(Paragraph(text, BULLET) for text in summary(b.sections, b.goals, period_label)))
+            *(Paragraph(text, BULLET) for text in summary(b.sections, b.targets, period_label)))
     doc.add(Heading("Overblik", 1), overview_table(b.sections))
     doc.add(PageBreak(), Heading("Tendenser", 1),
             Paragraph(f"Kredsen og {districts.current().members_phrase}: udviklingen over omkring tre år og den "
                       "seneste periode mod samme periode året før.", LEAD))
     for s in b.sections:
         doc.add(*trend_section(b, s, images))
-    doc.add(*goals_chapter(b, images))
+    doc.add(*targets_chapter(b, images))
     doc.add(*notes(b))
     return doc

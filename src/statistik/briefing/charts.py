@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from statistik.briefing.cells import CellBook, Span
-from statistik.briefing.goals import Goal
+from statistik.briefing.targets import TargetCells
 from statistik.briefing.sections import Figures
 from statistik.charts import export
 from statistik.charts.style import source_line
@@ -63,10 +63,10 @@ def trend_text(figures: Figures) -> str:
             + " — ".join(series) + ".")
 
 
-def target_text(goal: Goal) -> str:
+def target_text(cells: TargetCells) -> str:
     """The target chart in words: each year's count (hidden ones as hidden) against the limit."""
-    years = "; ".join(f"{year} {goal.book.show(span)}" for year, span in goal.years)
-    return (f"Graf: {goal.category_name} i {goal.area_name} ({goal.book.source}) pr. år, mål {goal.limit_text}. "
+    years = "; ".join(f"{year} {cells.book.show(span)}" for year, span in cells.years)
+    return (f"Graf: {cells.category_name} i {cells.area_name} ({cells.book.source}) pr. år, mål {cells.limit_text}. "
             f"{years}.")
 
 
@@ -91,23 +91,23 @@ def trend_chart(figures: Figures, annotations: pd.DataFrame) -> go.Figure:
     )
 
 
-def target_chart(goal: Goal) -> go.Figure:
+def target_chart(cells: TargetCells) -> go.Figure:
     """A target's calendar years against the limit; a year whose count is hidden is left out."""
-    book = goal.book
-    shown = [(year, span) for year, span in goal.years if not book.suppression.hides(span)]
+    book = cells.book
+    shown = [(year, span) for year, span in cells.years if not book.suppression.hides(span)]
     data = pd.DataFrame({
         "year": [year for year, _ in shown],
         "count": [float(book.count(span)) for _, span in shown],
-        "met": pd.array([goal.year_met(span) for _, span in shown], dtype="boolean"),
+        "met": pd.array([cells.year_met(span) for _, span in shown], dtype="boolean"),
     })
-    title = f"{goal.category_name} i {goal.area_name} pr. år"
+    title = f"{cells.category_name} i {cells.area_name} pr. år"
     return target_figure(data, title=title, source=source_line([book.source], computed=True),
-                         limit=goal.target.limit, direction=goal.target.direction)
+                         limit=cells.target.limit, direction=cells.target.direction)
 
 
-def hidden_years(goal: Goal) -> list[int]:
+def hidden_years(cells: TargetCells) -> list[int]:
     """The years a target chart leaves out because their count is hidden."""
-    return [year for year, span in goal.years if goal.book.suppression.hides(span)]
+    return [year for year, span in cells.years if cells.book.suppression.hides(span)]
 
 
 def render(figures: list[go.Figure]) -> list[bytes]:

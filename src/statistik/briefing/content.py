@@ -11,7 +11,7 @@ import pandas as pd
 from statistik import config, publications
 from statistik.briefing import datastatus, disclose
 from statistik.briefing.cells import Books, CellBook, Span
-from statistik.briefing.goals import Goal, goals
+from statistik.briefing.targets import TargetCells, target_cells
 from statistik.briefing.sections import Section, sections
 from statistik.briefing.suppression import HIDDEN_MARK, validate_threshold
 from statistik.formatting import number
@@ -60,7 +60,7 @@ class Briefing:
     sources: list[datastatus.SourceStatus]
     imports: pd.DataFrame
     sections: list[Section]
-    goals: list[Goal]
+    targets: list[TargetCells]
     revisions: list[Revision]
     annotations: pd.DataFrame
     books: Books
@@ -127,7 +127,7 @@ def collect(
     names = books.area_names
     try:
         the_sections = sections(books, chosen)
-        the_goals = goals(con, books, chosen)
+        the_targets = target_cells(con, books, chosen)
         revisions = _revisions(datastatus.revisions_since(con, books.members, since), books)
     except SeriesError as e:          # e.g. one source with both months and quarters for a category
         raise BriefingError(str(e)) from None
@@ -144,6 +144,6 @@ def collect(
         final=final, period=chosen, below=below,
         district_name=books.district.name, member_names=[names.get(m, m) for m in books.members],
         previous=previous, sources=datastatus.sources(con, list(books.district.municipalities), since),
-        imports=datastatus.imports_since(con, since), sections=the_sections, goals=the_goals,
+        imports=datastatus.imports_since(con, since), sections=the_sections, targets=the_targets,
         revisions=revisions, annotations=annotations(con), books=books, decision=decision,
     )

@@ -7,7 +7,7 @@ when a count is below 10, and show a hidden count as the document does everywher
 from __future__ import annotations
 
 from statistik import config, formatting
-from statistik.briefing.goals import Goal
+from statistik.briefing.targets import TargetCells
 from statistik.briefing.sections import Figures, Section
 from statistik.metrics import expected as me
 
@@ -77,32 +77,32 @@ def section_sentences(section: Section, period_label: str | None = None) -> list
     return out
 
 
-def _goal_noun(label: str) -> str:
+def _target_noun(label: str) -> str:
     """'Partnerskabsmål: under 30 …' → 'partnerskabsmålet'; otherwise 'målet'."""
     head = label.split(":", 1)[0].strip()
     return head[0].lower() + head[1:] + "et" if ":" in label and head.lower().endswith("mål") else "målet"
 
 
-def goal_sentences(goal: Goal, latest: bool = True) -> list[str]:
+def target_sentences(cells: TargetCells, latest: bool = True) -> list[str]:
     """'Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30).'"""
-    noun = _goal_noun(goal.label)
-    if goal.count is None:
-        return [f"{goal.area_name}: {noun} kan ikke opgøres, fordi der mangler tal."]
-    months = 12 if goal.target.period_kind == "Y" else None
-    when = (f"i de seneste {months} måneder" if latest else f"i de {months} måneder til og med {goal.end.label}") \
-        if months else f"til og med {goal.end.label}"
-    if goal.hidden:
-        first = (f"{goal.area_name}: om {noun} er nået {when} (mål: {goal.limit_text}), oplyses ikke, "
+    noun = _target_noun(cells.label)
+    if cells.count is None:
+        return [f"{cells.area_name}: {noun} kan ikke opgøres, fordi der mangler tal."]
+    months = 12 if cells.target.period_kind == "Y" else None
+    when = (f"i de seneste {months} måneder" if latest else f"i de {months} måneder til og med {cells.end.label}") \
+        if months else f"til og med {cells.end.label}"
+    if cells.hidden:
+        first = (f"{cells.area_name}: om {noun} er nået {when} (mål: {cells.limit_text}), oplyses ikke, "
                  "fordi antallet er skjult.")
     else:
-        things = COUNT_NOUNS.get(goal.target.category, "anmeldelser")
-        verb = "nåede" if goal.met else "nåede ikke"
-        first = f"{goal.area_name} {verb} {noun}: {goal.book.show(goal.window)} {things} {when} (mål: {goal.limit_text})."
-    return [first, f"Opgjort for {goal.window_label}."]
+        things = COUNT_NOUNS.get(cells.target.category, "anmeldelser")
+        verb = "nåede" if cells.met else "nåede ikke"
+        first = f"{cells.area_name} {verb} {noun}: {cells.book.show(cells.window)} {things} {when} (mål: {cells.limit_text})."
+    return [first, f"Opgjort for {cells.window_label}."]
 
 
-def summary(sections: list[Section], goals: list[Goal], period_label: str | None = None) -> list[str]:
+def summary(sections: list[Section], targets: list[TargetCells], period_label: str | None = None) -> list[str]:
     """One bullet per focus trend and per target."""
     bullets = [" ".join(section_sentences(s, period_label)) for s in sections]
-    bullets += [" ".join(goal_sentences(g, latest=period_label is None)) for g in goals]
+    bullets += [" ".join(target_sentences(t, latest=period_label is None)) for t in targets]
     return bullets

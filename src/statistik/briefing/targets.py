@@ -15,7 +15,7 @@ from statistik.views.overview import stored_targets
 
 
 @dataclass
-class Goal:
+class TargetCells:
     """A stored target with the cells that show it: the latest window and the calendar years."""
 
     target: Target
@@ -73,7 +73,7 @@ def _years(book: CellBook, area: str, last: dt.date, months: int) -> list[tuple[
     return [(s[1].year, s) for s in spans if month_offset(s[1], 11) <= last and book.count(s) is not None]
 
 
-def goals(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[Goal]:
+def target_cells(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[TargetCells]:
     """Every stored target, its window ending with the period (default: the latest) and its years; cells published."""
     names, categories = books.area_names, books.category_names
     out = []
@@ -82,16 +82,16 @@ def goals(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -
         area_name = names.get(target.area, target.area)
         category_name = categories.get(target.category, target.category)
         if picked is None:
-            out.append(Goal(target, label, area_name, category_name, None, None))
+            out.append(TargetCells(target, label, area_name, category_name, None, None))
             continue
         book, end = picked
-        goal = Goal(target, label, area_name, category_name, book, end)
+        cells = TargetCells(target, label, area_name, category_name, book, end)
         window = window_ending(target.area, end, months_in(target.period_kind))
         if book.count(window) is not None:
-            goal.window = book.publish(window, weight=TABLE_WEIGHT)
+            cells.window = book.publish(window, weight=TABLE_WEIGHT)
         last = month_offset(end.start, months_in(end.kind) - 1)
-        goal.years = _years(book, target.area, last, months_in(target.period_kind))
-        book.publish_all((span for _, span in goal.years), weight=TABLE_WEIGHT)
-        out.append(goal)
+        cells.years = _years(book, target.area, last, months_in(target.period_kind))
+        book.publish_all((span for _, span in cells.years), weight=TABLE_WEIGHT)
+        out.append(cells)
     return out
 
