@@ -21,7 +21,7 @@ with st.container(border=True):
                                        max_selections=6)
     with right:
         granularity = state.radio("granularity", "Periode", trends.GRANULARITIES)
-        measure = state.radio("measure", "Vis som", trends.MEASURES)
+        measure = state.radio("measure", "Vis som", trends.DISPLAYS)
         base_year = None
         if measure == "indeks":
             base_year = int(state.selectbox("base_year", "Basisår (= 100)", [str(y) for y in range(2016, 2026)]))

@@ -16,7 +16,7 @@ from statistik.views.common import area_names, population_with_district, series_
 from statistik.views.comparison import expected_ranges
 
 GRANULARITIES = {"M": "Måned", "Q": "Kvartal", "Y": "År", "R": "Løbende 12 måneder"}
-MEASURES = {"antal": "Antal", "rate": "Pr. 100.000 indbyggere", "indeks": "Indeks"}
+DISPLAYS = {"antal": "Antal", "rate": "Pr. 100.000 indbyggere", "indeks": "Indeks"}
 
 
 @dataclass
@@ -125,7 +125,7 @@ def trend(
                  title=_title(data, chosen_areas, chosen_categories),
                  filters=(f"Områder: {', '.join(chosen_areas)} · Kategorier: {', '.join(chosen_categories)} · "
                           f"Periode: {GRANULARITIES[granularity].lower()} · "
-                          f"Vist som: {MEASURES[measure].lower()}"))
+                          f"Vist som: {DISPLAYS[measure].lower()}"))
 
 
 def _scale(frame: pd.DataFrame, measure: str) -> pd.Series | float:
