@@ -19,6 +19,7 @@ def bench(name: str, *args: str) -> str:
 def test_pages_bench(tmp_path):
     out = bench("pages_bench.py", "--smoke", "--workdir", str(tmp_path))
     assert "| oversigt |" in out and "| udvikling |" in out and "fejl" not in out
+    assert "after an import (median)" in out
 
 
 def test_load_bench(tmp_path):
