@@ -1,6 +1,6 @@
 """Load benchmark: many browser sessions touring the dashboard while the command line imports and undoes.
 
-    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--smoke]
+    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--pause S] [--smoke]
 
 Starts `streamlit run dashboard.py` (--replicas processes on one store, sessions spread over them)
 on the harness's national-scale store, then N Chromium sessions (Playwright, Debian's Chromium)
@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--months", type=int, default=228)
     parser.add_argument("--categories", type=int, default=90)
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds between one import+undo and the next (0: back to back, the worst case)")
     parser.add_argument("--smoke", action="store_true", help="a tiny store, one session, one tour")
     parser.add_argument("--workdir", type=Path, default=harness.OUT_DIR / "work")
     args = parser.parse_args(argv)
@@ -124,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                 if latest["status"] == "imported" and latest["file"] == new_months.name:
                     subprocess.run([*cli, "undo", str(latest["id"]), "--user", "bench"], env=env,
                                    capture_output=True)
+                waited = time.perf_counter()
+                while not stop and time.perf_counter() - waited < args.pause:
+                    time.sleep(0.2)
 
         thread = threading.Thread(target=writer, daemon=True)
         started = time.perf_counter()
@@ -137,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join([
         f"{args.sessions} browser sessions x {args.tours} tours of {len(TOUR)} pages on {args.replicas} dashboard "
         f"process(es), store of {args.months} months x {args.categories} police categories; imports and undos "
-        f"of {10 * 98 * args.categories:,} figures alternating meanwhile. Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
+        f"of {10 * 98 * args.categories:,} figures alternating meanwhile"
+        f"{f', {args.pause:g} s apart' if args.pause else ', back to back'}. Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
         harness.environment(load), "",
         *harness.table(["page views", "p50", "p95", "errors", "imports done", "time", "peak memory per process"],
                        [[str(len(times)), f"{p50:.2f} s", f"{p95:.2f} s", str(len(errors)), str(imports),
