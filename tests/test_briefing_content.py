@@ -67,6 +67,21 @@ def test_the_dragoer_target_sentence(latest):
     assert [y for y, _ in cells.years][-3:] == [2023, 2024, 2025]
 
 
+def test_the_target_falls_back_to_a_complete_year_of_another_source(con, tmp_path):
+    """Police burglaries for 2026-01…10 have no complete 12 months: the target is DST's 2025, not 'mangler tal'."""
+    rows = [f"2026-{m:02d};{town};Indbrud i beboelser;{n}" for m in range(1, 11)
+            for town, n in (("København", 30), ("Frederiksberg", 5), ("Dragør", 2), ("Tårnby", 4))]
+    import_file(con, write(tmp_path / "politi.csv", "periode;kommune;kategori;antal\n" + "\n".join(rows) + "\n"),
+                user="t", today=TODAY)
+    [goal] = collect(con, dt.date(2026, 12, 1)).goals
+    assert goal.book.source == "Danmarks Statistik"
+    assert sentences.goal_sentences(goal) == [
+        "Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30).",
+        "Opgjort for 1. kvt. 2025 – 4. kvt. 2025."]
+    chosen = collect(con, dt.date(2026, 12, 1), period="2025K4").goals[0]
+    assert (chosen.book.source, chosen.count) == ("Danmarks Statistik", 24)
+
+
 def test_police_figures_without_last_year_say_so(latest):
     [text] = sentences.section_sentences(section(latest, "kontaktbedrageri"))
     assert text == ("Kontaktbedrageri: 155 i sep. 2025 (Københavns Politi). "

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from statistik import config
 from statistik.briefing.cells import Books, CellBook, Span, window_ending
 from statistik.briefing.sections import TABLE_WEIGHT, choose
-from statistik.metrics.targets import BELOW, Target
+from statistik.metrics.targets import BELOW, Target, current_status
 from statistik.periods import Period, month_offset, months_in
 from statistik.views.overview import stored_targets
 
@@ -73,12 +74,25 @@ def _years(book: CellBook, area: str, last: dt.date, months: int) -> list[tuple[
     return [(s[1].year, s) for s in spans if month_offset(s[1], 11) <= last and book.count(s) is not None]
 
 
+def _complete(books: Books, target: Target, period: Period | None) -> tuple[CellBook, Period] | None:
+    """The source and period of the newest complete window, as the dashboard's target card
+    (`metrics.targets.current_status`): police figures for part of a year do not hide DST's
+    complete year. With a chosen period, a source whose window ending with it is complete."""
+    if period is None:
+        status = current_status(target, books.frame(target.category))
+        return None if status is None else (books.get(target.category, status.source), status.last_period)
+    window = window_ending(target.area, period, months_in(target.period_kind))
+    sources = sorted(books.sources(target.category), key=lambda s: s != config.DST_SOURCE)   # DST first
+    complete = [s for s in sources if books.get(target.category, s).count(window) is not None]
+    return (books.get(target.category, complete[0]), period) if complete else None
+
+
 def target_cells(con: duckdb.DuckDBPyConnection, books: Books, period: Period | None) -> list[TargetCells]:
     """Every stored target, its window ending with the period (default: the latest) and its years; cells published."""
     names, categories = books.area_names, books.category_names
     out = []
     for target, label in stored_targets(con):
-        picked = choose(books, target.category, period)
+        picked = _complete(books, target, period) or choose(books, target.category, period)
         area_name = names.get(target.area, target.area)
         category_name = categories.get(target.category, target.category)
         if picked is None:
