@@ -25,17 +25,20 @@ The generator (one series per municipality × STRAF11 category: 98 × 8 = 784 pe
 
 Scenarios: nothing changes; or one category per municipality is multiplied by 1,25, 1,5 or 2 in
 the period judged. Every unchanged series of every scenario counts for the false alarms. Judged
-are the last quarter (the last month for `monthly`) against a year earlier, and the last year
-against the year before. Judged are the
-last quarter (4. kvt. 2025 against 4. kvt. 2024) and the last year (2025 against 2024); the
-change scenarios multiply the whole judged period.
+are the last quarter (4. kvt. 2025 against 4. kvt. 2024; the last month, dec. 2025 against
+dec. 2024, for `monthly`) and the last year (2025 against 2024); the change scenarios multiply
+the whole judged period.
 
 Reported per yearly size band: the share of unchanged series called "større end tilfældig
 variation" (aim ≤ 7 %, 5 % by design) and outside the expected range (5 % by design), and the
 share of changed series called larger than chance (aim: ≥ 80 % for doublings of series of
 100 cases a year or more). For the README's choice of multiple-testing rule the same power is
 also given after Benjamini–Hochberg within each municipality's eight categories (statsmodels'
-multipletests), which the dashboard does not use.
+multipletests), which the dashboard does not use. For comparison, on the same series: the exact
+Poisson test the dashboard used before (`metrics.significance` at φ = 1), whose power comes with
+its false alarms; and the same test as the dashboard's with the generator's true φ of a single
+period (quarter or month; not for years), i.e. with nothing to estimate: the power that no
+test keeping its false alarms at 5 % can much exceed.
 
 The Markdown table goes to stdout and bench/out/calibration.md.
 """
@@ -57,8 +60,12 @@ from statistik import figures
 from statistik.bootstrap import open_store
 from statistik.ingest import import_file
 from statistik.metrics import dispersion as md, verdicts as mv
+from statistik.metrics.significance import p_values
 from statistik.periods import Period
 from statistik.views.comparison import verdicts
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402  (the benches' shared helpers, beside this file)
 
 OUT = Path(__file__).resolve().parent / "out"
 SOURCE = "Simulering"
@@ -120,9 +127,9 @@ def simulate(rng: np.random.Generator, areas: list[str], population: pd.DataFram
                         mean *= change
                     period = f"{year}-{q + 1:02d}" if monthly else f"{year}K{q + 1}"
                     rows.append((period, area, category, int(rng.poisson(mean))))
-            truth.append((area, category, yearly, category == changed))
+            truth.append((area, category, yearly, category == changed, float(curve.phi(per_period))))
     counts = pd.DataFrame(rows, columns=["periode", "kommune", "kategori", "antal"])
-    return counts, pd.DataFrame(truth, columns=["area_code", "category_code", "yearly", "changed"])
+    return counts, pd.DataFrame(truth, columns=["area_code", "category_code", "yearly", "changed", "true_phi"])
 
 
 def band_of(yearly: pd.Series) -> pd.Series:
@@ -166,12 +173,19 @@ def run(args) -> pd.DataFrame:
                     for number in range(args.runs):
                         counts, truth = simulate(rng, areas, population, generator, categories, change, kind)
                         out = judge(template, work, counts, kind).merge(truth, on=["area_code", "category_code"])
+                        both = out[["count", "previous_count"]].notna().all(axis=1).to_numpy()
+                        counts_ = [out[c].to_numpy("float64", na_value=0)[both] for c in ("count", "previous_count")]
+                        share = out["exposure_share"].to_numpy("float64")[both]
+                        poisson, oracle = np.zeros(len(out), dtype=bool), np.zeros(len(out), dtype=bool)
+                        poisson[both] = p_values(*counts_, share=share) < mv.ALPHA
+                        if kind != "Y":     # the generator's φ is that of single periods
+                            oracle[both] = p_values(*counts_, share=share, phi=out["true_phi"].to_numpy()[both]) < mv.ALPHA
                         bh = np.zeros(len(out), dtype=bool)
                         for _, index in out.groupby("area_code").indices.items():
                             p = out["p_value"].iloc[index].astype("float64").to_numpy()
                             bh[index] = multipletests(p, alpha=mv.ALPHA, method="fdr_bh")[0]
                         results.append(out.assign(generator=generator, kind=kind, change=change, run=number,
-                                                  bh=bh, band=band_of(out["yearly"])))
+                                                  bh=bh, poisson=poisson, oracle=oracle, band=band_of(out["yearly"])))
                     log(f"{generator} {kind} ×{change}: {args.runs} run(s)")
     return pd.concat(results, ignore_index=True)
 
@@ -181,9 +195,10 @@ def _pct(values: pd.Series) -> str:
     return "–" if n == 0 else f"{100 * values.mean():.1f} %"
 
 
-def report(results: pd.DataFrame, args) -> str:
-    lines = [f"# Calibration of the verdicts ({time.strftime('%Y-%m-%d %H:%M')}; {args.runs} run(s) of "
-             f"{args.areas} municipalities × {args.categories} categories per generator and scenario)", ""]
+def report(results: pd.DataFrame, args, load: float) -> str:
+    lines = [f"# Calibration of the verdicts ({args.runs} run(s) of {args.areas} municipalities × "
+             f"{args.categories} categories per generator and scenario, seed {args.seed})", "",
+             harness.environment(load), ""]
     for generator in args.generators:
         for kind in ("M", "Q", "Y"):
             part = results[(results["generator"] == generator) & (results["kind"] == kind)]
@@ -192,8 +207,10 @@ def report(results: pd.DataFrame, args) -> str:
             name = f"{JUDGED[kind][0].label} mod {JUDGED[kind][1].label}"
             lines += [f"## {generator}, {name}", "",
                       "| cases a year | unchanged series | false alarms | outside expected range | "
-                      + " | ".join(f"found ×{c:g}" for c in CHANGES) + " | found ×2 after BH |",
-                      "|---|---:|---:|---:|" + "---:|" * len(CHANGES) + "---:|"]
+                      + " | ".join(f"found ×{c:g}" for c in CHANGES)
+                      + " | found ×2 after BH | exact Poisson test: false alarms | found ×2 | true φ known: "
+                        "false alarms | found ×2 |",
+                      "|---|---:|---:|---:|" + "---:|" * len(CHANGES) + "---:|---:|---:|---:|---:|"]
             for _, _, band in BANDS:
                 null = part[~part["changed"] & (part["band"] == band)]
                 cells = [band, str(len(null)), _pct(null["significant"].astype(bool)),
@@ -202,11 +219,13 @@ def report(results: pd.DataFrame, args) -> str:
                     changed = part[(part["change"] == c) & part["changed"] & (part["band"] == band)]
                     cells.append(_pct(changed["significant"].astype(bool)))
                 doubled = part[(part["change"] == 2.0) & part["changed"] & (part["band"] == band)]
-                cells.append(_pct(doubled["bh"]))
+                cells += [_pct(doubled["bh"]), _pct(null["poisson"]), _pct(doubled["poisson"])]
+                cells += [_pct(null["oracle"]), _pct(doubled["oracle"])] if kind != "Y" else ["–", "–"]
                 lines.append("| " + " | ".join(cells) + " |")
             big = part[(part["change"] == 2.0) & part["changed"] & (part["yearly"] >= 100)]
             lines += ["", f"Doublings of series with 100 or more cases a year found: {_pct(big['significant'].astype(bool))} "
-                          f"(n = {len(big)}; after BH: {_pct(big['bh'])}).", ""]
+                          f"(n = {len(big)}; after BH: {_pct(big['bh'])}; exact Poisson test: {_pct(big['poisson'])}"
+                          + (f"; true φ known: {_pct(big['oracle'])}" if kind != "Y" else "") + ").", ""]
     return "\n".join(lines)
 
 
@@ -222,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.smoke:
         args.runs, args.areas, args.categories, args.generators = 1, 12, 3, "ar1"
     args.generators = args.generators.split(",")
-    text = report(run(args), args)
+    load = harness.busy_cores()
+    text = report(run(args), args, load)
     print(text)
     if not args.smoke:
         OUT.mkdir(exist_ok=True)

@@ -36,3 +36,9 @@ def test_import_bench(tmp_path):
 def test_briefing_bench():
     out = bench("briefing_bench.py", "--repeat", "1")
     assert "| format | median s | peak MB |" in out and "| pdf |" in out.lower()
+
+
+def test_calibration_bench():
+    out = bench("calibration.py", "--smoke")
+    assert "| cases a year | unchanged series | false alarms |" in out
+    assert "Doublings of series with 100 or more cases a year found:" in out and "Measured " in out
