@@ -2,12 +2,11 @@
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
+from conftest import statistik
 from statistik import formatting
 from statistik.metrics import verdicts as mv
 from statistik.metrics.change import FEW_CASES
@@ -80,31 +79,35 @@ def test_the_expected_number_of_false_alarms_is_said():
     assert mv.false_alarms_text(8).startswith("Af de 8 vurderinger ventes 0,4 at vise en ændring")
 
 
-def test_compare_json_is_the_page_s_numbers(db_path, con):
-    result = subprocess.run([sys.executable, "-m", "statistik.cli", "compare", "--period", "2025K4", "--area",
-                             "kreds", "--json"], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    rows = json.loads(result.stdout)
+@pytest.mark.parametrize("against", [None, "2023K4"])
+def test_compare_json_is_the_page_s_numbers(db_path, con, against):
+    """`statistik compare --json` and the Sammenlign page's table give the same numbers, area by area."""
+    args = ["compare", "--period", "2025K4", "--area", "kreds", "Dragør", "--json"] + (["--against", against] if against else [])
+    rows = json.loads(statistik(*args).stdout)
     required = {"area", "category", "source", "count", "previous_count", "change", "change_pct", "p_value",
                 "significant", "verdict", "expected_low", "expected_high"}
-    assert len(rows) == 8 and all(required <= set(r) for r in rows)
-    page = comparison.compare(con, Q4_2025, Q4_2024, "pk11").set_index("category_code")
-    for r in rows:
-        shown = page.loc[r["category"]]
-        assert (r["area"], r["period"], r["against"]) == ("pk11", "2025K4", "2024K4")
-        assert (r["count"], r["previous_count"], r["change"]) == (shown["current"], shown["previous"], shown["change"])
-        assert r["p_value"] == pytest.approx(shown["p_value"]) and r["significant"] == bool(shown["significant"])
-        assert (r["expected_low"], r["expected_high"]) == (shown["expected_low"], shown["expected_high"])
+    assert len(rows) == 16 and all(required <= set(r) for r in rows)
+    previous = Period("Q", dt.date(2023, 10, 1)) if against else Q4_2024
+    for area in ("pk11", "155"):
+        page = comparison.compare(con, Q4_2025, previous, area).set_index("category_code")
+        mine = [r for r in rows if r["area"] == area]
+        assert len(mine) == len(page) == 8
+        for r in mine:
+            shown = page.loc[r["category"]]
+            assert (r["period"], r["against"]) == ("2025K4", previous.code)
+            assert (r["count"], r["previous_count"], r["change"]) == (shown["current"], shown["previous"], shown["change"])
+            assert r["change_pct"] == (None if pd.isna(shown["change_pct"]) else pytest.approx(shown["change_pct"]))
+            assert r["p_value"] == pytest.approx(shown["p_value"]) and r["significant"] == bool(shown["significant"])
+            assert r["verdict"] == shown["verdict"]
+            assert (r["normal_low"], r["normal_high"]) == (shown["normal_low"], shown["normal_high"])
+            assert (r["expected_low"], r["expected_high"]) == (shown["expected_low"], shown["expected_high"])
 
 
 def test_compare_for_every_area_and_chosen_categories(db_path):
-    result = subprocess.run([sys.executable, "-m", "statistik.cli", "compare", "--period", "2025", "--against",
-                             "2023", "--area", "all", "--category", "1320", "Andre tyverier", "--json"],
-                            capture_output=True, text=True, timeout=300)
-    rows = json.loads(result.stdout)
+    rows = json.loads(statistik("compare", "--period", "2025", "--against", "2023", "--area", "all", "--category",
+                                "1320", "Andre tyverier", "--json").stdout)
     assert {r["category"] for r in rows} == {"1320", "1336"}
     assert len({r["area"] for r in rows}) == 107                 # 106 stored areas and the district
     assert {r["against"] for r in rows} == {"2023"}
-    bad = subprocess.run([sys.executable, "-m", "statistik.cli", "compare", "--period", "2025", "--against",
-                          "2024K4"], capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 1 and "lige lange" in bad.stderr
+    bad = statistik("compare", "--period", "2025", "--against", "2024K4", check_exit=1)
+    assert "lige lange" in bad.stderr
