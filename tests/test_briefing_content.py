@@ -73,12 +73,12 @@ def test_the_target_falls_back_to_a_complete_year_of_another_source(con, tmp_pat
             for town, n in (("København", 30), ("Frederiksberg", 5), ("Dragør", 2), ("Tårnby", 4))]
     import_file(con, write(tmp_path / "politi.csv", "periode;kommune;kategori;antal\n" + "\n".join(rows) + "\n"),
                 user="t", today=TODAY)
-    [goal] = collect(con, dt.date(2026, 12, 1)).goals
-    assert goal.book.source == "Danmarks Statistik"
-    assert sentences.goal_sentences(goal) == [
+    [cells] = collect(con, dt.date(2026, 12, 1)).targets
+    assert cells.book.source == "Danmarks Statistik"
+    assert sentences.target_sentences(cells) == [
         "Dragør nåede partnerskabsmålet: 24 indbrud i de seneste 12 måneder (mål: under 30).",
         "Opgjort for 1. kvt. 2025 – 4. kvt. 2025."]
-    chosen = collect(con, dt.date(2026, 12, 1), period="2025K4").goals[0]
+    chosen = collect(con, dt.date(2026, 12, 1), period="2025K4").targets[0]
     assert (chosen.book.source, chosen.count) == ("Danmarks Statistik", 24)
 
 
