@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conftest import SAMPLES, TODAY
+from conftest import SAMPLES, TODAY, write
 from statistik.ingest import import_file
 from statistik.periods import Period
 from statistik.views import annotations, choices, common, comparison, municipalities, overview, status, trends
@@ -198,6 +198,14 @@ def test_a_period_is_compared_with_the_same_period_a_year_before(con):
     assert comparison.year_before(available, Period("Q", dt.date(2025, 10, 1))) == Period("Q", dt.date(2024, 10, 1))
     oldest = available[-1]  # 1. kvt. 2016: nothing a year before, so the next older one (itself, the last)
     assert comparison.year_before(available, oldest) == oldest
+
+
+def test_only_periods_a_source_covers_completely_are_offered(con, tmp_path):
+    january = write(tmp_path / "jan.csv", "periode;kommune;kategori;antal\n2026-01;Dragør;Opioider;3\n")
+    import_file(con, january, user="t", today=dt.date(2026, 2, 10))
+    assert comparison.periods_available(con, "Y")[0] == Period("Y", dt.date(2025, 1, 1))   # 2026 has one month
+    assert comparison.periods_available(con, "Q")[0] == Period("Q", dt.date(2025, 10, 1))
+    assert comparison.periods_available(con, "M")[0] == Period("M", dt.date(2026, 1, 1))
 
 
 def test_the_trend_band_is_the_comparison_s_expected_range(con):

@@ -157,16 +157,17 @@ TABLE_FORMATS = {"Ændring": "signed", "Ændring %": "pct", "p-værdi": "p"}
 
 
 def periods_available(con: duckdb.DuckDBPyConnection, kind: str) -> list[Period]:
-    """Periods of `kind` that some stored figure covers, newest first."""
-    rows = con.execute(
-        """SELECT DISTINCT period_kind, period_start FROM figure"""
-    ).fetchall()
+    """Periods of `kind` that some source covers completely (every month or quarter of a year), newest first.
+
+    A year with only January's police figures is not offered: it would compare nothing.
+    """
     size = months_in(kind)
-    starts = set()
-    for k, start in rows:
+    parts: dict[tuple, set] = {}
+    for source, k, start in con.execute("SELECT DISTINCT source, period_kind, period_start FROM figure").fetchall():
         if months_in(k) <= size:
-            month = (start.month - 1) // size * size + 1
-            starts.add(start.replace(month=month, day=1))
+            target = start.replace(month=(start.month - 1) // size * size + 1, day=1)
+            parts.setdefault((source, k, target), set()).add(start)
+    starts = {target for (_, k, target), found in parts.items() if len(found) == size // months_in(k)}
     return sorted((Period(kind, s) for s in starts), key=lambda p: p.start, reverse=True)
 
 
