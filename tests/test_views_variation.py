@@ -90,3 +90,20 @@ def test_the_trend_band_is_that_of_fitting_everything(con):
     for _, row in band.iterrows():
         expected = full.loc[(row[mf.AREA], row[mf.START])]
         assert (row[me.EXPECTED_LOW], row[me.EXPECTED_HIGH]) == (expected[me.EXPECTED_LOW], expected[me.EXPECTED_HIGH])
+
+
+def test_kept_results_follow_the_store_and_the_public_mask(db_path):
+    """Results are kept per read-only snapshot; a write that changes figures, or a visitor of a public
+    dashboard (who sees only published figures), gets results of their own."""
+    from statistik.store import Store
+    from statistik.views import published
+    variation.clear()
+    store = Store(db_path)
+    before = comparison.verdicts(store.read(), Q4_2025, Q4_2024, ["155"], ["1320"])
+    with published.only_published(store.read()):
+        hidden = comparison.verdicts(store.read(), Q4_2025, Q4_2024, ["155"], ["1320"])
+    assert before["count"].iloc[0] == 10 and hidden.empty         # nothing published: no figure to judge
+    with store.write(purpose="test") as con:
+        con.execute("UPDATE figure SET count = 12 WHERE area_code = '155' AND category_code = '1320' "
+                    "AND period_start = '2025-10-01'")
+    assert comparison.verdicts(store.read(), Q4_2025, Q4_2024, ["155"], ["1320"])["count"].iloc[0] == 12
