@@ -5,8 +5,9 @@ seconds of fitting on a national store, while a verdict itself needs only its ow
 pooled models of one source depend on nothing but that source's figures in the years before the
 period judged (`WINDOW_YEARS`), the population and the district's members (and, on the public
 dashboard, which figures are published). So they are kept per process under a fingerprint of
-exactly that (`views.memo.fingerprint`), which DuckDB computes in milliseconds: a new month, an annotation, a briefing or a
-write elsewhere leaves them as they are; a revised figure in the window makes them be fitted again.
+exactly that (`views.memo.fingerprint`), which DuckDB computes in milliseconds: a new month, an
+annotation, a briefing or a write elsewhere leaves them as they are; a revised figure in the
+window makes them be fitted again.
 
 Fitting reads only the categories asked for, and the source's other categories only for a
 category with too few series of its own (where `metrics.dispersion` pools over the source).
