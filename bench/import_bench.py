@@ -1,6 +1,7 @@
 """Import benchmark: `statistik import` against plain DuckDB `read_csv`, on generated files.
 
     python bench/import_bench.py [--reports-rows N] [--long-months M] [--workdir DIR] [--repeat R]
+                                 [--only reports|long]
 
 Makes two files itself (with DuckDB COPY, deterministic):
 
@@ -686,6 +687,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reuse-data", action="store_true",
                    help="keep generated files from an earlier run with the same sizes")
     p.add_argument("--no-profile", action="store_true", help="skip the phase profile")
+    p.add_argument("--only", choices=["reports", "long"], help="measure one of the two files")
     p.add_argument("--plain-memory-limit", default="", metavar="LIMIT",
                    help="memory_limit for the plain DuckDB load (default: DuckDB's own default)")
     p.add_argument("--quiet-wait", type=float, default=120, metavar="S",
@@ -719,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"template store {template} ({template.stat().st_size / 1e6:.1f} MB)")
     startup = startup_overhead(template, workdir)
     results = []
-    for f in files:
+    for f in [f for f in files if args.only in (None, f.kind)]:
         log(f"{f.path.name}: {f.rows:,} rows, {f.size / 1e6:,.0f} MB, expect {f.cells:,} cells")
         r = bench_file(f, template, workdir, args.repeat, args.plain_memory_limit)
         if not args.no_profile:

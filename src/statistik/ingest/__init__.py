@@ -22,7 +22,8 @@ from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.apply import apply
 from statistik.ingest.problems import Problem, Rejected, quote
-from statistik.ingest.staging import BadNewlines, EncodingMismatch, rejected_lines, stage, structural_problems
+from statistik.ingest.staging import (TRIM, BadNewlines, EncodingMismatch, rejected_lines, stage,
+                                      structural_problems)
 from statistik.ingest.textfile import (TextFile, normalize_newlines, nul_problem, open_text_file,
                                        reopen_as_legacy, sha256_of)
 from statistik.schema import FIGURES, POPULATION
@@ -96,11 +97,13 @@ def _parse_and_validate(
     titles, problems = _titles(tf, layout)
     stats = _stage_with_fallback(cur, tf, layout, path)
     progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
-    maps = validation.build_maps(cur, layout, areas, categories, today)
+    maps = validation.build_maps(cur, layout, areas, categories, today, stats.spellings)
     if layout.kind == lay.LONG and not layout.dated and validation.has_days(cur):
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
     grouped = stats.grouped
-    validation.classify(cur, layout, grouped, today)
+    validation.classify(cur, layout, grouped, today, maps, located=False)
+    if validation.unlocated(cur) and (layout.dated or _anything_to_name(cur, layout, maps)):
+        validation.classify(cur, layout, grouped, today, maps)  # read once more, with row numbers
     totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
     contradictions = summaries.check(cur, layout)
     rejected = rejected_lines(cur)
@@ -110,10 +113,10 @@ def _parse_and_validate(
         # Reports were counted per month; read them once more row by row to name the lines.
         stats = _stage_with_fallback(cur, tf, layout, path, grouped=False)
         grouped = False
-        validation.classify(cur, layout, grouped, today)
+        validation.classify(cur, layout, grouped, today, maps)
         accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
     found = (findings.findings(cur, layout, grouped, maps.suggestions, today) if accounts.problem else [])
-    repeats, repeated = findings.duplicates(cur, layout)
+    repeats, repeated = findings.duplicates(cur, layout, maps.cells)
     found += repeats
     wanted = {r for f in found for r in (f.first_row, *f.other_rows)}
     wanted |= {r for _, rows, _ in accounts.skipped.values() for r in rows}
@@ -165,6 +168,12 @@ def _parse_and_validate(
     )
 
 
+def _anything_to_name(cur, layout: lay.Layout, maps: validation.Maps) -> bool:
+    """Whether some row of the file must be named by its line: not used, or a cell given twice."""
+    return (cur.execute("SELECT bool_or(status <> 'used') FROM classified").fetchone()[0]
+            or findings.is_repeated(cur, layout, maps.cells))
+
+
 def _summary_problems(found: list[summaries.Contradiction], layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
     """A Danish problem for each summary row that contradicts the rows it adds up."""
     count_column = layout.role_name(lay.COUNT) if lay.COUNT in layout.roles else None
@@ -184,10 +193,9 @@ def _new_category_rows(cur, layout: lay.Layout, maps: validation.Maps) -> dict[s
     """The first row that names each new category."""
     if not maps.new_categories:
         return {}
-    row = "min(row)" if layout.kind == lay.WIDE else "min(rowid) + 1"
     out = {}
     for code, (_, raw) in maps.new_categories.items():
-        out[code] = cur.execute(f"SELECT {row} FROM staged WHERE category_raw = ?", [raw]).fetchone()[0]
+        out[code] = cur.execute("SELECT min(row) FROM staged WHERE category_raw = ?", [raw]).fetchone()[0]
     return out
 
 
@@ -198,14 +206,18 @@ def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Probl
         out.append(Problem("filen har ingen overskrift; kolonnerne er læst i Danmarks Statistiks rækkefølge for "
                            f"BULK-filer ({';'.join(layout.header)})", line=layout.header_line + 1))
     raws, n = cur.execute(
-        "SELECT list(DISTINCT period_raw ORDER BY period_raw), sum(n) FROM resolved WHERE ongoing AND status = 'used'"
+        """SELECT list(raw ORDER BY raw), count(*) FROM period_map WHERE status = 'ongoing'
+           AND id IN (SELECT DISTINCT period_id FROM classified WHERE status = 'used')"""
     ).fetchone()
     if n:
         out.append(Problem(
             f"{'perioden' if len(raws) == 1 else 'perioderne'} {', '.join(map(repr, raws[:3]))} "
             "er ikke slut endnu; tallene kan ændre sig", more_lines=0))
     if layout.statbank:
-        zeros = cur.execute("SELECT count(*) FROM staged WHERE value_raw IN ('-', '−', '–')").fetchone()[0]
+        dashes = [r[0] for r in cur.execute("SELECT raw FROM value_map WHERE value = 0 AND status = 'ok'").fetchall()
+                  if r[0].strip(TRIM) in ("-", "−", "–")]
+        zeros = cur.execute("SELECT count(*) FROM staged WHERE value_raw IN (SELECT unnest($d))",
+                            {"d": dashes}).fetchone()[0] if dashes else 0
         if zeros:
             out.append(Problem(f"'-' er læst som 0 (Danmarks Statistiks tegn for nul) i {zeros} "
                                f"{'celle' if zeros == 1 else 'celler'}"))

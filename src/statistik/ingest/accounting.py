@@ -69,14 +69,14 @@ class Accounts:
 
 def _row_statuses(con, layout: lay.Layout) -> list[tuple]:
     if layout.kind != lay.WIDE:
-        counts = con.execute("SELECT status, sum(n) FROM resolved GROUP BY status").fetchall()
+        counts = con.execute("SELECT status, sum(n) FROM classified GROUP BY status").fetchall()
         if all(status in ("used", "problem") for status, _ in counts):
             return [(status, n, [], None) for status, n in counts]
         # The lines of skipped rows are listed; only those rows are sorted.
         listed = {status: (rows, example) for status, rows, example in con.execute(
             f"""SELECT status, list(row_no ORDER BY row_no) FILTER (WHERE row_no IS NOT NULL)[1:{LISTED_LINES}],
                        any_value(only_text) FILTER (WHERE only_text IS NOT NULL)
-                FROM resolved WHERE status LIKE 'skip%' GROUP BY status""").fetchall()}
+                FROM classified WHERE status LIKE 'skip%' GROUP BY status""").fetchall()}
         return [(status, n, *listed.get(status, ([], None))) for status, n in counts]
     # A wide row is used when one of its cells is, refused when one of them is a problem.
     return con.execute(
@@ -94,7 +94,7 @@ def _row_statuses(con, layout: lay.Layout) -> list[tuple]:
 def account(con, layout: lay.Layout, read: int, titles: list[tuple[int, str]], rejected: int) -> Accounts:
     """Count how every row ended, and check that the counts add up (AccountingError if not)."""
     if layout.kind == lay.WIDE:
-        con.execute("CREATE OR REPLACE TEMP VIEW resolved_rows AS SELECT row_no AS row, status FROM resolved")
+        con.execute("CREATE OR REPLACE TEMP VIEW resolved_rows AS SELECT row_no AS row, status FROM classified")
     by_status = {status: (int(n), list(rows or []), example) for status, n, rows, example in _row_statuses(con, layout)}
     unknown = set(by_status) - STATUSES
     if unknown:
@@ -120,7 +120,7 @@ def check_cells(con, layout: lay.Layout, accounts: Accounts) -> None:
         "SELECT coalesce(sum(rows), 0), coalesce(sum(value) FILTER (WHERE NOT zero_filled), 0) FROM cells"
     ).fetchone()
     if layout.kind == lay.WIDE:
-        expected = con.execute("SELECT count(*) FROM resolved WHERE status = 'used'").fetchone()[0]
+        expected = con.execute("SELECT count(*) FROM classified WHERE status = 'used'").fetchone()[0]
     else:
         expected = accounts.used
     if rows != expected:

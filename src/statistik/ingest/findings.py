@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from statistik.ingest import layout as lay
 from statistik.ingest.problems import quote
-from statistik.ingest.validation import classified_sql, problem_predicates
+from statistik.ingest.validation import classified_sql, materialize, problem_predicates
 
 
 @dataclass
@@ -67,13 +67,15 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
     out: list[Finding] = []
 
     rows = "count(DISTINCT row_no)" if layout.kind == lay.WIDE else "sum(n)"
+    # The refused rows, classified once (the file may be a view: read it once more, not per query).
+    materialize(con, layout, "problem_rows", f"SELECT * FROM ({classified_sql(layout, grouped)}) WHERE status = 'problem'")
 
     def query(kind: str, detail: str) -> list[tuple]:
         # A row with one field is one problem ('rækken har kun ét udfyldt felt'), not four.
         alone = "" if kind == "single" or "single" not in preds else "AND filled <> 1"
         return con.execute(
-            f"""SELECT {detail}, min(row_no), {rows} FROM ({classified_sql(layout, grouped)})
-                WHERE status = 'problem' AND coalesce({preds[kind]}, false) {alone}
+            f"""SELECT {detail}, min(row_no), {rows} FROM problem_rows
+                WHERE coalesce({preds[kind]}, false) {alone}
                 GROUP BY ALL HAVING sum(n) > 0
                 ORDER BY min(row_no) NULLS LAST"""
         ).fetchall()
@@ -142,7 +144,23 @@ def findings(con, layout: lay.Layout, grouped: bool, suggestions: dict, today: d
     return out
 
 
-def duplicates(con, layout: lay.Layout) -> tuple[list[Finding], bool]:
+BITMAP_CELLS = 1 << 27  # cells (× days) up to this are counted with a bitmap (16 MB), beyond it with a hash
+
+
+def is_repeated(con, layout: lay.Layout, cells: int) -> bool:
+    """Whether any cell (or, counts by day, any day of a cell) is given by more than one used row.
+
+    cell_key is one integer per cell and day, below `cells` × 32: its distinct values are counted
+    by setting bits (much cheaper than hashing) when the range is not too wide.
+    """
+    key, space = ("cell_key", cells * 32) if layout.dated else ("cell_key // 32", cells)
+    distinct = (f"bit_count(bitstring_agg({key}, 0, {space - 1}))" if 0 < space <= BITMAP_CELLS
+                else f"count(DISTINCT {key})")
+    return con.execute(f"SELECT count(*) > coalesce({distinct}, 0) FROM classified WHERE status = 'used'").fetchone()[0]
+
+
+
+def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool]:
     """The same cell given more than once: an error when the counts differ, or when a day repeats.
 
     In a table of counts by day, several days of one month are added up (see plan warnings);
@@ -154,10 +172,7 @@ def duplicates(con, layout: lay.Layout) -> tuple[list[Finding], bool]:
     keys = ("period_kind, period_start, area_code, category_code" if layout.kind != lay.POPULATION
             else "year(period_start), area_code")
     day = ", coalesce(period_day::VARCHAR, '')" if layout.dated else ""
-    # cell_key is one integer per cell and day: counting its distinct values is cheap.
-    key = "cell_key" if layout.dated else "cell_key // 32"
-    repeated = con.execute(
-        f"SELECT count(*) > count(DISTINCT {key}) FROM resolved WHERE status = 'used'").fetchone()[0]
+    repeated = is_repeated(con, layout, cells)
     if not repeated and not layout.dated:
         return [], False
     found = [] if not repeated else con.execute(

@@ -11,7 +11,7 @@ from statistik import periods
 from statistik.formatting import number
 from statistik.ingest.accounting import Skipped
 from statistik.ingest.layout import LAYOUT_NAMES
-from statistik.ingest.validation import drop
+from statistik.ingest.staging import drop
 from statistik.ingest.problems import Problem
 from statistik.ingest.textfile import DELIMITER_NAMES
 from statistik.schema import FIGURES, Measure

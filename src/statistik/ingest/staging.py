@@ -36,24 +36,34 @@ class BadNewlines(Exception):
     """DuckDB's reader gave up on the file's line ends (LF and CRLF mixed)."""
 
 
+# A count written as plain digits, read in SQL; every other spelling goes through values.parse_count.
+PLAIN = "regexp_full_match({v}, '[0-9]{{1,15}}')"
+# The staged columns whose distinct spellings validation resolves (value_raw: those not PLAIN).
+SPELLED = ("period_raw", "time2_raw", "area_raw", "area2_raw", "category_raw", "category2_raw", "value_raw",
+           "only_text")
+# Long tables and population files are staged as a view over the file, read twice (see _stage_view).
+VIEWED = (lay.LONG, lay.POPULATION)
+
+
 @dataclass
 class StageStats:
     """What reading the file found."""
 
     rows_read: int        # records after the header that DuckDB returned (rejected ones not counted)
     grouped: bool         # reports counted per month: row numbers unknown until located
+    spellings: dict[str, list[str]] | None = None   # SPELLED column → its distinct texts (a staged view)
 
 
-def _read_csv(tf: TextFile, layout: lay.Layout, width: int) -> str:
+def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool = True) -> str:
     """read_csv with the sniffed dialect; rows it cannot split are skipped (and kept in REJECTS)."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     delim = tf.delimiter.replace("'", "''")
     serial = ", parallel = false" if tf.multiline else ""
+    kept = f", store_rejects = true, rejects_table = '{REJECTS}'" if rejects else ""
     return (
-        f"read_csv($path, auto_detect = false, header = false, delim = '{delim}', "
+        f"read_csv({_sql_str(str(tf.utf8_path))}, auto_detect = false, header = false, delim = '{delim}', "
         f"quote = '\"', escape = '\"', skip = {layout.header_line}, null_padding = true, "
-        f"ignore_errors = true, columns = {{{columns}}}, store_rejects = true, "
-        f"rejects_table = '{REJECTS}'{serial})"
+        f"ignore_errors = true, columns = {{{columns}}}{kept}{serial})"
     )
 
 
@@ -70,12 +80,6 @@ def col(i: int | None) -> str:
 def blank_trimmed(i: int) -> str:
     """SQL for a column's text trimmed of every blank character (TRIM), NULL when nothing is left."""
     return f"nullif(trim(c{i}, '{_TRIM_SQL}'), '')"
-
-
-def _odd_start(sql: str) -> str:
-    """Whether a space-trimmed text may still be blank: it starts with a tab, a control or a
-    zero-width character (a cheap byte comparison; letters and digits never do)."""
-    return f"coalesce({sql} < '!' OR {sql} >= '\u200b', false)"
 
 
 # A report's date as a day, for the usual formats (day first); NULL leaves it to Python.
@@ -97,22 +101,26 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
     cols["time2_raw"] = second_time
     cols["area2_raw"] = layout.second.get(lay.AREA)
     cols["category2_raw"] = layout.second.get(lay.CATEGORY)
-    roles_sql = {name: col(i) for name, i in cols.items()}
+    # The roles as written (validation strips each distinct spelling; a blank one is missing).
+    roles_sql = {name: "NULL::VARCHAR" if i is None or i < 0 else f"nullif(c{i}, '')" for name, i in cols.items()}
     trimmed = [blank_trimmed(i) for i in range(width)]
-    # Cheap first: a field DuckDB read as NULL is empty, and a row whose roles all hold text that
-    # starts like a word is complete. Trimming every field of every row of blanks is paid only
-    # where it can matter (rows with an empty or odd role, fields beyond the header).
-    present = _balanced("+", [f"(c{i} IS NOT NULL)::INTEGER" for i in range(width)])
+    # Cheap first: a row whose roles all hold text is `complete`, and its fields are counted as its
+    # roles (all the later steps ask is 0, 1 or more); validation takes off the roles whose text is
+    # blank (a tab, a no-break space: its map says 'missing'). Trimming every field of blanks and
+    # counting them is paid only for the other rows (an empty role) and for fields beyond the header.
+    main = [n for n, i in cols.items()
+            if i is not None and i >= 0 and n in ("period_raw", "area_raw", "category_raw", "value_raw")]
     counted = _balanced("+", [f"({t} IS NOT NULL)::INTEGER" for t in trimmed])
-    incomplete = " OR ".join(f"{roles_sql[n]} IS NULL OR {_odd_start(roles_sql[n])}" for n, i in cols.items()
-                             if i is not None and i >= 0 and n in ("period_raw", "area_raw", "category_raw", "value_raw"))
-    filled = f"CASE WHEN {incomplete or 'false'} THEN {counted} ELSE {present} END"
+    complete = " AND ".join(f"{roles_sql[n]} IS NOT NULL" for n in main) or "false"
+    filled = f"CASE WHEN {complete} THEN {len(main)} ELSE {counted} END"
     spare = range(layout.width, width)
     beyond = (f"CASE WHEN {_balanced('OR', [f'c{i} IS NOT NULL' for i in spare])} "
               f"THEN {_balanced('OR', [f'{trimmed[i]} IS NOT NULL' for i in spare])} ELSE false END") if spare else "false"
     named = [i for i in [*cols.values(), *layout.period_columns] if i is not None and 0 <= i < layout.width
              and layout.header[i]]
-    if len(named) >= 2:
+    if layout.kind in VIEWED:
+        repeat = None  # from the maps (validation.classified_sql): no test of every row's text
+    elif len(named) >= 2:
         first = named[0]
         rest = _balanced("AND", [f"lower(trim(replace(c{i}, chr(65279), ''))) = {_sql_str(layout.header[i].lower())}"
                                  for i in named])
@@ -125,9 +133,10 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
                if layout.checked_columns else "false")
     return ", ".join(
         [f"{sql} AS {name}" for name, sql in roles_sql.items()]
-        + [f"({filled}) AS filled",
-           f"CASE WHEN ({filled}) = 1 THEN coalesce({', '.join(trimmed)}) END AS only_text",
-           f"({beyond}) AS extra", f"({repeat}) AS header_repeat", f"({checked}) AS in_checked"]
+        + [f"({complete}) AS complete", f"({filled}) AS filled",
+           f"CASE WHEN NOT ({complete}) AND {counted} = 1 THEN coalesce({', '.join(trimmed)}) END AS only_text",
+           f"({beyond}) AS extra", f"({checked}) AS in_checked"]
+        + ([f"({repeat}) AS header_repeat"] if repeat else [])
     )
 
 
@@ -137,6 +146,15 @@ def _balanced(op: str, terms: list[str]) -> str:
         return "(" + f" {op} ".join(terms) + ")"
     half = len(terms) // 2
     return f"({_balanced(op, terms[:half])} {op} {_balanced(op, terms[half:])})"
+
+
+def drop(con, name: str) -> None:
+    """Drop the temp table or view `name`, whichever it is."""
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS {name}")
+        except duckdb.CatalogException:
+            pass  # it is the other kind
 
 
 def _like(text: str) -> str:
@@ -171,9 +189,37 @@ def stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grou
     return stats
 
 
+def _stage_view(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout) -> StageStats:
+    """`staged` as a view over the file, and one pass over it that counts the rows, keeps the rows
+    DuckDB cannot split (REJECTS) and collects the distinct spellings validation resolves.
+
+    Reading a CSV file is cheap next to copying two million rows of text into a table; classify
+    reads the file once more, straight into the classified rows.
+    """
+    width = width_of(tf, layout)
+    columns = _row_columns(tf, layout)
+    for name in ("staged", "staged_fast"):
+        drop(con, name)
+    source = _read_csv(tf, layout, width, rejects=False)
+    # Row numbers come from a serial read (ORDINALITY); `staged_fast` has none and reads in parallel,
+    # for a file whose rows all go into cells (nothing to list or name, see validation.classify).
+    con.execute(f"CREATE TEMP VIEW staged AS SELECT {columns}, ordinality AS row FROM {source} WITH ORDINALITY")
+    con.execute(f"CREATE TEMP VIEW staged_fast AS SELECT {columns}, NULL::BIGINT AS row FROM {source}")
+    lists = ", ".join(
+        f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL"
+        + (f" AND NOT {PLAIN.format(v=c)})" if c == "value_raw" else ")") for c in SPELLED)
+    # fetchall: REJECTS is written when the result is read to its end, not at its first row.
+    row = con.execute(f"SELECT count(*), {lists} FROM (SELECT {columns} FROM {_read_csv(tf, layout, width)})").fetchall()[0]
+    return StageStats(int(row[0]), False, {c: values or [] for c, values in zip(SPELLED, row[1:])})
+
+
 def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grouped: bool) -> StageStats:
-    params = {"path": str(tf.utf8_path)}
-    source = f"SELECT {_row_columns(tf, layout)} FROM {_read_csv(tf, layout, width_of(tf, layout))}"
+    if layout.kind in VIEWED:
+        return _stage_view(con, tf, layout)
+    params: dict = {}
+    located = "" if grouped else ", ordinality AS row"
+    source = (f"SELECT {_row_columns(tf, layout)}{located} FROM {_read_csv(tf, layout, width_of(tf, layout))}"
+              + ("" if grouped else " WITH ORDINALITY"))
     if layout.kind == lay.WIDE:
         _stage_wide(con, tf, layout)
     elif layout.kind == lay.REPORTS:
@@ -186,7 +232,7 @@ def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, gro
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE staged AS
                     SELECT month_raw AS period_raw, area_raw, category_raw, value_raw, time2_raw, area2_raw,
-                           category2_raw, filled, only_text, extra, header_repeat, in_checked,
+                           category2_raw, complete, filled, only_text, extra, header_repeat, in_checked,
                            count(*) AS n, max(day) AS last_day, arg_max(period_raw, day) AS day_raw,
                            NULL::BIGINT AS row, NULL::VARCHAR AS column_name
                     FROM ({per_row}) GROUP BY ALL""",
@@ -200,14 +246,10 @@ def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, gro
                     FROM ({per_row})""",
                 params,
             )
-    else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {source}", params)
     if layout.kind == lay.WIDE:
         sql = "SELECT count(*) FROM wide_rows"
-    elif layout.kind == lay.REPORTS:
-        sql = "SELECT coalesce(sum(n), 0) FROM staged"
     else:
-        sql = "SELECT count(*) FROM staged"
+        sql = "SELECT coalesce(sum(n), 0) FROM staged"
     return StageStats(rows_read=int(con.execute(sql).fetchone()[0]),
                       grouped=grouped and layout.kind == lay.REPORTS)
 
@@ -224,11 +266,10 @@ def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE wide_rows AS
             SELECT ordinality AS row, {labels}, {values}, * EXCLUDE (area_raw, category_raw)
-            FROM (SELECT {_row_columns(tf, layout)}, * FROM {_read_csv(tf, layout, width)} WITH ORDINALITY)""",
-        {"path": str(tf.utf8_path)},
+            FROM (SELECT {_row_columns(tf, layout)}, * FROM {_read_csv(tf, layout, width)} WITH ORDINALITY)"""
     )
     unions = " UNION ALL ".join(
-        f"""SELECT row, area_raw, category_raw, $h{i} AS period_raw, v{i} AS value_raw, filled, only_text,
+        f"""SELECT row, area_raw, category_raw, $h{i} AS period_raw, v{i} AS value_raw, complete, filled, only_text,
                    extra, header_repeat, in_checked, $h{i} AS column_name
             FROM wide_rows WHERE filled > 0"""
         for i in layout.period_columns
@@ -236,7 +277,7 @@ def _stage_wide(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
             SELECT row, 1::BIGINT AS n, period_raw, area_raw, category_raw, value_raw, NULL::VARCHAR AS time2_raw,
-                   NULL::VARCHAR AS area2_raw, NULL::VARCHAR AS category2_raw, filled, only_text, extra,
+                   NULL::VARCHAR AS area2_raw, NULL::VARCHAR AS category2_raw, complete, filled, only_text, extra,
                    header_repeat, in_checked, column_name
             FROM ({unions})""",
         {f"h{i}": layout.header[i] for i in layout.period_columns},

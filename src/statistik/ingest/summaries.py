@@ -36,7 +36,7 @@ class Contradiction:
 
 
 def check(con, layout: lay.Layout) -> list[Contradiction]:
-    """The summary rows that contradict the rows they add up; marks them as problems in `resolved`."""
+    """The summary rows that contradict the rows they add up; marks them as problems (`classified`)."""
     if layout.kind == lay.REPORTS:
         return []
     masks = [m for (m,) in con.execute(
@@ -65,6 +65,6 @@ def check(con, layout: lay.Layout) -> list[Contradiction]:
                 WHERE p.s IS NOT NULL AND ((p.complete AND t.value <> p.s) OR t.value < p.s)"""
         ).fetchall()]
     if found:
-        con.execute("UPDATE resolved SET status = 'problem' WHERE row_no IN (SELECT unnest($rows))",
+        con.execute("UPDATE classified SET status = 'problem' WHERE row_no IN (SELECT unnest($rows))",
                     {"rows": sorted({c.row for c in found})})
     return sorted(found, key=lambda c: (c.row, c.column or ""))

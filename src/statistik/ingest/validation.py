@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from statistik import periods
 from statistik.ingest import layout as lay
 from statistik.ingest.problems import quote
-from statistik.ingest.staging import TRIM
+from statistik.ingest.staging import PLAIN, TRIM, VIEWED, drop
 from statistik.ingest.values import MISSING, OK, PROBLEM, is_footnote, parse_count
 from statistik.vocabulary import Lexicon, is_summary, normalize, slug, unsafe_text
 
 EARLIEST_YEAR = 1990  # a period before this is a date Excel made up (1900-01-00), not data
 _MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
-PLAIN = "regexp_full_match({v}, '[0-9]{{1,15}}')"
 
 
 @dataclass
@@ -32,6 +31,8 @@ class Maps:
 
     suggestions: dict[str, dict[str, str | None]]
     new_categories: dict[str, tuple[str, str]]      # code → (name, raw spelling)
+    cells: int = 0                                  # periods × areas × categories: the range of cell_key // 32
+    joins: set[str] = field(default_factory=set)    # maps that have rows: 'value', 'footnotes'
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]) -> None:
@@ -111,50 +112,91 @@ def _mojibake(raw: str) -> str | None:
     return fixed if fixed != raw else None
 
 
+# Every map says of a spelling whether it is a header text of the file (a repeated header row),
+# `blank` (white space only: no text) and a `footnote` ('Kilde: …').
+# `part` is each map's part of cell_key, one integer per cell and day: period × areas × categories × 32
+# + area × categories × 32 + category × 32 + day of month, cheap to compare and count; `after` is the first
+# day after a period.
 _PERIOD_MAP = {"raw": "VARCHAR", "kind": "VARCHAR", "start": "DATE", "day": "DATE", "status": "VARCHAR",
-               "idx": "BIGINT"}
-_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR", "idx": "BIGINT"}
-_KIND_INDEX = {periods.MONTH: 0, periods.QUARTER: 1, periods.YEAR: 2}
+               "idx": "BIGINT", "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "after": "DATE",
+               "part": "BIGINT", "id": "INTEGER"}
+_LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR", "idx": "BIGINT",
+              "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "part": "BIGINT", "id": "INTEGER"}
+def _period_end(kind: str | None, start: dt.date | None) -> dt.date | None:
+    """The first day after a period."""
+    return periods.shift(periods.Period(kind, start), 1).start if kind else None
 
 
-def _with_period_index(row: tuple) -> tuple:
-    """A period map row with a number that is the same for every spelling of one period."""
-    _, kind, start, _, _ = row
-    return (*row, _KIND_INDEX[kind] * 100_000 + start.year * 12 + start.month if kind else None)
+def _with_period_index(rows: list[tuple]) -> list[tuple]:
+    """Period map rows with a number per period, the same for every spelling of it (0, 1, …)."""
+    index = {key: i for i, key in enumerate(sorted({(r[1], r[2]) for r in rows if r[1]}))}
+    return [(*r, index.get((r[1], r[2]))) for r in rows]
 
 
 def _with_code_index(rows: list[tuple]) -> list[tuple]:
     """Label map rows with a number per code (for one integer key per cell, cheap to compare)."""
     index = {code: i for i, code in enumerate(sorted({r[1] for r in rows if r[1]}))}
     return [(*r, index.get(r[1])) for r in rows]
-_VALUE_MAP = {"raw": "VARCHAR", "value": "BIGINT", "status": "VARCHAR", "detail": "VARCHAR"}
 
 
-def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, today: dt.date) -> Maps:
-    """period_map, area_map, category_map, value_map and footnotes from the staged spellings."""
-    _register(con, "period_map", _PERIOD_MAP,
-              [_with_period_index((raw, *_period(layout, raw, today)))
-               for raw in _distinct(con, "period_raw", "time2_raw")])
-    area_rows = [(raw, *_label(areas, raw, False, {})) for raw in _distinct(con, "area_raw", "area2_raw")]
+_VALUE_MAP = {"raw": "VARCHAR", "value": "BIGINT", "status": "VARCHAR", "detail": "VARCHAR", "header": "BOOLEAN",
+              "blank": "BOOLEAN", "footnote": "BOOLEAN"}
+
+
+def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, today: dt.date,
+               spellings: dict[str, list[str]] | None = None) -> Maps:
+    """period_map, area_map, category_map, value_map and footnotes from the staged spellings.
+
+    `spellings` are the distinct texts of the staged columns when staging has read them already
+    (a staged view); otherwise they are read from `staged`.
+    """
+    def distinct(*columns: str, where: str = "true") -> list[str]:
+        if spellings is None:
+            return _distinct(con, *columns, where=where)
+        return list(dict.fromkeys(v for c in columns for v in spellings[c]))
+
+    headers = {h.replace("\ufeff", "").strip(TRIM).lower() for h in layout.header if h}
+
+    def header(rows: list[tuple]) -> list[tuple]:
+        """With what every map says of a spelling as text: a header text, blank, a footnote."""
+        out = []
+        for r in rows:
+            text = r[0].replace("\ufeff", "").strip(TRIM)
+            out.append((*r, text.lower() in headers, not text, bool(text) and is_footnote(text)))
+        return out
+
+    period_rows = _with_period_index([(raw, *_period(layout, raw, today)) for raw in distinct("period_raw", "time2_raw")])
+    area_rows = _with_code_index([(raw, *_label(areas, raw, False, {})) for raw in distinct("area_raw", "area2_raw")])
     new: dict[str, tuple[str, str]] = {}
     register_new = layout.statbank and layout.kind != lay.POPULATION
-    category_rows = [(raw, *_label(categories, raw, register_new, new))
-                     for raw in _distinct(con, "category_raw", "category2_raw")]
-    _register(con, "area_map", _LABEL_MAP, _with_code_index(area_rows))
-    _register(con, "category_map", _LABEL_MAP, _with_code_index(category_rows))
-    values = _distinct(con, "value_raw", where=f"NOT {PLAIN.format(v='value_raw')}")
+    category_rows = _with_code_index([(raw, *_label(categories, raw, register_new, new))
+                                      for raw in distinct("category_raw", "category2_raw")])
+    sizes = [1 + max((r[at] for r in rows if r[at] is not None), default=0)
+             for rows, at in ((period_rows, 5), (area_rows, 4), (category_rows, 4))]
+    step = {"period": sizes[1] * sizes[2] * 32, "area": sizes[2] * 32, "category": 32}
+    # `id` numbers the spellings: the classified rows keep it, not the texts (see classify).
+    _register(con, "period_map", _PERIOD_MAP,
+              [(*r, _period_end(r[1], r[2]), None if r[5] is None else r[5] * step["period"] + (r[3].day if r[3] else 0),
+                i) for i, r in enumerate(header(period_rows))])
+    _register(con, "area_map", _LABEL_MAP, [(*r, None if r[4] is None else r[4] * step["area"], i)
+                                            for i, r in enumerate(header(area_rows))])
+    _register(con, "category_map", _LABEL_MAP,
+              [(*r, None if r[4] is None else r[4] * step["category"], i) for i, r in enumerate(header(category_rows))])
+    values = distinct("value_raw", where=f"NOT {PLAIN.format(v='value_raw')}")
     if layout.kind == lay.WIDE:
         values += [v for v in _wide_totals(con, layout) if v not in values]
     value_rows = []
     for raw in values:
         count = parse_count(raw.strip(TRIM), layout.statbank)
         value_rows.append((raw, count.value, count.status, count.reason))
-    _register(con, "value_map", _VALUE_MAP, value_rows)
-    footnotes = [(t, ) for t in _distinct(con, "only_text") if is_footnote(t.strip(TRIM))]
+    _register(con, "value_map", _VALUE_MAP, header(value_rows))
+    footnotes = [(t, ) for t in distinct("only_text") if is_footnote(t.strip(TRIM))]
     _register(con, "footnotes", {"raw": "VARCHAR"}, footnotes)
     return Maps(
         suggestions={"area_raw": {r[0]: r[3] for r in area_rows}, "category_raw": {r[0]: r[3] for r in category_rows}},
         new_categories=new,
+        cells=sizes[0] * sizes[1] * sizes[2],
+        joins={name for name, rows in (("value", value_rows), ("footnotes", footnotes)) if rows},
     )
 
 
@@ -167,11 +209,13 @@ def _wide_totals(con, layout: lay.Layout) -> list[str]:
     return out
 
 
-def value_sql(v: str, map_alias: str) -> tuple[str, str]:
-    """SQL for (status, value) of a raw count: plain digits in SQL, the rest from value_map."""
+def value_sql(v: str, map_alias: str | None) -> tuple[str, str]:
+    """SQL for (status, value) of a raw count: plain digits in SQL, the rest from value_map
+    (joined as `map_alias`; None when it has no rows, so every other spelling is a problem)."""
     plain = PLAIN.format(v=v)
-    status = f"CASE WHEN {v} IS NULL THEN '{MISSING}' WHEN {plain} THEN '{OK}' ELSE coalesce({map_alias}.status, '{PROBLEM}') END"
-    value = f"CASE WHEN {plain} THEN TRY_CAST({v} AS BIGINT) ELSE {map_alias}.value END"
+    other = f"coalesce({map_alias}.status, '{PROBLEM}')" if map_alias else f"'{PROBLEM}'"
+    status = f"CASE WHEN {v} IS NULL THEN '{MISSING}' WHEN {plain} THEN '{OK}' ELSE {other} END"
+    value = f"CASE WHEN {plain} THEN TRY_CAST({v} AS BIGINT) ELSE {map_alias + '.value' if map_alias else 'NULL'} END"
     return status, value
 
 
@@ -202,38 +246,87 @@ def problem_predicates(layout: lay.Layout) -> dict[str, str]:
     return preds
 
 
-def classified_sql(layout: lay.Layout, grouped: bool, summaries: bool = False) -> str:
+ALL_JOINS = frozenset({"time2", "area2", "category2", "value", "footnotes"})
+
+
+def joins_for(layout: lay.Layout, maps: Maps) -> frozenset[str]:
+    """The joins classifying this file needs: second columns it has, maps that have rows."""
+    second = {"time2": lay.DATE in layout.second or lay.PERIOD in layout.second,
+              "area2": lay.AREA in layout.second, "category2": lay.CATEGORY in layout.second}
+    return frozenset({name for name, present in second.items() if present} | maps.joins)
+
+
+def _fill_sql(layout: lay.Layout, joins: frozenset[str]) -> str:
+    """`filled`, `only_text` and `footnote` of a classified row.
+
+    Staging counts a complete row's fields as its roles; a role whose text is blank (its map says
+    so) is taken off here, so a row of tabs is empty and a row with one text is a footnote or a
+    problem. A row with an empty role was counted field by field, its one text kept in staging.
+    """
+    roles = {"period_raw": "p", "area_raw": "a", "category_raw": "c", "value_raw": "v"}
+    present = {
+        "period_raw": layout.kind != lay.WIDE,
+        "area_raw": True,
+        "category_raw": lay.CATEGORY in layout.roles,
+        "value_raw": layout.kind in (lay.LONG, lay.POPULATION) and "value" in joins,
+    }
+    blank = {raw: f"coalesce({roles[raw]}.blank, false)" for raw in roles if present[raw]}
+    filled = f"(CASE WHEN s.complete THEN s.filled - ({' + '.join(f'({b})::INTEGER' for b in blank.values())}) ELSE s.filled END)"
+    texts = ", ".join(f"CASE WHEN NOT {b} THEN s.{raw} END" for raw, b in blank.items())
+    if layout.kind in (lay.LONG, lay.POPULATION) and "value" not in joins:
+        texts += ", s.value_raw"  # plain digits: never blank
+    notes = " OR ".join(f"coalesce({roles[raw]}.footnote AND NOT {b}, false)" for raw, b in blank.items())
+    staged_note = "f.raw IS NOT NULL" if "footnotes" in joins else "false"
+    return (f", {filled} AS filled, CASE WHEN NOT s.complete THEN s.only_text WHEN {filled} = 1 THEN coalesce({texts}) END"
+            f" AS only_text, CASE WHEN s.complete THEN {notes} ELSE {staged_note} END AS footnote")
+
+
+def classified_sql(layout: lay.Layout, grouped: bool, summaries: bool = False,
+                   joins: frozenset[str] = ALL_JOINS, source: str = "staged") -> str:
     """Every staged row with its codes, value and status (see classify for `import_today`).
 
     With `summaries` (the file has summary labels), summary rows also get `summary_mask`, what
     they add up (see summaries.py), and their label and count as written (`summary_raw`).
+    `joins` leaves out the maps a file has no use for (their columns are NULL), which matters
+    on a file of millions of rows; the findings of a refused file use them all.
     """
-    row = "s.row" if layout.kind == lay.WIDE else ("NULL::BIGINT" if grouped else "s.rowid + 1")
-    status, value = value_sql("s.value_raw", "v")
-    ends = lambda alias: (f"CASE {alias}.kind WHEN 'M' THEN {alias}.start + INTERVAL 1 MONTH "  # noqa: E731
-                          f"WHEN 'Q' THEN {alias}.start + INTERVAL 3 MONTH ELSE {alias}.start + INTERVAL 1 YEAR END")
+    row = "NULL::BIGINT" if grouped and layout.kind == lay.REPORTS else "s.row"
+    status, value = value_sql("s.value_raw", "v" if "value" in joins else None)
     extras = ", 1::BIGINT AS n, NULL::VARCHAR AS column_name" if layout.kind in (lay.LONG, lay.POPULATION) else ""
+    second = {
+        "time2": ("t.start AS time2_start, t.day AS time2_day, t.after AS time2_end",
+                  "LEFT JOIN period_map t ON t.raw = s.time2_raw"),
+        "area2": ("a2.code AS area2_code, a2.status AS area2_status", "LEFT JOIN area_map a2 ON a2.raw = s.area2_raw"),
+        "category2": ("c2.code AS category2_code, c2.status AS category2_status",
+                      "LEFT JOIN category_map c2 ON c2.raw = s.category2_raw"),
+        "value": ("", "LEFT JOIN value_map v ON v.raw = s.value_raw"),
+        "footnotes": ("", "LEFT JOIN footnotes f ON f.raw = s.only_text"),
+    }
+    absent = {"time2": "NULL::DATE AS time2_start, NULL::DATE AS time2_day, NULL::DATE AS time2_end",
+              "area2": "NULL::VARCHAR AS area2_code, NULL::VARCHAR AS area2_status",
+              "category2": "NULL::VARCHAR AS category2_code, NULL::VARCHAR AS category2_status",
+              "value": "", "footnotes": ""}
+    columns = "".join(f", {second[n][0] if n in joins else absent[n]}" for n in second if second[n][0] or absent[n])
+    columns += _fill_sql(layout, joins)
+    if layout.kind in VIEWED:  # a repeated header: every role's text is a header text (from the maps)
+        flags = ["p.header", "a.header"] + (["c.header"] if lay.CATEGORY in layout.roles else [])
+        flags += ["v.header" if "value" in joins else "false"]
+        flags += [f"{alias}.header IS NOT DISTINCT FROM true" for name, alias in
+                  (("time2", "t"), ("area2", "a2"), ("category2", "c2")) if name in joins]
+        columns += f", coalesce({' AND '.join(flags)}, false) AS header_repeat"
+    joined = "\n        ".join(second[n][1] for n in second if n in joins)
     base = f"""
-        SELECT s.*, {row} AS row_no{extras},
+        SELECT s.* EXCLUDE (filled, only_text), {row} AS row_no{extras},
                p.kind AS period_kind, p.start AS period_start, p.day AS period_day, p.status AS period_status,
-               ({ends('p')})::DATE AS period_end,
-               t.start AS time2_start, t.day AS time2_day, ({ends('t')})::DATE AS time2_end,
-               a.code AS area_code, a.status AS area_status, a2.code AS area2_code, a2.status AS area2_status,
-               c.code AS category_code, c.status AS category_status,
-               c2.code AS category2_code, c2.status AS category2_status,
-               {status} AS value_status, {value} AS value,
-               f.raw IS NOT NULL AS footnote,
-               (p.idx * 4294967296 + a.idx * 65536 + coalesce(c.idx, 0)) * 32
-                 + coalesce(day(p.day), 0) AS cell_key  -- one integer per cell (and day), to find repeats
-        FROM staged s
+               p.after AS period_end,
+               a.code AS area_code, a.status AS area_status, c.code AS category_code, c.status AS category_status,
+               {status} AS value_status, {value} AS value{columns},
+               p.part + a.part + coalesce(c.part, 0) AS cell_key, p.id AS period_id, a.id AS area_id, c.id AS category_id
+        FROM {source} s
         LEFT JOIN period_map p ON p.raw = s.period_raw
-        LEFT JOIN period_map t ON t.raw = s.time2_raw
         LEFT JOIN area_map a ON a.raw = s.area_raw
-        LEFT JOIN area_map a2 ON a2.raw = s.area2_raw
         LEFT JOIN category_map c ON c.raw = s.category_raw
-        LEFT JOIN category_map c2 ON c2.raw = s.category2_raw
-        LEFT JOIN value_map v ON v.raw = s.value_raw
-        LEFT JOIN footnotes f ON f.raw = s.only_text"""
+        {joined}"""
     summary = ("'summary' IN (coalesce(period_status, ''), coalesce(area_status, ''), "
                "coalesce(category_status, ''))")
     problem = " OR ".join(f"coalesce({p}, false)" for p in problem_predicates(layout).values())
@@ -285,16 +378,56 @@ def _has_summaries(con) -> bool:
     ).fetchone()[0]
 
 
-def classify(con, layout: lay.Layout, grouped: bool, today: dt.date) -> None:
-    """The temp table `resolved`: what the later steps need of every classified row."""
+# The columns of `resolved`, and how classify computes each from the classified rows.
+def classify(con, layout: lay.Layout, grouped: bool, today: dt.date, maps: Maps, located: bool = True) -> None:
+    """The temp table `classified` and its view `resolved`: what the later steps need of every row.
+
+    Texts are not copied two million times: `classified` keeps each row's spellings by number
+    (`period_id`, …) and `resolved` joins the maps back for the steps that need the codes. What is
+    the same on every row of a long table (no column name, no days, no summary labels) is a
+    constant of the view. A staged view is read without row numbers unless `located` (see
+    staging._stage_view).
+    """
     con.execute("SET VARIABLE import_today = $today::DATE", {"today": today})
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE resolved AS
-            SELECT row_no, n, status, period_kind, period_start, period_day, area_code, category_code,
-                   value, column_name, period_status = 'ongoing' AS ongoing, period_raw, only_text, cell_key,
-                   summary_mask, summary_raw
-            FROM ({classified_sql(layout, grouped, _has_summaries(con))})"""
-    )
+    source = "staged" if located or layout.kind not in VIEWED else "staged_fast"
+    summaries = _has_summaries(con)
+    sql = classified_sql(layout, grouped, summaries, joins_for(layout, maps), source)
+    stored = ["row_no", "n", "status", "period_id", "area_id", "category_id", "value", "only_text", "cell_key"]
+    if layout.kind not in VIEWED:
+        stored.append("column_name")
+    if summaries:
+        stored += ["summary_mask", "summary_raw"]
+    drop(con, "resolved")
+    materialize(con, layout, "classified", f"SELECT {', '.join(stored)} FROM ({sql})")
+    absent = {"column_name": "NULL::VARCHAR", "summary_mask": "NULL::INTEGER", "summary_raw": "NULL::VARCHAR[]"}
+    kept = ", ".join(f"{absent[c]} AS {c}" if c not in stored else f"r.{c}" for c in absent)
+    con.execute(f"""CREATE TEMP VIEW resolved AS
+                    SELECT r.row_no, r.n, r.status, p.kind AS period_kind, p.start AS period_start, p.day AS period_day,
+                           a.code AS area_code, c.code AS category_code, r.value, p.status = 'ongoing' AS ongoing,
+                           p.raw AS period_raw, r.only_text, r.cell_key, {kept}
+                    FROM classified r
+                    LEFT JOIN period_map p ON p.id = r.period_id
+                    LEFT JOIN area_map a ON a.id = r.area_id
+                    LEFT JOIN category_map c ON c.id = r.category_id""")
+
+
+def unlocated(con) -> bool:
+    """Whether the rows were classified without row numbers (a staged view read in parallel)."""
+    return con.execute("SELECT count(*) > 0 AND count(row_no) = 0 FROM classified").fetchone()[0]
+
+
+def materialize(con, layout: lay.Layout, name: str, sql: str) -> None:
+    """The temp table `name` from a query on the staged rows (and the maps)."""
+    if layout.kind not in VIEWED:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        return
+    # DuckDB cannot tell how many rows a CSV file has, so it would hash the file to probe it with
+    # the maps: with the order as written, the file is read once, probing the small maps.
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    finally:
+        con.execute("RESET disabled_optimizers")
 
 
 def build_cells(con, layout: lay.Layout, repeated: bool = True) -> None:
@@ -372,15 +505,6 @@ def check_wide_totals(con, layout: lay.Layout) -> list[tuple]:
 
 def _sql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def drop(con, name: str) -> None:
-    """Drop the temp table or view `name`, whichever it is."""
-    for kind in ("VIEW", "TABLE"):
-        try:
-            con.execute(f"DROP {kind} IF EXISTS {name}")
-        except duckdb.CatalogException:
-            pass  # it is the other kind
 
 
 def has_days(con) -> bool:
