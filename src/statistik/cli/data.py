@@ -33,7 +33,8 @@ def cmd_import(store, args) -> int:
     for path in args.files:
         path = Path(path)
         if not path.is_file():
-            warn(f"{path}: filen findes ikke.")
+            warn(f"{path}: " + ("er en mappe, ikke en fil." if path.is_dir() else
+                                "er ikke en almindelig fil." if path.exists() else "filen findes ikke."))
             status = EXIT_REJECTED
             continue
         try:

@@ -22,7 +22,7 @@ from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
 from statistik.ingest.apply import apply
 from statistik.ingest.problems import Problem, Rejected, quote
-from statistik.ingest.staging import (TRIM, BadNewlines, EncodingMismatch, rejected_lines, stage,
+from statistik.ingest.staging import (TRIM, VIEWED, BadNewlines, EncodingMismatch, rejected_lines, stage,
                                       structural_problems)
 from statistik.ingest.textfile import (TextFile, normalize_newlines, nul_problem, open_text_file,
                                        reopen_as_legacy, sha256_of)
@@ -102,7 +102,7 @@ def _parse_and_validate(
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
-    if validation.unlocated(cur) and (layout.dated or _anything_to_name(cur, layout, maps)):
+    if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps)):
         validation.classify(cur, layout, grouped, today, maps)  # read once more, with row numbers
     totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
     contradictions = summaries.check(cur, layout)
@@ -263,7 +263,7 @@ def prepare(
             if found:
                 raise Rejected(found)
         progress("Sammenligner med tallene i databasen", 0.8)
-        planning.build(cur, plan, fingerprint)
+        planning.build(cur, plan, fingerprint, validation.covered(cur, plan.layout))
         progress("Klar", 1.0)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",

@@ -60,12 +60,14 @@ class Plan:
         return bool(self.new or self.changed)
 
 
-def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True) -> Plan:
+def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
+          covered: tuple[list, list, list] | None = None) -> Plan:
     """Compare the temp table `cells` with the store into `plan_cells`.
 
     When no cell of the file is in the store yet (the usual new month), `plan_cells` is only a
     view of the cells marked new: the big file is not copied once more. The `fingerprint` of
-    every planned cell is what accept compares; a plain import has no use for it.
+    every planned cell is what accept compares; a plain import has no use for it. `covered`
+    (periods, areas, categories of the cells) saves reading them from the cells again.
     """
     m = plan.measure
     source = "$source AS source," if m is FIGURES else ""
@@ -96,16 +98,19 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True) 
               else "{'kind': 'Y', 'start': make_date(year, 1, 1)}")
     category = "category_code" if m is FIGURES else "NULL::VARCHAR"
     keys = ", ".join(m.keys)
+    lists = ("NULL, NULL, NULL" if covered else
+             f"""list(DISTINCT {period}), list(DISTINCT area_code ORDER BY area_code),
+                 list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL)""")
     (plan.new, plan.changed, plan.unchanged, found_periods, plan.areas, categories, plan.zero_filled,
      plan.zero_replacing, fingerprint) = con.execute(
         f"""SELECT count(*) FILTER (WHERE status = 'new'), count(*) FILTER (WHERE status = 'changed'),
-                   count(*) FILTER (WHERE status = 'unchanged'),
-                   list(DISTINCT {period}), list(DISTINCT area_code ORDER BY area_code),
-                   list(DISTINCT {category} ORDER BY {category}) FILTER (WHERE {category} IS NOT NULL),
+                   count(*) FILTER (WHERE status = 'unchanged'), {lists},
                    count(*) FILTER (WHERE zero_filled), count(*) FILTER (WHERE zero_filled AND status = 'changed'),
                    {f'bit_xor(hash({keys}, value, old_value, old_upload_id))' if fingerprint else '0'}
             FROM plan_cells"""
     ).fetchone()
+    if covered:
+        found_periods, plan.areas, categories = covered
     plan.fingerprint = int(fingerprint or 0)
     plan.periods = sorted((periods.Period(p["kind"], p["start"]) for p in found_periods or []),
                           key=lambda p: (p.start, p.kind))

@@ -411,11 +411,6 @@ def classify(con, layout: lay.Layout, grouped: bool, today: dt.date, maps: Maps,
                     LEFT JOIN category_map c ON c.id = r.category_id""")
 
 
-def unlocated(con) -> bool:
-    """Whether the rows were classified without row numbers (a staged view read in parallel)."""
-    return con.execute("SELECT count(*) > 0 AND count(row_no) = 0 FROM classified").fetchone()[0]
-
-
 def materialize(con, layout: lay.Layout, name: str, sql: str) -> None:
     """The temp table `name` from a query on the staged rows (and the maps)."""
     if layout.kind not in VIEWED:
@@ -510,3 +505,17 @@ def _sql(text: str) -> str:
 def has_days(con) -> bool:
     """Whether any period in the file is written as a day (2025-09-15)."""
     return con.execute("SELECT count(*) > 0 FROM period_map WHERE day IS NOT NULL").fetchone()[0]
+
+
+def covered(con, kind: str) -> tuple[list, list, list]:
+    """The periods, areas and categories of the used rows, as plan.build lists them, from the
+    spellings the rows keep (a few distinct numbers, not two million texts)."""
+    def used(column: str, table: str, value: str, present: str) -> list:
+        return con.execute(
+            f"""SELECT list(DISTINCT {value} ORDER BY {value}) FROM {table}
+                WHERE {present} IS NOT NULL AND id IN (SELECT DISTINCT {column} FROM classified WHERE status = 'used')"""
+        ).fetchone()[0] or []
+    shown = "'Y'" if kind == lay.POPULATION else "kind"
+    found = used("period_id", "period_map", f"{{'kind': {shown}, 'start': start}}", "kind")
+    categories = [] if kind == lay.POPULATION else used("category_id", "category_map", "code", "code")
+    return found, used("area_id", "area_map", "code", "code"), categories
