@@ -36,6 +36,7 @@ _PERIOD_PATTERNS = [
     (MONTH, re.compile(rf"^{_YEAR}\s*(?:-|/|m)\s*(?P<m>\d\d?)$")),
     (MONTH, re.compile(rf"^(?P<m>\d\d?)\s*[-/.]\s*{_YEAR}$")),
     (MONTH, re.compile(r"^(?P<name>[a-zæøå]+)\.?\s*[-/ ]?\s*(?P<y>(?:19|20)?\d\d)$")),
+    (MONTH, re.compile(rf"^{_YEAR}\s*[-/ ]?\s*(?P<name>[a-zæøå]+)\.?$")),   # '2025 september'
 ]
 _DATE_PATTERNS = [
     re.compile(rf"^{_YEAR}-(?P<m>\d\d?)-(?P<d>\d\d?)(?:[ t]\d\d?:\d\d(?::\d\d(?:\.\d+)?)?)?$"),

@@ -44,6 +44,7 @@ SUMMARY_LABELS = {
 }
 
 _CODE_AND_TEXT = re.compile(r"^(?P<code>\d{1,4}|tot)\s+(?P<text>\D.*)$")
+_TEXT_AND_CODE = re.compile(r"^(?P<text>\D.*?)\s*\((?P<code>\d{1,4})\)$")  # 'Københavns Kommune (101)'
 
 
 def normalize(text: str) -> str:
@@ -129,16 +130,17 @@ class Lexicon:
     def resolve_checked(self, text: str) -> tuple[str | None, str | None]:
         """(code, None) for a known spelling; (None, why) when a 'code name' pair disagrees.
 
-        '147 Frederiksberg' is 147; '147 København' names two areas and is refused, as is
-        '101 Københaven' (a code with a name we do not know).
+        '147 Frederiksberg' and 'Frederiksberg (147)' are 147; '147 København' names two areas and
+        is refused, as is '101 Københaven' (a code with a name we do not know).
         """
         key = normalize(text)
-        m = _CODE_AND_TEXT.match(key)
-        if m and self._lookup(m["code"]) and key not in self._index:
-            code = self._lookup(m["code"])
-            named = self._resolve_key(m["text"])
+        suffix = _TEXT_AND_CODE.match(str(text).strip())
+        m = _CODE_AND_TEXT.match(key) or suffix
+        if m and self._lookup(normalize(m["code"])) and key not in self._index:
+            code = self._lookup(normalize(m["code"]))
+            named = self._resolve_key(normalize(m["text"]))
             if named != code:
-                written = str(text).strip().split(None, 1)[-1]
+                written = m["text"].strip() if suffix and m is suffix else str(text).strip().split(None, 1)[-1]
                 what = f"navnet er {self.names[named]}" if named else f"{written!r} er ikke et navn, vi kender"
                 return None, f"koden {m['code'].upper()} er {self.names[code]}, men {what}"
             return code, None

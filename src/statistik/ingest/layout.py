@@ -31,18 +31,24 @@ DATE_HEADERS = {
 }
 AREA_HEADERS = {
     "kommune", "gerningskommune", "område", "omraade", "områdekode", "kommunenavn",
-    "kommunekode", "kommune kode", "kommune navn", "geografi", "municipality", "area",
+    "kommunekode", "kommune kode", "kommune navn", "kommunenr", "kommune nr", "kommunenummer", "geografi",
+    "municipality", "area", "gerningssted", "gerningsstedets kommune", "gerningsstedskommune",
 }
 CATEGORY_HEADERS = {
     "kategori", "overtrædelse", "overtraedelse", "overtræd", "overtrædelsens art",
     "overtrædelsesart", "art", "type", "kriminalitetstype", "forbrydelse", "category",
-    "offence", "sagstype", "gerningstype",
+    "offence", "sagstype", "gerningstype", "overtrædelsestype", "lovovertrædelse", "forbrydelsestype",
+    "kriminalitetsform", "sagskategori", "anmeldelsestype",
 }
 COUNT_HEADERS = {
     "antal", "anmeldelser", "antal anmeldelser", "indhold", "værdi", "vaerdi", "value", "count",
     "antal sager", "sager", "antal forhold", "forhold", "n",
 }
 POPULATION_HEADERS = {"folketal", "befolkning", "indbyggere", "antal indbyggere", "population"}
+# A period written in two columns (Excel pivot tables): the year in one, the month or quarter in the other.
+YEAR_HEADERS = {"år", "aar", "year", "årstal"}
+PART_HEADERS = {"måned": "M", "maaned": "M", "md": "M", "mdr": "M", "mnd": "M", "month": "M",
+                "kvartal": "Q", "kvt": "Q", "quarter": "Q"}
 
 PERIOD, DATE, AREA, CATEGORY, COUNT, POP = "periode", "dato", "kommune", "kategori", "antal", "folketal"
 _ROLE_HEADERS = [
@@ -72,6 +78,8 @@ class Layout:
     # wide table, or a period header in a long one (its numbers would otherwise be lost).
     checked_columns: list[int] = field(default_factory=list)
     headerless: bool = False              # a BULK file without its header row (`header` is DST's)
+    # The period in two columns: (year column, month or quarter column, 'M' or 'Q'); roles[PERIOD] is the year.
+    period_parts: tuple[int, int, str] | None = None
 
     @property
     def width(self) -> int:
@@ -99,6 +107,20 @@ def _role_of(header_cell: str) -> str | None:
     for role, synonyms in _ROLE_HEADERS:
         if first in synonyms and first not in {"n", "art", "type", "tid"}:
             return role
+    return None
+
+
+def _period_parts(header: list[str], roles: dict[str, int], second: dict[str, int]) -> tuple[int, int, str] | None:
+    """A year column and a month (or quarter) column that together are the period, made one role."""
+    if PERIOD not in roles or PERIOD not in second:
+        return None
+    a, b = roles[PERIOD], second[PERIOD]
+    names = {a: normalize(header[a]), b: normalize(header[b])}
+    for year, part in ((a, b), (b, a)):
+        if names[year] in YEAR_HEADERS and names[part] in PART_HEADERS:
+            roles[PERIOD] = year
+            del second[PERIOD]
+            return year, part, PART_HEADERS[names[part]]
     return None
 
 
@@ -190,6 +212,7 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
             skipped.append(i)
     if problems:
         raise Rejected(problems)
+    parts = _period_parts(header, roles, second)
     statbank = [c.upper() for c in header] in (STATBANK_BULK_HEADER, STATBANK_POPULATION_HEADER)
 
     if len(period_columns) >= 1 and (not roles.keys() & {PERIOD, DATE, COUNT}):
@@ -249,6 +272,9 @@ def detect_layout(records: list[tuple[int, list[str]]], areas: Lexicon) -> Layou
                       statbank=statbank, second=second, checked_columns=checked, dated=dated)
 
     _require(roles, [PERIOD, AREA, CATEGORY, COUNT], header_line, "lang tabel")
+    if parts:
+        return Layout(LONG, header_line, header, roles, skipped_columns=unused, statbank=statbank,
+                      second=second, checked_columns=checked, period_parts=parts)
     if not dated and roles.get(PERIOD, -1) >= 0:
         values = _values(records, h, roles[PERIOD])
         dated = bool(values) and _share(values, periods.parse_date) > 0.5

@@ -87,22 +87,28 @@ DAY_SQL = """coalesce(try_strptime({v}, '%Y-%m-%d'), try_strptime({v}, '%d-%m-%Y
                        try_strptime({v}, '%d.%m.%Y'), try_strptime({v}, '%d/%m/%Y'))::DATE"""
 
 
-def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
-    """The per-row columns every layout stages: roles, second roles, fill and header checks."""
-    width = width_of(tf, layout)
+def _role_columns(layout: lay.Layout) -> dict[str, int | None]:
+    """Staged column name → the file's column that holds it (None: the file has no such column)."""
     roles = layout.roles
-    cols = {
+    return {
         "period_raw": roles.get(lay.DATE, roles.get(lay.PERIOD)),
         "area_raw": roles.get(lay.AREA),
         "category_raw": roles.get(lay.CATEGORY),
         "value_raw": None if layout.kind in (lay.REPORTS, lay.WIDE) else roles.get(lay.COUNT, roles.get(lay.POP)),
+        "time2_raw": layout.second.get(lay.DATE, layout.second.get(lay.PERIOD)),
+        "area2_raw": layout.second.get(lay.AREA),
+        "category2_raw": layout.second.get(lay.CATEGORY),
     }
-    second_time = layout.second.get(lay.DATE, layout.second.get(lay.PERIOD))
-    cols["time2_raw"] = second_time
-    cols["area2_raw"] = layout.second.get(lay.AREA)
-    cols["category2_raw"] = layout.second.get(lay.CATEGORY)
+
+
+def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
+    """The per-row columns every layout stages: roles, second roles, fill and header checks."""
+    width = width_of(tf, layout)
+    cols = _role_columns(layout)
     # The roles as written (validation strips each distinct spelling; a blank one is missing).
     roles_sql = {name: "NULL::VARCHAR" if i is None or i < 0 else f"nullif(c{i}, '')" for name, i in cols.items()}
+    if layout.period_parts:
+        roles_sql["period_raw"] = _period_from_parts(*layout.period_parts)
     trimmed = [blank_trimmed(i) for i in range(width)]
     # Cheap first: a row whose roles all hold text is `complete`, and its fields are counted as its
     # roles (all the later steps ask is 0, 1 or more); validation takes off the roles whose text is
@@ -138,6 +144,14 @@ def _row_columns(tf: TextFile, layout: lay.Layout) -> str:
            f"({beyond}) AS extra", f"({checked}) AS in_checked"]
         + ([f"({repeat}) AS header_repeat"] if repeat else [])
     )
+
+
+def _period_from_parts(year: int, part: int, kind: str) -> str:
+    """SQL for one period text from a year column and a month or quarter column: 'september 2025',
+    '9-2025', 'K1 2025' (as periods.parse_period reads them); NULL when either is empty."""
+    y, p = f"nullif(trim(c{year}), '')", f"nullif(trim(c{part}), '')"
+    number, joined = ("[1-4]", f"'K' || {p} || ' ' || {y}") if kind == "Q" else ("[0-9]{1,2}", f"{p} || '-' || {y}")
+    return f"CASE WHEN regexp_full_match({p}, '{number}') THEN {joined} ELSE {p} || ' ' || {y} END"
 
 
 def _balanced(op: str, terms: list[str]) -> str:
@@ -205,12 +219,15 @@ def _stage_view(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
     # for a file whose rows all go into cells (nothing to list or name, see validation.classify).
     con.execute(f"CREATE TEMP VIEW staged AS SELECT {columns}, ordinality AS row FROM {source} WITH ORDINALITY")
     con.execute(f"CREATE TEMP VIEW staged_fast AS SELECT {columns}, NULL::BIGINT AS row FROM {source}")
+    present = _role_columns(layout)
+    spelled = [c for c in SPELLED if c == "only_text" or (present[c] is not None and present[c] >= 0)]
     lists = ", ".join(
         f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL"
-        + (f" AND NOT {PLAIN.format(v=c)})" if c == "value_raw" else ")") for c in SPELLED)
+        + (f" AND NOT {PLAIN.format(v=c)})" if c == "value_raw" else ")") for c in spelled)
     # fetchall: REJECTS is written when the result is read to its end, not at its first row.
     row = con.execute(f"SELECT count(*), {lists} FROM (SELECT {columns} FROM {_read_csv(tf, layout, width)})").fetchall()[0]
-    return StageStats(int(row[0]), False, {c: values or [] for c, values in zip(SPELLED, row[1:])})
+    found = dict(zip(spelled, row[1:]))
+    return StageStats(int(row[0]), False, {c: found.get(c) or [] for c in SPELLED})
 
 
 def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grouped: bool) -> StageStats:

@@ -156,6 +156,9 @@ def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, tod
         return list(dict.fromkeys(v for c in columns for v in spellings[c]))
 
     headers = {h.replace("\ufeff", "").strip(TRIM).lower() for h in layout.header if h}
+    if layout.period_parts:  # a repeated header reads as the two header texts joined, like a period
+        year, part, _ = layout.period_parts
+        headers.add(f"{layout.header[part]} {layout.header[year]}".lower())
 
     def header(rows: list[tuple]) -> list[tuple]:
         """With what every map says of a spelling as text: a header text, blank, a footnote."""

@@ -24,6 +24,7 @@ _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _EXCEL_ERRORS = {"#value!", "#værdi!", "#n/a", "#i/t", "#div/0!", "#ref!", "#name?", "#navn?",
                  "#num!", "#null!", "#nul!", "#spill!", "#calc!"}
 _MINUS = "-−–"
+_NO_VALUE_WORDS = {"null", "na", "n/a", "nan", "none", "mangler", "ukendt", "ingen", "?"}
 
 
 class Count(NamedTuple):
@@ -47,6 +48,9 @@ def parse_count(raw: str, statbank: bool = False) -> Count:
     if set(v) == {"#"}:
         return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — Excel skriver #####, når kolonnen er "
                                      "for smal; gør kolonnen bredere og gem filen igen")
+    if v.lower() in _NO_VALUE_WORDS:
+        return Count(PROBLEM, reason=f"{quote(raw)} er ikke et antal — lad feltet stå tomt (eller skriv ..), "
+                                     "hvis tallet mangler, og 0, hvis der ingen var")
     if v.lower() in _EXCEL_ERRORS:
         return Count(PROBLEM, reason=f"{quote(raw)} er en fejl fra en Excel-formel, ikke et antal")
     if v[:1] == "=":
