@@ -148,7 +148,7 @@ def _parse_and_validate(
     if problems:
         raise Rejected(sorted(problems, key=Problem.sort_key))
     validation.build_cells(cur, layout, repeated)
-    accounting.check_cells(cur, layout, accounts)
+    cell_counts = accounting.check_cells(cur, layout, accounts)
     warnings += _plan_warnings(cur, layout, lines)
     return planning.Plan(
         file_name=tf.name,
@@ -165,6 +165,7 @@ def _parse_and_validate(
         new_category_lines={code: lines.get(new_rows.get(code)) for code in maps.new_categories},
         ignored_columns=layout.skipped_columns,
         warnings=sorted(warnings + tf.warnings, key=Problem.sort_key),
+        cell_counts=cell_counts,
     )
 
 

@@ -114,10 +114,14 @@ def account(con, layout: lay.Layout, read: int, titles: list[tuple[int, str]], r
     return accounts
 
 
-def check_cells(con, layout: lay.Layout, accounts: Accounts) -> None:
-    """Every used row (or report) reached exactly one cell, and no cell came from elsewhere."""
-    rows, reports = con.execute(
-        "SELECT coalesce(sum(rows), 0), coalesce(sum(value) FILTER (WHERE NOT zero_filled), 0) FROM cells"
+def check_cells(con, layout: lay.Layout, accounts: Accounts) -> tuple[int, int]:
+    """Every used row (or report) reached exactly one cell, and no cell came from elsewhere.
+
+    Returns the number of cells and of those set to 0 by the BULK rule (for the plan).
+    """
+    rows, reports, cells, zeros = con.execute(
+        """SELECT coalesce(sum(rows), 0), coalesce(sum(value) FILTER (WHERE NOT zero_filled), 0), count(*),
+                  count(*) FILTER (WHERE zero_filled) FROM cells"""
     ).fetchone()
     if layout.kind == lay.WIDE:
         expected = con.execute("SELECT count(*) FROM classified WHERE status = 'used'").fetchone()[0]
@@ -127,3 +131,4 @@ def check_cells(con, layout: lay.Layout, accounts: Accounts) -> None:
         raise AccountingError(f"{expected} used rows, but {rows} behind the cells")
     if layout.kind == lay.REPORTS and reports != accounts.used:
         raise AccountingError(f"{accounts.used} reports used, but the cells count {reports}")
+    return int(cells), int(zeros)

@@ -48,6 +48,7 @@ class Plan:
     zero_filled: int = 0          # BULK combinations the file leaves out, set to 0
     zero_replacing: int = 0       # of those, how many replace a stored figure (revisions to 0)
     fingerprint: int = 0          # of every planned cell (key, old and new value, old upload)
+    cell_counts: tuple[int, int] | None = None   # cells of the file, of them zero-filled (when validated)
 
     @property
     def rows_skipped(self) -> int:
@@ -73,7 +74,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
     source = "$source AS source," if m is FIGURES else ""
     params = {"source": plan.source} if m is FIGURES else {}
     drop(con, "plan_cells")
-    overlap = con.execute(
+    overlap = _stored_in(con, plan, covered) and con.execute(
         f"SELECT count(*) FROM (SELECT {source} * FROM cells) c JOIN {m.table} s ON {m.match('c', 's')}", params
     ).fetchone()[0]
     if overlap:
@@ -93,6 +94,12 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
                 SELECT {literal} *, NULL::BIGINT AS old_value, NULL::INTEGER AS old_upload_id, 'new' AS status
                 FROM cells"""
         )
+    if not overlap and covered and plan.cell_counts and not fingerprint:
+        # Every cell is new: nothing to count again.
+        plan.new, plan.zero_filled = plan.cell_counts
+        plan.changed = plan.unchanged = plan.zero_replacing = plan.fingerprint = 0
+        _cover(plan, *covered)
+        return plan
     # Counts and what the file covers, in one pass over plan_cells.
     period = ("{'kind': period_kind, 'start': period_start}" if m is FIGURES
               else "{'kind': 'Y', 'start': make_date(year, 1, 1)}")
@@ -112,11 +119,30 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
     if covered:
         found_periods, plan.areas, categories = covered
     plan.fingerprint = int(fingerprint or 0)
+    _cover(plan, found_periods, plan.areas, categories)
+    return plan
+
+
+def _cover(plan: Plan, found_periods: list | None, areas: list | None, categories: list | None) -> None:
     plan.periods = sorted((periods.Period(p["kind"], p["start"]) for p in found_periods or []),
                           key=lambda p: (p.start, p.kind))
-    plan.areas = plan.areas or []
+    plan.areas = areas or []
     plan.categories = categories or []
-    return plan
+
+
+def _stored_in(con, plan: Plan, covered: tuple[list, list, list] | None) -> bool:
+    """Whether the store may hold a cell of the file: any figure of its source in its periods (or,
+    without `covered`, of its source at all). A cheap look at the store before joining the cells."""
+    m = plan.measure
+    if m is FIGURES:
+        starts = [p["start"] for p in covered[0]] if covered else None
+        return con.execute(
+            "SELECT count(*) > 0 FROM figure WHERE source = $source"
+            + (" AND period_start IN (SELECT unnest($starts))" if covered else ""),
+            {"source": plan.source, **({"starts": starts} if covered else {})}).fetchone()[0]
+    years = [p["start"].year for p in covered[0]] if covered else None
+    return con.execute("SELECT count(*) > 0 FROM population" + (" WHERE year IN (SELECT unnest($years))" if covered else ""),
+                       {"years": years} if covered else {}).fetchone()[0]
 
 
 def changes(con: duckdb.DuckDBPyConnection, plan: Plan, limit: int = 500) -> pd.DataFrame:
