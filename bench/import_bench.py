@@ -410,7 +410,6 @@ def profile_child(path: Path, db: Path) -> None:
     import statistik.ingest.layout as lay
     import statistik.ingest.plan as planmod
     import statistik.ingest.textfile as textfile
-    import statistik.ingest.validation as val
     import statistik.ingest.findings as fnd
     import statistik.ingest.accounting as acc
     from statistik import bootstrap, reference
@@ -477,8 +476,10 @@ def profile_child(path: Path, db: Path) -> None:
     wrap(lay, "detect_layout")
     wrap(ing, "stage", "stage (read_csv)")
     wrap(ing, "structural_problems")
-    for name in ("build_maps", "classify", "check_wide_totals", "build_cells"):
-        wrap(val, name)
+    wrap(ing.spellings, "build_maps")
+    wrap(ing.validation, "classify")
+    for name in ("check_wide_totals", "build_cells"):
+        wrap(ing.cells, name)
     for name in ("findings", "duplicates"):
         wrap(fnd, name)
     for name in ("account", "check_cells"):

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from statistik import config, districts, reference
-from statistik.ingest import accounting, findings, summaries, validation
+from statistik.ingest import accounting, cells, findings, spellings, summaries, validation
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
@@ -97,14 +97,14 @@ def _parse_and_validate(
     titles, problems = _titles(tf, layout)
     stats = _stage_with_fallback(cur, tf, layout, path)
     progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
-    maps = validation.build_maps(cur, layout, areas, categories, today, stats.spellings)
-    if layout.kind == lay.LONG and not layout.dated and validation.has_days(cur):
+    maps = spellings.build_maps(cur, layout, areas, categories, today, stats.spellings)
+    if layout.kind == lay.LONG and not layout.dated and cells.has_days(cur):
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
     if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps)):
         validation.classify(cur, layout, grouped, today, maps)  # read once more, with row numbers
-    totals = validation.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
+    totals = cells.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
     contradictions = summaries.check(cur, layout)
     rejected = rejected_lines(cur)
     problems += structural_problems(cur)
@@ -147,7 +147,7 @@ def _parse_and_validate(
                                 + ("; ".join(s.describe() for s in skipped) if skipped else "kun en overskrift")))
     if problems:
         raise Rejected(sorted(problems, key=Problem.sort_key))
-    validation.build_cells(cur, layout, repeated)
+    cells.build_cells(cur, layout, repeated)
     cell_counts = accounting.check_cells(cur, layout, accounts)
     warnings += _plan_warnings(cur, layout, lines)
     return planning.Plan(
@@ -169,7 +169,7 @@ def _parse_and_validate(
     )
 
 
-def _anything_to_name(cur, layout: lay.Layout, maps: validation.Maps) -> bool:
+def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps) -> bool:
     """Whether some row of the file must be named by its line: not used, or a cell given twice."""
     return (cur.execute("SELECT bool_or(status <> 'used') FROM classified").fetchone()[0]
             or findings.is_repeated(cur, layout, maps.cells))
@@ -190,7 +190,7 @@ def _summary_problems(found: list[summaries.Contradiction], layout: lay.Layout, 
     return out
 
 
-def _new_category_rows(cur, layout: lay.Layout, maps: validation.Maps) -> dict[str, int]:
+def _new_category_rows(cur, layout: lay.Layout, maps: spellings.Maps) -> dict[str, int]:
     """The first row that names each new category."""
     if not maps.new_categories:
         return {}
@@ -222,9 +222,9 @@ def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Probl
         if zeros:
             out.append(Problem(f"'-' er læst som 0 (Danmarks Statistiks tegn for nul) i {zeros} "
                                f"{'celle' if zeros == 1 else 'celler'}"))
-    rows, cells, first = findings.summed_days(cur, layout)
-    if cells:
-        out.append(Problem(f"{rows} rækker med forskellige datoer i samme måned er lagt sammen til {cells} "
+    rows, summed, first = findings.summed_days(cur, layout)
+    if summed:
+        out.append(Problem(f"{rows} rækker med forskellige datoer i samme måned er lagt sammen til {summed} "
                            "månedstal pr. kommune og kategori (tal pr. dag eller uge lægges sammen i den måned, "
                            "datoen ligger i)", line=lines.get(first),
                            fix="er tallene for uger, der går over en månedsskifte, så ret filen"))
@@ -264,7 +264,7 @@ def prepare(
             if found:
                 raise Rejected(found)
         progress("Sammenligner med tallene i databasen", 0.8)
-        planning.build(cur, plan, fingerprint, validation.covered(cur, plan.layout))
+        planning.build(cur, plan, fingerprint, cells.covered(cur, plan.layout))
         progress("Klar", 1.0)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",
