@@ -98,7 +98,7 @@ def _parse_and_validate(
     stats = _stage_with_fallback(cur, tf, layout, path)
     progress("Kontrollerer perioder, områder, kategorier og antal", 0.5)
     maps = spellings.build_maps(cur, layout, areas, categories, today, stats.spellings)
-    if layout.kind == lay.LONG and not layout.dated and cells.has_days(cur):
+    if layout.kind in (lay.LONG, lay.WIDE) and not layout.dated and cells.has_days(cur):
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
@@ -224,7 +224,8 @@ def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Probl
                                f"{'celle' if zeros == 1 else 'celler'}"))
     rows, summed, first = findings.summed_days(cur, layout)
     if summed:
-        out.append(Problem(f"{rows} rækker med forskellige datoer i samme måned er lagt sammen til {summed} "
+        out.append(Problem(f"{rows} {'celler' if layout.kind == lay.WIDE else 'rækker'} med forskellige datoer i samme "
+                           f"måned er lagt sammen til {summed} "
                            "månedstal pr. kommune og kategori (tal pr. dag eller uge lægges sammen i den måned, "
                            "datoen ligger i)", line=lines.get(first),
                            fix="er tallene for uger, der går over en månedsskifte, så ret filen"))

@@ -175,16 +175,19 @@ def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool
     repeated = is_repeated(con, layout, cells)
     if not repeated and not layout.dated:
         return [], False
+    # In a wide table the cells of one file row share its line: count lines, not cells.
+    lines = "count(DISTINCT row_no)" if layout.kind == lay.WIDE else "sum(n)"
     found = [] if not repeated else con.execute(
         f"""SELECT list(DISTINCT value ORDER BY value), count(DISTINCT value) > 1,
-                   list(period_raw ORDER BY row_no), list(row_no ORDER BY row_no)[1:4], sum(n), false
+                   list(period_raw ORDER BY row_no), list(DISTINCT row_no ORDER BY row_no)[1:4], sum(n), false,
+                   {lines}
             FROM resolved WHERE status = 'used' GROUP BY {keys}{day} HAVING sum(n) > 1
             ORDER BY min(row_no) LIMIT 50"""
     ).fetchall()
     if layout.dated:  # a month figure beside figures by day for the same cell
         found += con.execute(
             f"""SELECT list(DISTINCT value ORDER BY value), true, list(period_raw ORDER BY row_no),
-                       list(row_no ORDER BY row_no)[1:4], sum(n), true
+                       list(DISTINCT row_no ORDER BY row_no)[1:4], sum(n), true, {lines}
                 FROM resolved WHERE status = 'used' GROUP BY {keys}
                 HAVING count(period_day) > 0 AND count(*) > count(period_day)
                 ORDER BY min(row_no) LIMIT 50"""
@@ -192,25 +195,25 @@ def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool
     rows = sorted(found, key=lambda r: r[3][0])
     column = layout.role_name(lay.COUNT) if lay.COUNT in layout.roles else None
     out = []
-    for values, differ, raws, first_rows, n, mixed in rows:
+    wide = layout.kind == lay.WIDE
+    for values, differ, raws, first_rows, n, mixed, lines_n in rows:
         shown = " og ".join(str(v) for v in values)
         cell = ", ".join(map(str, list(dict.fromkeys(raws))[:3]))
+        where = dict(column=column, first_row=first_rows[0], rows=lines_n, other_rows=tuple(first_rows[1:]))
         if mixed:
-            out.append(Finding(f"samme celle står både som måned og som dage ({cell})", column,
-                               first_rows[0], n, "skriv enten ét tal pr. måned eller ét tal pr. dag",
-                               tuple(first_rows[1:])))
+            out.append(Finding(f"samme celle står både som måned og som dage ({cell})",
+                               fix="skriv enten ét tal pr. måned eller ét tal pr. dag", **where))
         elif layout.dated:
             out.append(Finding(
                 f"samme dag ({cell}) står {n} gange for samme kommune og kategori ({shown})",
-                column, first_rows[0], n,
-                "tal pr. dag lægges sammen til måneder, så hver dag må kun stå én gang; er det én række "
-                "pr. anmeldelse, så fjern kolonnen med antal", tuple(first_rows[1:])))
+                fix="tal pr. dag lægges sammen til måneder, så hver dag må kun stå én gang"
+                    + ("" if wide else "; er det én række pr. anmeldelse, så fjern kolonnen med antal"), **where))
         elif differ:
             out.append(Finding(f"samme celle ({cell}) står {n} gange med forskellige antal ({shown})",
-                               column, first_rows[0], n, "ret eller fjern den ene række", tuple(first_rows[1:])))
+                               fix="ret eller fjern " + ("den ene kolonne" if wide else "den ene række"), **where))
         else:
-            out.append(Finding(f"samme række ({cell}) står {n} gange; tallet tælles én gang", column,
-                               first_rows[0], n, None, tuple(first_rows[1:]), warning=True))
+            out.append(Finding(f"samme {'celle' if wide else 'række'} ({cell}) står {n} gange; tallet tælles én gang",
+                               warning=True, **where))
     return out, bool(repeated)
 
 
