@@ -191,3 +191,49 @@ def test_a_long_value_is_cut_in_the_message(store, tmp_path):
                     encoding="utf-8")
     message = rejected(store, path)[0].message()
     assert len(message) < 300 and "…'" in message
+
+
+# Rows the shortcut must leave to the full rules: blanks, titles, footnotes, repeated headers and
+# rows, summaries, no figures, two spellings of a cell, formulas, quotes, odd counts and periods.
+SHORTCUT_FILES = [
+    "eksempel_blanke_raekker_med_tabulator.csv", "eksempel_titel_og_kilde.csv", "eksempel_gentaget_overskrift.csv",
+    "eksempel_i_alt_raekke_passer.csv", "eksempel_blankt_antal.csv", "eksempel_dubletraekke_taelles_en_gang.csv",
+    "eksempel_citerede_tal.csv", "eksempel_flettet_titel_og_fodnoter.csv", "fejl_i_alt_raekke_passer_ikke.csv",
+    "fejl_samme_celle_to_stavemaader.csv", "fejl_formel_som_antal.csv", "fejl_mellemrum_som_kommune.csv",
+    "fejl_procent.csv", "fejl_tom_periode.csv", "fejl_kun_prikker.csv", "fejl_enkelt_felt_midt_i.csv",
+]
+
+
+def test_the_shortcut_for_plainly_good_rows_never_uses_a_row_the_full_rules_refuse(store):
+    """A long table is first classified by a shortcut that marks only rows of good spellings as used
+    (validation._good_rows_sql); for every file of the folder, whatever it marks the full
+    classification uses too, and when it marks every row the full one does as well."""
+    from statistik import reference
+    from statistik.ingest import layout as lay, spellings, staging, validation
+    from statistik.ingest.problems import Rejected as Refused
+    from statistik.ingest.textfile import open_text_file
+
+    today = dt.date(2026, 11, 25)
+    cur = store.cursor()
+    areas, categories = reference.lexicons(cur)
+    checked = 0
+    for name in SHORTCUT_FILES:
+        try:
+            with open_text_file(FOLDER / name) as tf:
+                layout = lay.detect_layout(tf.records, areas)
+                if layout.kind not in staging.VIEWED:
+                    continue
+                stats = staging.stage(cur, tf, layout)
+                maps = spellings.build_maps(cur, layout, areas, categories, today, stats.spellings)
+                counts = []
+                for located in (False, True):
+                    validation.classify(cur, layout, False, today, maps, located=located)
+                    counts.append(cur.execute("SELECT count(*) FILTER (WHERE status = 'used'), count(*) "
+                                              "FROM classified").fetchone())
+        except (Refused, staging.EncodingMismatch, staging.BadNewlines):
+            continue  # refused or read again before it is classified
+        (fast, rows), (full, _) = counts
+        assert fast <= full and (fast < rows or full == rows), name
+        checked += 1
+    cur.close()
+    assert checked == len(SHORTCUT_FILES)

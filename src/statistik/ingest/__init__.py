@@ -103,7 +103,8 @@ def _parse_and_validate(
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
     if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps)):
-        validation.classify(cur, layout, grouped, today, maps)  # read once more, with row numbers
+        # Not every row is plainly used: classify in full, reading the file once more with row numbers.
+        validation.classify(cur, layout, grouped, today, maps)
     totals = cells.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
     contradictions = summaries.check(cur, layout)
     rejected = rejected_lines(cur)
@@ -170,8 +171,9 @@ def _parse_and_validate(
 
 
 def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps) -> bool:
-    """Whether some row of the file must be named by its line: not used, or a cell given twice."""
-    return (cur.execute("SELECT bool_or(status <> 'used') FROM classified").fetchone()[0]
+    """Whether some row of the file must be named by its line (or classified in full): not plainly used,
+    or a cell given twice."""
+    return (cur.execute("SELECT bool_or(status IS DISTINCT FROM 'used') FROM classified").fetchone()[0]
             or findings.is_repeated(cur, layout, maps.cells))
 
 

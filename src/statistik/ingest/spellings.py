@@ -18,7 +18,7 @@ from statistik import periods
 from statistik.ingest import layout as lay
 from statistik.ingest.problems import quote
 from statistik.ingest.staging import PLAIN, TRIM
-from statistik.ingest.values import is_footnote, parse_count
+from statistik.ingest.values import OK, is_footnote, parse_count
 from statistik.vocabulary import Lexicon, is_summary, normalize, slug, unsafe_text
 
 EARLIEST_YEAR = 1990  # a period before this is a date Excel made up (1900-01-00), not data
@@ -112,16 +112,20 @@ def _mojibake(raw: str) -> str | None:
     return fixed if fixed != raw else None
 
 
+# The statuses of a spelling that a used row can have (see validation.problem_predicates).
+GOOD_PERIOD, GOOD_AREA, GOOD_CATEGORY = {"ok", "ongoing"}, {"ok"}, {"ok", "new"}
 # Every map says of a spelling whether it is a header text of the file (a repeated header row),
 # `blank` (white space only: no text) and a `footnote` ('Kilde: …').
 # `part` is each map's part of cell_key, one integer per cell and day: period × areas × categories × 32
 # + area × categories × 32 + category × 32 + day of month, cheap to compare and count; `after` is the first
 # day after a period.
 _PERIOD_MAP = {"raw": "VARCHAR", "kind": "VARCHAR", "start": "DATE", "day": "DATE", "status": "VARCHAR",
-               "idx": "BIGINT", "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "after": "DATE",
+               "idx": "BIGINT", "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "good": "BOOLEAN",
+               "after": "DATE",
                "part": "BIGINT", "id": "INTEGER"}
 _LABEL_MAP = {"raw": "VARCHAR", "code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR", "idx": "BIGINT",
-              "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "part": "BIGINT", "id": "INTEGER"}
+              "header": "BOOLEAN", "blank": "BOOLEAN", "footnote": "BOOLEAN", "good": "BOOLEAN", "part": "BIGINT",
+              "id": "INTEGER"}
 def _period_end(kind: str | None, start: dt.date | None) -> dt.date | None:
     """The first day after a period."""
     return periods.shift(periods.Period(kind, start), 1).start if kind else None
@@ -140,7 +144,7 @@ def _with_code_index(rows: list[tuple]) -> list[tuple]:
 
 
 _VALUE_MAP = {"raw": "VARCHAR", "value": "BIGINT", "status": "VARCHAR", "detail": "VARCHAR", "header": "BOOLEAN",
-              "blank": "BOOLEAN", "footnote": "BOOLEAN"}
+              "blank": "BOOLEAN", "footnote": "BOOLEAN", "good": "BOOLEAN"}
 
 
 def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, today: dt.date,
@@ -160,12 +164,15 @@ def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, tod
         year, part, _ = layout.period_parts
         headers.add(f"{layout.header[part]} {layout.header[year]}".lower())
 
-    def header(rows: list[tuple]) -> list[tuple]:
-        """With what every map says of a spelling as text: a header text, blank, a footnote."""
+    def header(rows: list[tuple], status_at: int, usable: set[str]) -> list[tuple]:
+        """With what every map says of a spelling as text: a header text, blank, a footnote, and
+        `good`: usable as it is, so a row of good spellings is used without further checks."""
         out = []
         for r in rows:
             text = r[0].replace("\ufeff", "").strip(TRIM)
-            out.append((*r, text.lower() in headers, not text, bool(text) and is_footnote(text)))
+            heading = text.lower() in headers
+            out.append((*r, heading, not text, bool(text) and is_footnote(text),
+                        r[status_at] in usable and bool(text) and not heading))
         return out
 
     period_rows = _with_period_index([(raw, *_period(layout, raw, today)) for raw in distinct("period_raw", "time2_raw")])
@@ -180,11 +187,11 @@ def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, tod
     # `id` numbers the spellings: the classified rows keep it, not the texts (see classify).
     _register(con, "period_map", _PERIOD_MAP,
               [(*r, _period_end(r[1], r[2]), None if r[5] is None else r[5] * step["period"] + (r[3].day if r[3] else 0),
-                i) for i, r in enumerate(header(period_rows))])
+                i) for i, r in enumerate(header(period_rows, 4, GOOD_PERIOD))])
     _register(con, "area_map", _LABEL_MAP, [(*r, None if r[4] is None else r[4] * step["area"], i)
-                                            for i, r in enumerate(header(area_rows))])
+                                            for i, r in enumerate(header(area_rows, 2, GOOD_AREA))])
     _register(con, "category_map", _LABEL_MAP,
-              [(*r, None if r[4] is None else r[4] * step["category"], i) for i, r in enumerate(header(category_rows))])
+              [(*r, None if r[4] is None else r[4] * step["category"], i) for i, r in enumerate(header(category_rows, 2, GOOD_CATEGORY))])
     values = distinct("value_raw", where=f"NOT {PLAIN.format(v='value_raw')}")
     if layout.kind == lay.WIDE:
         values += [v for v in _wide_totals(con, layout) if v not in values]
@@ -192,7 +199,7 @@ def build_maps(con, layout: lay.Layout, areas: Lexicon, categories: Lexicon, tod
     for raw in values:
         count = parse_count(raw.strip(TRIM), layout.statbank)
         value_rows.append((raw, count.value, count.status, count.reason))
-    _register(con, "value_map", _VALUE_MAP, header(value_rows))
+    _register(con, "value_map", _VALUE_MAP, header(value_rows, 2, {OK}))
     footnotes = [(t, ) for t in distinct("only_text") if is_footnote(t.strip(TRIM))]
     _register(con, "footnotes", {"raw": "VARCHAR"}, footnotes)
     return Maps(

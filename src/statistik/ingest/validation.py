@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from statistik.ingest import layout as lay
-from statistik.ingest.spellings import Maps
+from statistik.ingest.spellings import GOOD_AREA, GOOD_CATEGORY, GOOD_PERIOD, Maps
 from statistik.ingest.staging import PLAIN, VIEWED, drop
 from statistik.ingest.values import MISSING, OK, PROBLEM
 
@@ -26,12 +26,16 @@ def value_sql(v: str, map_alias: str | None) -> tuple[str, str]:
     return status, value
 
 
+def _sql_set(values: set[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
 # One SQL boolean per kind of problem; a row with any of them is a problem row.
 def problem_predicates(layout: lay.Layout) -> dict[str, str]:
     """Name → SQL condition on a classified row, for every kind of problem a row can have."""
     preds = {
-        "period": "coalesce(period_status, 'missing') NOT IN ('ok', 'ongoing', 'not_january')",
-        "area": "coalesce(area_status, 'missing') <> 'ok'",
+        "period": f"coalesce(period_status, 'missing') NOT IN {_sql_set(GOOD_PERIOD | {'not_january'})}",
+        "area": f"coalesce(area_status, 'missing') NOT IN {_sql_set(GOOD_AREA)}",
         "extra": "extra",
         "checked": "in_checked",
         "area2": "area2_raw IS NOT NULL AND (area2_status IS DISTINCT FROM 'ok' OR area2_code <> area_code)",
@@ -43,7 +47,7 @@ def problem_predicates(layout: lay.Layout) -> dict[str, str]:
                   ", false)"),
     }
     if layout.kind != lay.POPULATION:
-        preds["category"] = "coalesce(category_status, 'missing') NOT IN ('ok', 'new')"
+        preds["category"] = f"coalesce(category_status, 'missing') NOT IN {_sql_set(GOOD_CATEGORY)}"
     if layout.kind != lay.REPORTS:
         preds["value"] = f"value_status = '{PROBLEM}'"
     if layout.kind == lay.REPORTS:
@@ -192,19 +196,57 @@ def classify(con, layout: lay.Layout, grouped: bool, today: dt.date, maps: Maps,
     (`period_id`, …) and `resolved` joins the maps back for the steps that need the codes. What is
     the same on every row of a long table (no column name, no days, no summary labels) is a
     constant of the view. A staged view is read without row numbers unless `located` (see
-    staging._stage_view).
+    staging._stage_view), and then only its plainly good rows get a status (_good_rows_sql).
     """
     con.execute("SET VARIABLE import_today = $today::DATE", {"today": today})
+    joins = joins_for(layout, maps)
+    if not located and layout.kind in VIEWED and not joins & {"time2", "area2", "category2"}:
+        for name in ("resolved", "classified"):
+            drop(con, name)
+        materialize(con, layout, "good_rows", _good_rows_sql(layout, joins))
+        # What every row of this pass has alike is a constant of a view, not a column written 2 million times.
+        con.execute("""CREATE TEMP VIEW classified AS
+                       SELECT NULL::BIGINT AS row_no, 1::BIGINT AS n, *, NULL::VARCHAR AS only_text FROM good_rows""")
+        _resolved_view(con, stored=["row_no", "n", "status", "period_id", "area_id", "category_id", "value",
+                                    "only_text", "cell_key"])
+        return
     source = "staged" if located or layout.kind not in VIEWED else "staged_fast"
     summaries = _has_summaries(con)
-    sql = classified_sql(layout, grouped, summaries, joins_for(layout, maps), source)
+    sql = classified_sql(layout, grouped, summaries, joins, source)
     stored = ["row_no", "n", "status", "period_id", "area_id", "category_id", "value", "only_text", "cell_key"]
     if layout.kind not in VIEWED:
         stored.append("column_name")
     if summaries:
         stored += ["summary_mask", "summary_raw"]
-    drop(con, "resolved")
+    for name in ("resolved", "classified"):
+        drop(con, name)
     materialize(con, layout, "classified", f"SELECT {', '.join(stored)} FROM ({sql})")
+    _resolved_view(con, stored)
+
+
+def _good_rows_sql(layout: lay.Layout, joins: frozenset[str]) -> str:
+    """The rows of a staged view, read in parallel, with the status 'used' where every spelling
+    of the row is good (spellings.py) and the row complete: such a row is used whatever else the
+    full classification checks (classified_sql). Any other row's status is NULL, and the file is
+    classified again in full (see classify's callers): a file of good rows is read once."""
+    _, value = value_sql("s.value_raw", "v" if "value" in joins else None)
+    good = ["s.complete", "NOT s.extra", "NOT s.in_checked", "p.good", "a.good"]
+    good += ["c.good"] if lay.CATEGORY in layout.roles else []
+    plain = PLAIN.format(v="s.value_raw")
+    good += [f"({plain} OR coalesce(v.good, false))" if "value" in joins else plain]
+    return f"""
+        SELECT CASE WHEN coalesce({' AND '.join(good)}, false) THEN 'used' END AS status,
+               p.id AS period_id, a.id AS area_id, c.id AS category_id, {value} AS value,
+               p.part + a.part + coalesce(c.part, 0) AS cell_key
+        FROM staged_fast s
+        LEFT JOIN period_map p ON p.raw = s.period_raw
+        LEFT JOIN area_map a ON a.raw = s.area_raw
+        LEFT JOIN category_map c ON c.raw = s.category_raw
+        {'LEFT JOIN value_map v ON v.raw = s.value_raw' if 'value' in joins else ''}"""
+
+
+def _resolved_view(con, stored: list[str]) -> None:
+    """The view `resolved` over `classified`: the maps joined back, absent columns as NULL."""
     absent = {"column_name": "NULL::VARCHAR", "summary_mask": "NULL::INTEGER", "summary_raw": "NULL::VARCHAR[]"}
     kept = ", ".join(f"{absent[c]} AS {c}" if c not in stored else f"r.{c}" for c in absent)
     con.execute(f"""CREATE TEMP VIEW resolved AS
