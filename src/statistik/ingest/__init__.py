@@ -179,7 +179,8 @@ def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps) -> bool:
 
 def _summary_problems(found: list[summaries.Contradiction], layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
     """A Danish problem for each summary row that contradicts the rows it adds up."""
-    count_column = layout.role_name(lay.COUNT) if lay.COUNT in layout.roles else None
+    role = next((r for r in (lay.COUNT, lay.POP) if layout.roles.get(r, -1) >= 0), None)
+    count_column = layout.role_name(role) if role else None
     out = []
     for c in found:
         if c.computed is None:
