@@ -101,6 +101,13 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
             *["| " + " | ".join(row) + " |" for row in rows]]
 
 
+def report(text: str, name: str, smoke: bool) -> None:
+    """Print a bench's result; a full run also keeps it as bench/out/<name>_results.md."""
+    print(text)
+    if not smoke:
+        (OUT_DIR / f"{name}_results.md").write_text(text + "\n")
+
+
 def environment(load: float) -> str:
     """One line on where and when the figures were measured."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,

@@ -150,9 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{elapsed:.0f} s", ", ".join(f"{m:.0f} MB" for m in peaks)]])])
     if errors:
         text += "\n\nErrors: " + "; ".join(sorted(set(errors)))
-    print(text)
-    if not args.smoke:
-        (harness.OUT_DIR / "load_results.md").write_text(text + "\n")
+    harness.report(text, "load", args.smoke)
     return 1 if errors else 0
 
 

@@ -114,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         harness.environment(load), "",
         *harness.table(["page", "first load (process)", "warm (median)", "after a store change (median)",
                         "after an import (median)", "peak memory"], rows)])
-    print(text)
-    if not args.smoke:
-        (harness.OUT_DIR / "pages_results.md").write_text(text + "\n")
+    harness.report(text, "pages", args.smoke)
     return 1 if failed else 0
 
 

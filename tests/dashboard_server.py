@@ -117,6 +117,15 @@ def guarded_chromium():
     assert not outside, f"requests that left the machine: {outside}"
 
 
+def log_in(page, password: str, username: str = "kim") -> None:
+    """Log in with the sidebar's form on the page shown, and wait for the page to draw again."""
+    page.get_by_text("Log ind (analytikere)").click()
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    settle(page)
+
+
 def settle(page, pause: float = 0.4) -> None:
     """Wait until the script has run and the page has drawn."""
     time.sleep(pause)

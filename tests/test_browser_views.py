@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dashboard_server import guarded_chromium, settle
+from dashboard_server import guarded_chromium, log_in, settle
 from test_browser import PASSWORD, app  # noqa: F401  (the server fixture)
 
 PUBLIC = [("", "oversigt"), ("udvikling?omraade=kbh&kategori=3210&periode=Q", "udvikling"),
@@ -83,11 +83,7 @@ def _open_sidebar(page, width: int) -> None:
 
 def _login(page, width: int) -> None:
     _open_sidebar(page, width)
-    page.get_by_text("Log ind (analytikere)").click()
-    page.get_by_label("Brugernavn").fill("kim")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    settle(page)
+    log_in(page, PASSWORD)
 
 
 def test_every_page_at_1400_and_390_px_is_accessible_and_fits(app, tmp_path):

@@ -230,17 +230,13 @@ def test_svg_export_has_the_names_as_text_without_links_or_scripts():
 
 
 def test_a_real_browser_shows_the_names_as_text_and_fetches_nothing_outside(hostile_store):
-    from dashboard_server import dashboard, guarded_chromium, settle
+    from dashboard_server import dashboard, guarded_chromium, log_in, settle
     path, users, code = hostile_store
     with dashboard(path, users) as url, guarded_chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"{url}/?omr=155")
         settle(page)
-        page.get_by_text("Log ind (analytikere)").click()
-        page.get_by_label("Brugernavn").fill("kim")
-        page.get_by_label("Adgangskode").fill(PASSWORD)
-        page.get_by_role("button", name="Log ind").click()
-        settle(page)
+        log_in(page, PASSWORD)
         body = page.inner_text("body").replace("\u2060", "")  # word joiners keep URLs from turning into links
         for name in (TARGET, USER, SOURCE):
             assert name in body, name

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import SAMPLES
-from dashboard_server import dashboard, guarded_chromium, settle
+from dashboard_server import dashboard, guarded_chromium, log_in, settle
 from statistik import accounts
 
 STATISTIK = [sys.executable, "-m", "statistik.cli"]
@@ -75,11 +75,7 @@ def test_every_command_works_while_a_dashboard_runs_and_the_next_page_run_shows_
 def _log_in(page, url: str) -> None:
     page.goto(url)
     settle(page)
-    page.get_by_text("Log ind (analytikere)").click()
-    page.get_by_label("Brugernavn").fill("kim")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    settle(page)
+    log_in(page, PASSWORD)
 
 
 def test_two_dashboard_processes_on_one_store_see_each_others_uploads(db_path, users, browser):
