@@ -1,13 +1,14 @@
 """Load benchmark: many browser sessions touring the dashboard while the command line imports and undoes.
 
-    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--pause S] [--smoke]
+    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--pause S] [--think S] [--smoke]
 
 Starts `streamlit run dashboard.py` (--replicas processes on one store, sessions spread over them)
 on the harness's national-scale store, then N Chromium sessions (Playwright, Debian's Chromium)
-each open Oversigt and click through every page --tours times. Meanwhile `statistik import` of ten
-new months for all 98 municipalities x 90 categories and `statistik undo` of it alternate, so every
-page view may meet a new version of the store. A page view is timed from the click to the page's
-heading being shown and the script done. Reported: page views, p50/p95 page time, errors (a
+each open Oversigt and click through every page --tours times, reading each page --think seconds
+(default 0: the next click at once). Meanwhile `statistik import` of ten new months for all 98
+municipalities x 90 categories and `statistik undo` of it alternate, so every page view may meet
+a new version of the store. A page view is timed from the click to the page's heading being shown
+and the script done. Reported: page views, p50/p95 page time (also per page), errors (a
 traceback, an error message or a time-out), imports done, and each dashboard process's peak memory.
 """
 
@@ -36,7 +37,8 @@ TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne i forhold 
 AIM_P95_S = 2.0
 
 
-async def _session(browser, url: str, tours: int, times: list[float], errors: list[str]) -> None:
+async def _session(browser, url: str, tours: int, think: float, times: list[tuple[str, float]],
+                   errors: list[str]) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     try:
@@ -56,23 +58,24 @@ async def _session(browser, url: str, tours: int, times: list[float], errors: li
                 except Exception as e:  # a time-out counts as an error of that page view
                     errors.append(f"{link}: {type(e).__name__}")
                     continue
-                times.append(time.perf_counter() - started)
+                times.append((link, time.perf_counter() - started))
                 shown = await page.locator("[data-testid='stException']").count()
                 failed = await page.get_by_text("Der skete en fejl").count()
                 if shown or failed:
                     errors.append(f"{link}: {'traceback' if shown else 'fejlbesked'}")
+                await asyncio.sleep(think)  # the user reads the page before the next click
     finally:
         await context.close()
 
 
-async def _tour(urls: list[str], sessions: int, tours: int) -> tuple[list[float], list[str]]:
+async def _tour(urls: list[str], sessions: int, tours: int, think: float) -> tuple[list[tuple[str, float]], list[str]]:
     from playwright.async_api import async_playwright
     times, errors = [], []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"])
-        await asyncio.gather(*[_session(browser, urls[i % len(urls)], tours, times, errors)
+        await asyncio.gather(*[_session(browser, urls[i % len(urls)], tours, think, times, errors)
                                for i in range(sessions)])
         await browser.close()
     return times, errors
@@ -95,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--categories", type=int, default=90)
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds between one import+undo and the next (0: back to back, the worst case)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each user reads a page before the next click (0: click on at once, the worst case)")
     parser.add_argument("--smoke", action="store_true", help="a tiny store, one session, one tour")
     parser.add_argument("--workdir", type=Path, default=harness.OUT_DIR / "work")
     args = parser.parse_args(argv)
@@ -133,21 +138,27 @@ def main(argv: list[str] | None = None) -> int:
         thread = threading.Thread(target=writer, daemon=True)
         started = time.perf_counter()
         thread.start()
-        times, errors = asyncio.run(_tour(servers, args.sessions, args.tours))
+        views, errors = asyncio.run(_tour(servers, args.sessions, args.tours, args.think))
         stop = True
         thread.join(timeout=300)
         elapsed = time.perf_counter() - started
         peaks = [_peak_mb(pid) for pid in pids]
+    times = [seconds for _, seconds in views]
     p50, p95 = harness.percentile(times, 0.5), harness.percentile(times, 0.95)
+    by_page = [[link, str(len(t)), f"{harness.percentile(t, 0.5):.2f} s", f"{harness.percentile(t, 0.95):.2f} s"]
+               for link, _ in TOUR if (t := [s for name, s in views if name == link])]
     text = "\n".join([
         f"{args.sessions} browser sessions x {args.tours} tours of {len(TOUR)} pages on {args.replicas} dashboard "
         f"process(es), store of {args.months} months x {args.categories} police categories; imports and undos "
         f"of {10 * 98 * args.categories:,} figures alternating meanwhile"
-        f"{f', {args.pause:g} s apart' if args.pause else ', back to back'}. Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
+        f"{f', {args.pause:g} s apart' if args.pause else ', back to back'}; "
+        f"{f'each user reads a page for {args.think:g} s' if args.think else 'users click on at once'}. "
+        f"Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
         harness.environment(load), "",
         *harness.table(["page views", "p50", "p95", "errors", "imports done", "time", "peak memory per process"],
                        [[str(len(times)), f"{p50:.2f} s", f"{p95:.2f} s", str(len(errors)), str(imports),
-                         f"{elapsed:.0f} s", ", ".join(f"{m:.0f} MB" for m in peaks)]])])
+                         f"{elapsed:.0f} s", ", ".join(f"{m:.0f} MB" for m in peaks)]]), "",
+        *harness.table(["page", "views", "p50", "p95"], by_page)])
     if errors:
         text += "\n\nErrors: " + "; ".join(sorted(set(errors)))
     harness.report(text, "load", args.smoke)

@@ -18,6 +18,8 @@ from statistik.bootstrap import open_store
 
 # A page error fails its test (in production the page shows a Danish message with a log id instead).
 os.environ["STATISTIK_TEST_RAISE"] = "1"
+# No background warming of views (threads outliving a test); tests/test_warming.py turns it on.
+os.environ["STATISTIK_VARM"] = "0"
 
 TODAY = dt.date(2026, 11, 25)
 SAMPLES = Path(__file__).parent / "samples" / "analyst"  # copies of ../shared/data/samples

@@ -50,6 +50,28 @@ def test_uploaded_police_figures_fill_the_card(con):
     assert not card.verdict.tested and card.verdict.words() == []
 
 
+def _plain(card):
+    """A card as comparable values (its sparkline as a list, its context the same way)."""
+    fields = {k: v for k, v in vars(card).items() if k not in ("spark", "context")}
+    spark = None if card.spark is None else list(card.spark.items())
+    return fields, spark, None if card.context is None else _plain(card.context)
+
+
+@pytest.mark.parametrize("area", ["pk11", "155"])
+@pytest.mark.parametrize("samples", [(), ("eksempel_lang_2025-09.csv", "eksempel_anmeldelser_2025-11.csv")])
+def test_the_overview_worked_out_together_equals_each_card_on_its_own(con, area, samples):
+    """`cards` reads and works out all trends at once (and judges them per source and period together):
+    the same cards as one at a time, with DST's figures only (police trends shown by their broader
+    category) and with police figures of two months."""
+    for sample in samples:
+        import_file(con, SAMPLES / sample, user="a", today=TODAY)
+    together = overview.cards(con, area)
+    alone = [overview.card(con, trend, area) for trend in common.focus_trends(con)]
+    assert sorted(map(_plain, together), key=repr) == sorted(map(_plain, alone), key=repr)
+    assert any(c.source == "Københavns Politi" for c in together) == bool(samples)
+    assert any(c.context for c in together) != bool(samples)
+
+
 def test_dragoer_target_met_and_missed_per_year(con):
     [target] = overview.target_cards(con)
     years = dict(zip(target.years["year"], target.years["met"]))

@@ -58,6 +58,9 @@ SETTINGS = {
     "politikreds": Setting("STATISTIK_POLITIKREDS", "11",
                            "The police district this installation serves, by number (1–12, as in "
                            "data/politikredse_kommuner.csv); 11 is Københavns Politi."),
+    "warm": Setting("STATISTIK_VARM", "1",
+                    "1: the dashboard computes the views pages asked for lately again in the background as soon as "
+                    "the store changes (an import from the command line too), so the next page view finds them ready; 0: off."),
     "dst_api": Setting("STATISTIK_DST_API", "https://api.statbank.dk/v1",
                        "Base URL of Statistikbanken's API, used by fetch-dst and the upload page's fetch button."),
     "dst_timeout_s": Setting("STATISTIK_DST_TIMEOUT_S", "60",
@@ -99,6 +102,11 @@ def organisation() -> str:
 def public() -> bool:
     """Whether the dashboard is public: visitors see published figures only."""
     return SETTINGS["public"].value().strip().lower() in ("1", "true", "ja", "yes")
+
+
+def warm() -> bool:
+    """Whether the dashboard warms its views after every change of the store."""
+    return SETTINGS["warm"].value().strip().lower() in ("1", "true", "ja", "yes")
 
 
 def session_hours() -> float:

@@ -1,6 +1,7 @@
 """The dashboard's side of the store: one `Store` per process, one version per page run, results cached per version.
 
     rows = load(view_function, *args)     # view_function(cursor, *args), cached until the store changes
+                                          # (and made again in the background after a change: views.warming)
     con = cursor()                        # a read-only cursor, for what is not worth caching
     with write("ny markering") as con:    # the one way to write; waits politely for other writers
         annotations.add_annotation(con, ...)
@@ -24,6 +25,7 @@ from statistik import bootstrap, config
 from statistik.markup import md
 from statistik.store import Snapshot, Store, StoreBusy
 from statistik.views import published
+from statistik.views.warming import Call, Warmer, warmable
 
 _run = threading.local()  # Streamlit runs each session's script in a thread of its own
 
@@ -31,6 +33,11 @@ _run = threading.local()  # Streamlit runs each session's script in a thread of 
 @st.cache_resource(show_spinner="Åbner databasen …")
 def _store(path: str) -> Store:
     return bootstrap.ready_store(Path(path))
+
+
+@st.cache_resource(show_spinner=False)
+def _warmer(path: str) -> Warmer | None:
+    return Warmer(_store(path)).start() if config.warm() else None
 
 
 def store() -> Store:
@@ -116,7 +123,9 @@ def load(function: Callable, *args, **kwargs):
     """`function(cursor, *args, **kwargs)` on the page run's version, cached until the store changes (and per
     police district, which decides much of what a page shows, and separately for the public view, which
     shows published figures only)."""
-    snap = snapshot()
+    snap, public = snapshot(), getattr(_run, "public", False)
+    if warmable(function) and (warmer := _warmer(str(config.db_path()))) is not None:
+        warmer.asked(Call.of(function, args, kwargs, public))
     name = f"{function.__module__}.{function.__qualname__}"
     return _cached(function, snap, name, str(config.db_path()), config.politikreds(), snap.key,
-                   getattr(_run, "public", False), args, tuple(sorted(kwargs.items())))
+                   public, args, tuple(sorted(kwargs.items())))

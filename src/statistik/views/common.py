@@ -11,7 +11,7 @@ from statistik.metrics import district, frame as mf
 from statistik.periods import Period
 from statistik.views import published
 
-__all__ = ["FocusTrend", "area_names", "district_description", "focus_trends", "member_names", "newest_series",
+__all__ = ["FocusTrend", "area_names", "district_description", "focus_trends", "member_names",
            "period_of", "population_with_district", "series_with_district"]
 
 
@@ -62,13 +62,6 @@ def series_with_district(
 def population_with_district(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Population per area and year, with each police district's sum."""
     return district.with_district_population(figures.population(con), districts.all_districts())
-
-
-def newest_series(con: duckdb.DuckDBPyConnection, area: str, category: str) -> tuple[str | None, pd.DataFrame]:
-    """One area's figures for a category from the source with the newest figures (and that source)."""
-    frame = series_with_district(con, [area], [category])
-    source = mf.newest_source(frame)
-    return source, frame[frame[mf.SOURCE] == source]
 
 
 def period_of(row: pd.Series) -> Period:

@@ -29,6 +29,7 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _fingerprints: OrderedDict[tuple, tuple] = OrderedDict()
 _results: OrderedDict[tuple, object] = OrderedDict()
+_computing: dict[tuple, threading.Event] = {}  # results being computed now
 
 
 def _put(cache: OrderedDict, key, value, limit: int) -> None:
@@ -76,25 +77,40 @@ def fingerprint(con: duckdb.DuckDBPyConnection, source: str | None = None, windo
 
 
 def kept(con: duckdb.DuckDBPyConnection, key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()`, or a copy of its earlier result for `key` while the `fingerprint` is the same."""
+    """`compute()`, or a copy of its earlier result for `key` while the `fingerprint` is the same.
+
+    Computed once: a second thread asking for the same result meanwhile (another session, the
+    background warming of `views.warming`) waits for the first one's.
+    """
     full = (key, fingerprint(con))
-    with _lock:
-        if full in _results:
-            _results.move_to_end(full)
-            return copy.deepcopy(_results[full])
-    result = compute()
-    _put(_results, full, copy.deepcopy(result), MAX_RESULTS)
-    return result
+    while True:
+        with _lock:
+            if full in _results:
+                _results.move_to_end(full)
+                return copy.deepcopy(_results[full])
+            running = _computing.get(full)
+            if running is None:
+                running = _computing[full] = threading.Event()
+                break
+        running.wait()  # then take its result (or, if it failed, compute it here)
+    try:
+        result = compute()
+        _put(_results, full, copy.deepcopy(result), MAX_RESULTS)
+        return result
+    finally:
+        with _lock:
+            del _computing[full]
+        running.set()
 
 
-def _frozen(value):
+def frozen(value):
     """A hashable stand-in for an argument (lists and sets become tuples)."""
     if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
+        return tuple(frozen(v) for v in value)
     if isinstance(value, (set, frozenset)):
-        return tuple(sorted(_frozen(v) for v in value))
+        return tuple(sorted(frozen(v) for v in value))
     if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+        return tuple(sorted((k, frozen(v)) for k, v in value.items()))
     return value
 
 
@@ -103,9 +119,10 @@ def keeps(also: Callable[[duckdb.DuckDBPyConnection], object] | None = None):
     def decorate(function):
         @functools.wraps(function)
         def wrapper(con, *args, **kwargs):
-            key = (function.__module__, function.__qualname__, _frozen(args), _frozen(kwargs),
-                   _frozen(also(con)) if also else None)
+            key = (function.__module__, function.__qualname__, frozen(args), frozen(kwargs),
+                   frozen(also(con)) if also else None)
             return kept(con, key, lambda: function(con, *args, **kwargs))
+        wrapper.kept = True  # `views.warming` makes such calls again after a write
         return wrapper
     return decorate
 

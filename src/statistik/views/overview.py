@@ -12,7 +12,7 @@ from statistik.metrics import change as mc, frame as mf, rates, series, targets,
 from statistik.periods import Period, months_in, year_earlier
 from statistik.views import memo
 from statistik.views.common import (
-    FocusTrend, area_names, focus_trends, newest_series, period_of, population_with_district,
+    FocusTrend, area_names, focus_trends, period_of, population_with_district,
     series_with_district,
 )
 from statistik.views.comparison import verdicts
@@ -52,47 +52,89 @@ class Card:
 
 def card(con: duckdb.DuckDBPyConnection, trend: FocusTrend, area: str | None = None) -> Card:
     """The latest figures of a trend in an area (default: the district), from the source with the newest figures."""
-    area = area or districts.current().code
-    source, frame = newest_series(con, area, trend.category)
-    result = Card(trend, area)
-    if source is None:
-        if trend.context:
-            name = reference.category_names(con).get(trend.context, trend.context)
-            result.context = card(con, FocusTrend(trend.context, name, ""), area)
-        return result
-    known = frame[frame[mf.COUNT].notna()]
-    latest = known.loc[known[mf.START].idxmax()]
-    with_last = mc.with_last_year(frame)
-    row = series.at(with_last, latest[mf.START]).iloc[0]
-    result.source = source
-    result.period = period_of(latest)
+    return _judge(con, _figures(con, [trend], area or districts.current().code))[0]
+
+
+def _figures(con: duckdb.DuckDBPyConnection, trends: list[FocusTrend], area: str) -> list[Card]:
+    """The trends' cards without their verdicts (`_judge` adds them): the figures of all of them are read
+    and worked out together, each from the source with the newest figures for its category."""
+    made = [Card(trend, area) for trend in trends]
+    frame = series_with_district(con, [area], sorted({t.category for t in trends}))
+    chosen = []
+    for _, rows in frame.groupby(mf.CATEGORY, sort=False):
+        if (source := mf.newest_source(rows)) is not None:
+            chosen.append(rows[rows[mf.SOURCE] == source])
+    if chosen:
+        own = pd.concat(chosen, ignore_index=True)
+        known = own[own[mf.COUNT].notna()]
+        latest = known.loc[known.groupby(mf.CATEGORY)[mf.START].idxmax()].set_index(mf.CATEGORY)
+        with_last = mc.with_last_year(own)
+        rolled = mc.with_last_year(series.rolling(own))
+        filled = mf.fill_gaps(own)
+        at_latest = own.merge(latest[[mf.START]].reset_index(), on=[mf.CATEGORY, mf.START])
+        with_rate = rates.add_rates(at_latest, population_with_district(con)).drop_duplicates(mf.CATEGORY)\
+            .set_index(mf.CATEGORY)
+        for result in made:
+            if result.trend.category in latest.index:
+                _fill(result, latest.loc[result.trend.category], with_last, rolled, filled,
+                      with_rate.loc[result.trend.category])
+    without = [(c, c.trend.context) for c in made if c.empty and c.trend.context]
+    if without:
+        names = reference.category_names(con)
+        broader = _figures(con, [FocusTrend(context, names.get(context, context), "") for _, context in without], area)
+        for (result, _), context in zip(without, broader):
+            result.context = context
+    return made
+
+
+def _fill(result: Card, latest: pd.Series, with_last: pd.DataFrame, rolled: pd.DataFrame, filled: pd.DataFrame,
+          with_rate: pd.Series) -> None:
+    """Fill a card from its category's latest row and the worked-out frames of all the cards."""
+    category, start = result.trend.category, latest[mf.START]
+
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame[mf.CATEGORY] == category]
+
+    row = series.at(mine(with_last), start).iloc[0]
+    result.source = latest[mf.SOURCE]
+    result.period = Period(latest[mf.KIND], pd.Timestamp(start).date())
     result.change = mc.change(row[mf.COUNT], row[mc.PREVIOUS_COUNT])
-    judged = verdicts(con, result.period, year_earlier(result.period), [area], [trend.category], [source])
-    if not judged.empty:
-        result.verdict = mv.Verdict.of(judged.iloc[0])
-    rolled = mc.with_last_year(series.rolling(frame))
-    last = series.at(rolled, latest[mf.START])
+    last = series.at(mine(rolled), start)
     if not last.empty and pd.notna(last[mf.COUNT].iloc[0]):
         r = last.iloc[0]
         result.rolling = mc.change(r[mf.COUNT], r[mc.PREVIOUS_COUNT])
         first = Period(r[mf.KIND], pd.Timestamp(r[mf.WINDOW_START]).date())
         result.rolling_label = f"{first.label} – {result.period.label}"
-    with_rate = rates.add_rates(series.at(frame, latest[mf.START]), population_with_district(con)).iloc[0]
     if pd.notna(with_rate[rates.RATE]):
         result.rate = float(with_rate[rates.RATE])
         result.population_year = int(with_rate[rates.POPULATION_YEAR])
-    span = SPARK_MONTHS // months_in(result.period.kind)
-    filled = mf.fill_gaps(frame).tail(span)
-    result.spark = filled.set_index(mf.START)[mf.COUNT]
-    first = period_of(filled.iloc[0])
-    result.spark_label = f"{first.label} – {result.period.label}"
-    return result
+    spark = mine(filled).tail(SPARK_MONTHS // months_in(result.period.kind))
+    result.spark = spark.set_index(mf.START)[mf.COUNT]
+    result.spark_label = f"{period_of(spark.iloc[0]).label} – {result.period.label}"
+
+
+def _judge(con: duckdb.DuckDBPyConnection, made: list[Card]) -> list[Card]:
+    """Give each card (and its broader category's) the verdict on a year before: one engine call for all the
+    cards of one area, source and period, as a verdict does not depend on what is judged with it."""
+    shown = [c for card_ in made for c in (card_, card_.context) if c is not None and not c.empty]
+    together: dict[tuple, list[Card]] = {}
+    for c in shown:
+        together.setdefault((c.area, c.source, c.period), []).append(c)
+    for (area, source, period), group in together.items():
+        judged = verdicts(con, period, year_earlier(period), [area], sorted({c.trend.category for c in group}),
+                          [source])
+        by_category = {row[mv.CATEGORY]: row for _, row in judged.iterrows()}
+        for c in group:
+            if c.trend.category in by_category:
+                c.verdict = mv.Verdict.of(by_category[c.trend.category])
+    return made
 
 
 @memo.keeps()
 def cards(con: duckdb.DuckDBPyConnection, area: str | None = None) -> list[Card]:
     """A card for every focus trend of the district; those with figures first, in the cooperation plan's order."""
-    made = [card(con, trend, area) for trend in focus_trends(con)]
+    area = area or districts.current().code
+    made = _judge(con, _figures(con, focus_trends(con), area))
     return [c for c in made if not c.empty] + [c for c in made if c.empty]
 
 

@@ -1,0 +1,135 @@
+"""The views pages asked for lately, made again in the background as soon as the store changes.
+
+After an import every view kept under the figures' fingerprint (`views.memo`: verdicts, the
+overview's cards, trends, the funnel, the comparison table) must be computed again, seconds on a
+national store. A `Warmer` remembers the calls of such views that page runs made lately and, when a
+write publishes a new version (in this process, another dashboard process or the command line),
+makes the same calls on that version in a thread of its own, the most recently asked first. A page
+run that asks meanwhile waits for the same computation (`memo.kept` computes each result once);
+one that comes later finds it kept. Nothing is computed that no page asked for, and a pass stops
+when a newer version appears (it starts again on that one).
+
+    warmer = Warmer(store)
+    warmer.start()                          # one per store and process: the dashboard's
+    warmer.asked(Call.of(cards, (area,)))   # what ui.store.load records for a kept view
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from statistik import districts
+from statistik.store import Snapshot, Store
+from statistik.views import memo, published
+
+LOG = logging.getLogger("statistik.warming")
+RECENT = 24          # calls remembered; each pass makes at most these
+INTERVAL_S = 1.0     # how often the store is looked at (a stat of its file)
+
+
+@dataclass(frozen=True, eq=False)
+class Call:
+    """A view called with arguments, for one district, on the full or the public dashboard."""
+
+    function: Callable
+    args: tuple
+    kwargs: dict
+    public: bool
+    district: str
+
+    @classmethod
+    def of(cls, function: Callable, args: tuple = (), kwargs: dict | None = None, public: bool = False) -> Call:
+        return cls(function, tuple(args), dict(kwargs or {}), public, districts.current().code)
+
+    @property
+    def key(self) -> tuple:
+        """What makes two calls the same (lists as tuples, as `memo` keys them)."""
+        return (self.function, memo.frozen(self.args), memo.frozen(self.kwargs), self.public, self.district)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Call) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def make(self, snapshot: Snapshot) -> None:
+        """Call the view on `snapshot` (its result is kept by `views.memo`)."""
+        con = snapshot.cursor()
+        with published.only_published(con) if self.public else contextlib.nullcontext():
+            self.function(con, *self.args, **self.kwargs)
+
+
+def warmable(function: Callable) -> bool:
+    """Whether warming `function` ahead helps: it keeps its results across writes (`memo.keeps`)."""
+    return getattr(function, "kept", False)
+
+
+class Warmer:
+    """Makes the recently asked calls again whenever the store's version changes."""
+
+    def __init__(self, store: Store, *, recent: int = RECENT, interval: float | None = None):
+        self.store, self.limit, self.interval = store, recent, interval or INTERVAL_S
+        self._recent: OrderedDict[Call, None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.passes = 0   # finished passes, for tests and benches
+
+    def asked(self, call: Call) -> None:
+        """Remember that a page asked for `call` (hashable arguments only; others are not warmed)."""
+        try:
+            hash(call)
+        except TypeError:
+            return
+        with self._lock:
+            self._recent[call] = None
+            self._recent.move_to_end(call, last=False)
+            while len(self._recent) > self.limit:
+                self._recent.popitem()
+
+    def calls(self) -> list[Call]:
+        """The calls remembered, the most recently asked first."""
+        with self._lock:
+            return list(self._recent)
+
+    def warm(self, snapshot: Snapshot) -> bool:
+        """Make every remembered call of the district served on `snapshot`; False if a newer version came first."""
+        own = districts.current().code
+        for call in self.calls():
+            if self._stop.is_set() or self.store.snapshot().key != snapshot.key:
+                return False
+            if call.district != own:
+                continue
+            try:
+                call.make(snapshot)
+            except Exception:  # a page that asks will show the error, with its log id
+                LOG.exception("warming %s failed", getattr(call.function, "__qualname__", call.function))
+        self.passes += 1
+        return True
+
+    def _run(self) -> None:
+        warmed = None
+        while not self._stop.wait(self.interval):
+            try:
+                snapshot = self.store.snapshot()
+                if snapshot.key != warmed and self.warm(snapshot):
+                    warmed = snapshot.key
+            except FileNotFoundError:
+                return  # the store is gone (a test's temporary one)
+            except Exception:
+                LOG.exception("warming stopped for a while")
+
+    def start(self) -> Warmer:
+        """Watch the store in a daemon thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"warming {self.store.path.name}", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
