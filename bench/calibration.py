@@ -225,7 +225,8 @@ def report(results: pd.DataFrame, args, load: float) -> str:
             big = part[(part["change"] == 2.0) & part["changed"] & (part["yearly"] >= 100)]
             lines += ["", f"Doublings of series with 100 or more cases a year found: {_pct(big['significant'].astype(bool))} "
                           f"(n = {len(big)}; after BH: {_pct(big['bh'])}; exact Poisson test: {_pct(big['poisson'])}"
-                          + (f"; true φ known: {_pct(big['oracle'])}" if kind != "Y" else "") + ").", ""]
+                          + (f"; true φ known: {_pct(big['oracle'])}" if kind != "Y" else "")
+                          + f"; above the expected range: {_pct(big['expected_position'] == 'over')}).", ""]
     return "\n".join(lines)
 
 

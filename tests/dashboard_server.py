@@ -45,12 +45,15 @@ def dashboard_process(db_path: Path, users: Path, *extra: str,
     """As `dashboard`, yielding the URL and the process."""
     port = free_port()
     environment = {**os.environ, "STATISTIK_DB": str(db_path), "STATISTIK_USERS": str(users), **(env or {})}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         *extra],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    # The server's output goes to a file beside the store: a pipe nobody reads fills up and stops the server.
+    log = db_path.with_name(f"streamlit-{port}.log")
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             *extra],
+            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -64,7 +67,7 @@ def dashboard_process(db_path: Path, users: Path, *extra: str,
     else:
         server.kill()
     if server.poll() is not None:
-        raise RuntimeError("streamlit did not start: " + server.stdout.read().decode(errors="replace"))
+        raise RuntimeError("streamlit did not start: " + log.read_text(errors="replace"))
     try:
         yield url, server
     finally:

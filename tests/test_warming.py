@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
 import time
 
@@ -10,7 +12,8 @@ import pytest
 from conftest import SAMPLES
 from statistik.ingest import import_file
 from statistik.store import Store
-from statistik.views import memo, overview
+from statistik.periods import Period
+from statistik.views import comparison, memo, overview, trends
 from statistik.views.warming import Call, Warmer, warmable
 from test_pages import open_page
 
@@ -128,3 +131,37 @@ def test_the_dashboard_shows_an_import_from_outside_without_computing_the_overvi
     assert figures_made == []
     assert not at.exception and any("sep. 2025" in m.label for m in at.metric)
     warmer.stop()
+
+
+def test_a_new_process_warms_what_the_pages_asked_for_before_from_the_file_beside_the_store(db_path):
+    first = Warmer(Store(db_path))
+    y2025, y2024 = Period("Y", dt.date(2025, 1, 1)), Period("Y", dt.date(2024, 1, 1))
+    asked = [Call.of(comparison.compare, (y2025, y2024, "pk11")),
+             Call.of(trends.trend, (["pk11", "155"], ["1320"], "Q", "antal", None)),
+             Call.of(overview.cards, ("155",), public=True),
+             Call.of(burglaries, (["101"],))]               # a view outside statistik.views: not in the file
+    for call in reversed(asked):
+        first.asked(call)
+    first.save()
+    second = Warmer(Store(db_path))
+    second.load()
+    assert second.calls() == asked[:3]
+    assert second.calls()[0].args == (y2025, y2024, "pk11") and isinstance(second.calls()[0].args[0], Period)
+    assert second.calls()[2].public and second.calls()[2].district == "pk11"
+    made.clear()
+    assert second.warm(Store(db_path).snapshot())
+
+
+@pytest.mark.parametrize("content", [
+    "ikke json", "{}", '[{"view": "os.system", "args": ["touch /tmp/x"], "kwargs": {}, "public": false, "district": "pk11"}]',
+    '[{"view": "statistik.store.Store", "args": [], "kwargs": {}, "public": false, "district": "pk11"}]',
+    '[{"view": "statistik.views.overview.area_caption", "args": ["pk11"], "kwargs": {}, "public": false, "district": "pk11"}]',
+    '[{"view": "statistik.views..x.y", "args": [], "kwargs": {}, "public": false, "district": "pk11"}]',
+    '[{"view": "statistik.views.overview.cards", "args": [{"periode": ["Y", "ikke en dato"]}], "kwargs": {}}]',
+    '[{"view": "statistik.views.overview.cards"}, 7, null, "x"]',
+])
+def test_a_broken_or_hostile_file_makes_no_call(db_path, content):
+    warmer = Warmer(Store(db_path))
+    warmer.file.write_text(content, encoding="utf-8")
+    warmer.load()
+    assert warmer.calls() == []

@@ -66,6 +66,7 @@ def page_run(public: bool = False) -> Iterator[None]:
     """Read one version for the whole page run; `public`: show published figures only (a visitor, public mode)."""
     _run.snapshot, _run.public = None, public
     _run.snapshot = snapshot()
+    _warmer(str(config.db_path()))  # from the first page run on, whatever page it is
     try:
         with published.only_published(_run.snapshot.cursor()) if public else contextlib.nullcontext():
             yield
