@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from statistik import config
+
+if TYPE_CHECKING:
+    import httpx
 
 BULK_HEADERS = {"STRAF11": "OMRÅDE;OVERTRÆD;TID;INDHOLD", "FOLK1A": "OMRÅDE;TID;INDHOLD"}
 NOTHING_WRITTEN = "Intet er gemt."
@@ -111,6 +113,8 @@ class Client:
         self.timeout = config.dst_timeout() if timeout is None else timeout
 
     def _post(self, function: str, body: dict, table: str) -> httpx.Response:
+        import httpx  # here, not at the top: every `statistik` command loads this module, few ask DST (~30 ms)
+
         url = f"{self.base_url}/{function}"
         try:
             with httpx.Client(timeout=self.timeout, follow_redirects=True) as http:
