@@ -485,6 +485,9 @@ def profile_child(path: Path, db: Path) -> None:
     for name in ("account", "check_cells"):
         wrap(acc, name)
     wrap(planmod, "build", "plan.build")
+    wrap(ing.direct, "eligible", "direct.eligible")
+    wrap(ing.direct, "check_once", "direct.check_once")
+    wrap(sys.modules["statistik.ingest.apply"], "check_written")
     wrap(ing, "apply")
     wrap(ing, "prepare")
     import_file = timed("import_file", ing.import_file)

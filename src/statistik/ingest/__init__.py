@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from statistik import config, districts, reference
-from statistik.ingest import accounting, cells, findings, spellings, summaries, validation
+from statistik.ingest import accounting, cells, direct, findings, spellings, summaries, validation
 from statistik.ingest import layout as lay
 from statistik.ingest import plan as planning
 from statistik.ingest.layout import LAYOUT_NAMES
@@ -40,10 +41,13 @@ class Prepared:
 
     plan: planning.Plan
     cursor: duckdb.DuckDBPyConnection
+    text_file: TextFile | None = None   # kept while a direct plan's cells are read from it (direct.py)
 
     def close(self) -> None:
-        """Drop the temp tables."""
+        """Drop the temp tables (and a UTF-8 copy of the file)."""
         self.cursor.close()
+        if self.text_file is not None:
+            self.text_file.close()
 
 
 def _stage_with_fallback(cur, tf: TextFile, layout: lay.Layout, path: Path, grouped: bool = True):
@@ -88,9 +92,13 @@ def _lines(tf: TextFile, layout: lay.Layout, rows: set, rejected: list[int]) -> 
 
 def _parse_and_validate(
     cur: duckdb.DuckDBPyConnection, tf: TextFile, path: Path, source: str | None, today: dt.date,
-    progress: Progress,
+    progress: Progress, writing: bool = False,
 ) -> planning.Plan:
-    """Parse and validate into the cursor's temp tables; the plan without its cell counts."""
+    """Parse and validate into the cursor's temp tables; the plan without its cell counts.
+
+    `writing`: the plan is applied at once on this cursor (import_file), so a file of plainly
+    good rows may be planned to go straight into the store (direct.py).
+    """
     areas, categories = reference.lexicons(cur)
     layout = lay.detect_layout(tf.records, areas)
     progress(f"Læser filen ({LAYOUT_NAMES[layout.kind]}, {tf.encoding})", 0.1)
@@ -100,6 +108,10 @@ def _parse_and_validate(
     maps = spellings.build_maps(cur, layout, areas, categories, today, stats.spellings)
     if layout.kind in (lay.LONG, lay.WIDE) and not layout.dated and cells.has_days(cur):
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
+    if writing and not problems and (source is None or source.strip()):
+        stored_as = _source(layout, source)
+        if direct.eligible(cur, layout, stats, maps, validation.joins_for(layout, maps), stored_as):
+            return _direct_plan(cur, tf, layout, stats, titles, stored_as)
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
     if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps)):
@@ -139,10 +151,7 @@ def _parse_and_validate(
         problems.append(Problem("kilden må ikke være tom"))
     if accounts.problem and not problems:
         raise accounting.AccountingError(f"{accounts.problem} rows refused without a message")
-    skipped = sorted((accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
-                                         else [line for line, _ in titles][:accounting.LISTED_LINES], example)
-                      for reason, (n, rows, example) in accounts.skipped.items()),
-                     key=lambda s: list(accounting.SKIP_REASONS).index(s.reason))
+    skipped = _skipped(accounts, titles, lines)
     if not problems and accounts.used == 0:
         problems.append(Problem("filen indeholder ingen tal, der kan gemmes: "
                                 + ("; ".join(s.describe() for s in skipped) if skipped else "kun en overskrift")))
@@ -157,7 +166,7 @@ def _parse_and_validate(
         layout=layout.kind,
         encoding=tf.encoding,
         delimiter=tf.delimiter,
-        source=source or (config.DST_SOURCE if layout.statbank else districts.current().police),
+        source=_source(layout, source),
         measure=POPULATION if layout.kind == lay.POPULATION else FIGURES,
         rows_read=accounts.read,
         rows_used=accounts.used,
@@ -168,6 +177,36 @@ def _parse_and_validate(
         warnings=sorted(warnings + tf.warnings, key=Problem.sort_key),
         cell_counts=cell_counts,
     )
+
+
+def _source(layout: lay.Layout, source: str | None) -> str:
+    """The source the figures are stored under: the one given, else DST's or the district's police."""
+    return source or (config.DST_SOURCE if layout.statbank else districts.current().police)
+
+
+def _skipped(accounts: accounting.Accounts, titles: list[tuple[int, str]], lines: dict[int, int]) -> list:
+    """The plan's skipped rows by reason, with their physical lines."""
+    return sorted((accounting.Skipped(reason, n, [lines[r] for r in rows if r in lines] if reason != "skip_title"
+                                      else [line for line, _ in titles][:accounting.LISTED_LINES], example)
+                   for reason, (n, rows, example) in accounts.skipped.items()),
+                  key=lambda s: list(accounting.SKIP_REASONS).index(s.reason))
+
+
+def _direct_plan(cur, tf: TextFile, layout: lay.Layout, stats, titles: list[tuple[int, str]],
+                 source: str) -> planning.Plan:
+    """The plan of a file whose every row is a new cell, from the maps alone (see direct.py)."""
+    accounts = accounting.account(cur, layout, stats.rows_read, titles, 0,
+                                  statuses=[("used", stats.rows_read, [], None)])
+    direct.plan_cells(cur, source)
+    plan = planning.Plan(
+        file_name=tf.name, sha256="", layout=layout.kind, encoding=tf.encoding, delimiter=tf.delimiter, source=source,
+        measure=FIGURES, rows_read=accounts.read, rows_used=accounts.used, skipped=_skipped(accounts, titles, {}),
+        new=accounts.used, ignored_columns=layout.skipped_columns,
+        warnings=sorted(_plan_warnings(cur, layout, {}, used_periods="SELECT id FROM period_map") + tf.warnings,
+                        key=Problem.sort_key),
+        cell_counts=(accounts.used, 0), direct_total=stats.total)
+    planning.cover(plan, *cells.covered(cur, layout.kind, every_spelling=True))
+    return plan
 
 
 def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps) -> bool:
@@ -203,15 +242,21 @@ def _new_category_rows(cur, layout: lay.Layout, maps: spellings.Maps) -> dict[st
     return out
 
 
-def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:
-    """What the plan must say although nothing is wrong: unfinished periods, days added up."""
+USED_PERIODS = "SELECT DISTINCT period_id FROM classified WHERE status = 'used'"
+
+
+def _plan_warnings(cur, layout: lay.Layout, lines: dict[int, int], used_periods: str = USED_PERIODS) -> list[Problem]:
+    """What the plan must say although nothing is wrong: unfinished periods, days added up.
+
+    `used_periods` is SQL for the period spellings of the used rows.
+    """
     out = []
     if layout.headerless:
         out.append(Problem("filen har ingen overskrift; kolonnerne er læst i Danmarks Statistiks rækkefølge for "
                            f"BULK-filer ({';'.join(layout.header)})", line=layout.header_line + 1))
     raws, n = cur.execute(
-        """SELECT list(raw ORDER BY raw), count(*) FROM period_map WHERE status = 'ongoing'
-           AND id IN (SELECT DISTINCT period_id FROM classified WHERE status = 'used')"""
+        f"""SELECT list(raw ORDER BY raw), count(*) FROM period_map WHERE status = 'ongoing'
+            AND id IN ({used_periods})"""
     ).fetchone()
     if n:
         out.append(Problem(
@@ -244,20 +289,24 @@ def prepare(
     today: dt.date | None = None,
     progress: Progress | None = None,
     fingerprint: bool = True,
+    writing: bool = False,
 ) -> Prepared:
     """Parse, validate and plan one file; raise Rejected listing every problem.
 
-    `progress(step, fraction)` is told what is happening, for a progress bar.
+    `progress(step, fraction)` is told what is happening, for a progress bar. `writing`: the plan
+    is applied at once on `con` (see _parse_and_validate).
     """
     path = Path(path)
     progress = progress or (lambda step, fraction: None)
     cur = con.cursor()
+    tf = None
     try:
-        with open_text_file(path, name) as tf, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        tf = open_text_file(path, name)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
             nul: list[int] = []
             checksum = pool.submit(sha256_of, path, nul)  # hashes (and looks for NUL bytes) while DuckDB reads
             try:
-                plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress)
+                plan = _parse_and_validate(cur, tf, path, source, today or dt.date.today(), progress, writing)
             except Rejected as e:
                 checksum.result()
                 if not nul:
@@ -268,14 +317,20 @@ def prepare(
             if found:
                 raise Rejected(found)
         progress("Sammenligner med tallene i databasen", 0.8)
-        planning.build(cur, plan, fingerprint, cells.covered(cur, plan.layout))
+        if plan.direct_total is None:  # a direct plan is complete: every row is a new cell (direct.eligible)
+            planning.build(cur, plan, fingerprint, cells.covered(cur, plan.layout))
         progress("Klar", 1.0)
         if plan.new + plan.changed + plan.unchanged == 0:
             raise Rejected([Problem("filen indeholder ingen tal, der kan gemmes",
                                     fix="tjek at rækkerne har periode, kommune, kategori og antal")])
-        return Prepared(plan, cur)
+        if plan.direct_total is None:  # else kept: applying the plan reads the file (or its UTF-8 copy)
+            tf.close()
+            tf = None
+        return Prepared(plan, cur, tf)
     except BaseException:
         cur.close()
+        if tf is not None:
+            tf.close()
         raise
 
 
@@ -349,15 +404,32 @@ def import_file(
     """Import one file whole or not at all; returns the plan and the upload id (None if nothing written).
 
     Category names we do not know (Statistikbanken texts) are created only with
-    `allow_new_categories`; otherwise the file is refused, naming each one.
+    `allow_new_categories`; otherwise the file is refused, naming each one. A long table of
+    plainly good rows new to the store is written straight from the file (direct.py).
     """
-    prepared = prepare(con, path, source=source, name=name, today=today, fingerprint=False)
+    once = functools.partial(_import_once, con, Path(path), user=user, source=source, name=name, dry_run=dry_run,
+                             today=today, allow_new_categories=allow_new_categories)
+    try:
+        return once(writing=not dry_run)
+    except direct.RepeatedCell:
+        # Written straight from the file, a cell came twice (and was undone): the full
+        # classification counts it once or refuses the file, naming the lines.
+        return once(writing=False)
+
+
+def _import_once(con: duckdb.DuckDBPyConnection, path: Path, *, user: str, source: str | None, name: str | None,
+                 dry_run: bool, today: dt.date | None, allow_new_categories: bool,
+                 writing: bool) -> tuple[planning.Plan, int | None]:
+    prepared = prepare(con, path, source=source, name=name, today=today, fingerprint=False, writing=writing)
     try:
         plan = prepared.plan
         if dry_run or not plan.has_changes:
             return plan, None
         if plan.new_categories and not allow_new_categories:
             raise Rejected(new_category_problems(plan))
-        return plan, apply(prepared.cursor, plan, user)
+        if plan.direct_total is None:
+            return plan, apply(prepared.cursor, plan, user)
+        with validation.maps_probed(prepared.cursor):  # the cells are read from the file joined with the maps
+            return plan, apply(prepared.cursor, plan, user)
     finally:
         prepared.close()

@@ -1,15 +1,20 @@
 """Every row accounted for: rows read = rows used + rows skipped (listed) + rows refused.
 
 `account` counts the statuses validation gave the rows and checks, on every file, that they
-add up to what the reader read and that every used row reached a cell. A breach is a bug in
-the importer, never the user's fault: it raises AccountingError, loudly, in tests and in use.
+add up to what the reader read and that every used row reached a cell; `check_written`, inside
+every apply, that the store then holds exactly the planned cells. A breach is a bug in the
+importer, never the user's fault: it raises AccountingError, loudly, in tests and in use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from statistik.ingest import layout as lay
+
+if TYPE_CHECKING:
+    from statistik.ingest.plan import Plan
 
 SKIP_REASONS = {
     "skip_title": ("titel", "titler"),
@@ -91,11 +96,17 @@ def _row_statuses(con, layout: lay.Layout) -> list[tuple]:
     ).fetchall()
 
 
-def account(con, layout: lay.Layout, read: int, titles: list[tuple[int, str]], rejected: int) -> Accounts:
-    """Count how every row ended, and check that the counts add up (AccountingError if not)."""
-    if layout.kind == lay.WIDE:
+def account(con, layout: lay.Layout, read: int, titles: list[tuple[int, str]], rejected: int,
+            statuses: list[tuple] | None = None) -> Accounts:
+    """Count how every row ended, and check that the counts add up (AccountingError if not).
+
+    `statuses` (status, rows, first rows, example) are given for a file written straight from
+    it (direct.py), whose rows are never classified; otherwise they are counted in `classified`.
+    """
+    if statuses is None and layout.kind == lay.WIDE:
         con.execute("CREATE OR REPLACE TEMP VIEW resolved_rows AS SELECT row_no AS row, status FROM classified")
-    by_status = {status: (int(n), list(rows or []), example) for status, n, rows, example in _row_statuses(con, layout)}
+    by_status = {status: (int(n), list(rows or []), example)
+                 for status, n, rows, example in (statuses if statuses is not None else _row_statuses(con, layout))}
     unknown = set(by_status) - STATUSES
     if unknown:
         raise AccountingError(f"rows with no known status: {sorted(map(str, unknown))}")
@@ -132,3 +143,15 @@ def check_cells(con, layout: lay.Layout, accounts: Accounts) -> tuple[int, int]:
     if layout.kind == lay.REPORTS and reports != accounts.used:
         raise AccountingError(f"{accounts.used} reports used, but the cells count {reports}")
     return int(cells), int(zeros)
+
+
+def check_written(con, plan: Plan, upload_id: int) -> None:
+    """After apply: the store holds exactly the plan's new and changed cells under the upload, and
+    the cells of a file written straight from it add up to the total its rows had when read."""
+    m = plan.measure
+    stored, total = con.execute(f"SELECT count(*), sum({m.value}) FROM {m.table} WHERE upload_id = ?",
+                                [upload_id]).fetchone()
+    if stored != plan.new + plan.changed:
+        raise AccountingError(f"{plan.new + plan.changed} cells planned, but {stored} stored for upload {upload_id}")
+    if plan.direct_total is not None and (total or 0) != plan.direct_total:
+        raise AccountingError(f"the file's rows add up to {plan.direct_total}, but its stored cells to {total}")

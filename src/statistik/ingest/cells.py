@@ -88,13 +88,17 @@ def has_days(con) -> bool:
     return con.execute("SELECT count(*) > 0 FROM period_map WHERE day IS NOT NULL").fetchone()[0]
 
 
-def covered(con, kind: str) -> tuple[list, list, list]:
+def covered(con, kind: str, every_spelling: bool = False) -> tuple[list, list, list]:
     """The periods, areas and categories of the used rows, as plan.build lists them, from the
-    spellings the rows keep (a few distinct numbers, not two million texts)."""
+    spellings the rows keep (a few distinct numbers, not two million texts).
+
+    `every_spelling`: every row is used (ingest/direct.py), so every spelling in the maps is.
+    """
     def used(column: str, table: str, value: str, present: str) -> list:
+        rows = "" if every_spelling else \
+            f" AND id IN (SELECT DISTINCT {column} FROM classified WHERE status = 'used')"
         return con.execute(
-            f"""SELECT list(DISTINCT {value} ORDER BY {value}) FROM {table}
-                WHERE {present} IS NOT NULL AND id IN (SELECT DISTINCT {column} FROM classified WHERE status = 'used')"""
+            f"SELECT list(DISTINCT {value} ORDER BY {value}) FROM {table} WHERE {present} IS NOT NULL{rows}"
         ).fetchone()[0] or []
     shown = "'Y'" if kind == lay.POPULATION else "kind"
     found = used("period_id", "period_map", f"{{'kind': {shown}, 'start': start}}", "kind")

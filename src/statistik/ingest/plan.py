@@ -49,6 +49,7 @@ class Plan:
     zero_replacing: int = 0       # of those, how many replace a stored figure (revisions to 0)
     fingerprint: int = 0          # of every planned cell (key, old and new value, old upload)
     cell_counts: tuple[int, int] | None = None   # cells of the file, of them zero-filled (when validated)
+    direct_total: int | None = None   # written straight from the file (ingest/direct.py): what its cells add up to
 
     @property
     def rows_skipped(self) -> int:
@@ -98,7 +99,7 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
         # Every cell is new: nothing to count again.
         plan.new, plan.zero_filled = plan.cell_counts
         plan.changed = plan.unchanged = plan.zero_replacing = plan.fingerprint = 0
-        _cover(plan, *covered)
+        cover(plan, *covered)
         return plan
     # Counts and what the file covers, in one pass over plan_cells.
     period = ("{'kind': period_kind, 'start': period_start}" if m is FIGURES
@@ -119,11 +120,12 @@ def build(con: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: bool = True,
     if covered:
         found_periods, plan.areas, categories = covered
     plan.fingerprint = int(fingerprint or 0)
-    _cover(plan, found_periods, plan.areas, categories)
+    cover(plan, found_periods, plan.areas, categories)
     return plan
 
 
-def _cover(plan: Plan, found_periods: list | None, areas: list | None, categories: list | None) -> None:
+def cover(plan: Plan, found_periods: list | None, areas: list | None, categories: list | None) -> None:
+    """Set the periods, areas and categories the plan covers (as cells.covered lists them)."""
     plan.periods = sorted((periods.Period(p["kind"], p["start"]) for p in found_periods or []),
                           key=lambda p: (p.start, p.kind))
     plan.areas = areas or []

@@ -52,6 +52,10 @@ class StageStats:
     rows_read: int        # records after the header that DuckDB returned (rejected ones not counted)
     grouped: bool         # reports counted per month: row numbers unknown until located
     spellings: dict[str, list[str]] | None = None   # SPELLED column → its distinct texts (a staged view)
+    # A staged view: every row has all its roles, nothing beyond the header's columns or in a
+    # checked one (`complete`), and what the rows' counts add up to (when they are plain digits).
+    plain: bool = False
+    total: int | None = None
 
 
 def _read_csv(tf: TextFile, layout: lay.Layout, width: int, rejects: bool = True) -> str:
@@ -225,9 +229,13 @@ def _stage_view(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout
         f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL"
         + (f" AND NOT {PLAIN.format(v=c)})" if c == "value_raw" else ")") for c in spelled)
     # fetchall: REJECTS is written when the result is read to its end, not at its first row.
-    row = con.execute(f"SELECT count(*), {lists} FROM (SELECT {columns} FROM {_read_csv(tf, layout, width)})").fetchall()[0]
-    found = dict(zip(spelled, row[1:]))
-    return StageStats(int(row[0]), False, {c: found.get(c) or [] for c in SPELLED})
+    row = con.execute(
+        f"""SELECT count(*), coalesce(bool_and(complete AND NOT extra AND NOT in_checked), false),
+                   sum(TRY_CAST(value_raw AS BIGINT)), {lists}
+            FROM (SELECT {columns} FROM {_read_csv(tf, layout, width)})""").fetchall()[0]
+    found = dict(zip(spelled, row[3:]))
+    return StageStats(int(row[0]), False, {c: found.get(c) or [] for c in SPELLED}, bool(row[1]),
+                      None if row[2] is None else int(row[2]))
 
 
 def _stage(con: duckdb.DuckDBPyConnection, tf: TextFile, layout: lay.Layout, grouped: bool) -> StageStats:
