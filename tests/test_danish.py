@@ -54,6 +54,16 @@ def test_downloads_hold_the_numbers_as_shown(values):
         assert "," not in count and abs(int(count) - value) <= 0.5
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False)), st.integers(0, 2))
+def test_numbers_are_babel_s_danish_format_however_they_are_reached(value, decimals):
+    """`number` keeps Babel's parsed locale and pattern (naming the locale by its string took a global lock
+    per number, which made 20 sessions wait for each other): the text is Babel's own."""
+    from babel.numbers import format_decimal
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert formatting.number(value, decimals) == format_decimal(value, format=pattern, locale="da_DK")
+
+
 def test_file_names_say_what_is_in_them_without_spaces():
     name = tables.file_name("Indbrud i beboelser pr. 100.000 indbyggere, Dragør, 2025", "csv")
     assert name == "indbrud-i-beboelser-pr-100-000-indbyggere-dragoer-2025.csv"

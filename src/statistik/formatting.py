@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
-LOCALE = "da_DK"
+# Parsed once: Babel reads a locale's data under one global lock each time a locale is named by its
+# string, which made every number on a page wait for every other session's (20 at once: seconds).
+LOCALE = Locale.parse("da_DK")
 _MISSING: ContextVar[str] = ContextVar("missing_cell", default="–")
 
 
@@ -29,8 +33,12 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     """1234.5 → '1.234,5'; None → '–'."""
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return _pattern(decimals).apply(value, LOCALE)
+
+
+@functools.cache
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def signed(value: float | int | None, decimals: int = 0) -> str:
