@@ -10,8 +10,8 @@ the maps alone and `apply` inserts the cells from the file joined with the maps 
 Only `import_file` writes this way (a plan shown before it is accepted is made in full). A store
 that already holds figures of the source in the file's periods is left to the full plan (new,
 changed and unchanged cells); a cell given twice is found among the cells written (check_once),
-and the file then goes through the full classification, which counts it once or refuses it.
-The accounting still runs on the rows (read = used + titles), and after the insert
+they are undone, and the file goes through the full classification, which counts it once or
+refuses it. The accounting still runs on the rows (read = used + titles), and after the insert
 `accounting.check_written` finds exactly those rows stored under the upload, adding up to the
 total staging read.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
+from statistik.ingest import findings
 from statistik.ingest import layout as lay
 from statistik.ingest.spellings import Maps
 from statistik.ingest.staging import REJECTS, StageStats, drop
@@ -66,11 +67,17 @@ class RepeatedCell(Exception):
 def check_once(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     """Raise RepeatedCell if two of the cells just written under `upload_id` have one key.
 
-    The store keeps no key index (schema version 4), so the cells are counted: distinct hashes of
-    their keys. Two keys with one hash only send the file through the full classification.
+    The store keeps no key index (schema version 4): the written cells are joined with the maps'
+    parts of the cell key (spellings.py) and their distinct keys counted by setting bits.
     """
-    cells, keys = con.execute(
-        """SELECT count(*), count(DISTINCT hash(period_kind, period_start, area_code, category_code))
-           FROM figure WHERE upload_id = ?""", [upload_id]).fetchone()
-    if keys < cells:
-        raise RepeatedCell(f"{cells - keys} cells given more than once")
+    keyed = f"""SELECT p.part + a.part + c.part AS cell_key FROM figure f
+                JOIN (SELECT DISTINCT kind, start, part FROM period_map WHERE kind IS NOT NULL) p
+                  ON p.kind = f.period_kind AND p.start = f.period_start
+                JOIN (SELECT DISTINCT code, part FROM area_map WHERE code IS NOT NULL) a ON a.code = f.area_code
+                JOIN (SELECT DISTINCT code, part FROM category_map WHERE code IS NOT NULL) c
+                  ON c.code = f.category_code
+                WHERE f.upload_id = {int(upload_id)}"""
+    highest = con.execute("""SELECT (SELECT max(part) FROM period_map) + (SELECT max(part) FROM area_map)
+                                    + (SELECT max(part) FROM category_map)""").fetchone()[0]
+    if findings.repeats(con, keyed, highest // 32 + 1):
+        raise RepeatedCell("a cell is given more than once")

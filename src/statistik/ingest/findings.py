@@ -148,16 +148,20 @@ BITMAP_CELLS = 1 << 27  # cells (× days) up to this are counted with a bitmap (
 
 
 def is_repeated(con, layout: lay.Layout, cells: int) -> bool:
-    """Whether any cell (or, counts by day, any day of a cell) is given by more than one used row.
+    """Whether any cell (or, counts by day, any day of a cell) is given by more than one used row."""
+    return repeats(con, "SELECT cell_key FROM classified WHERE status = 'used'", cells, layout.dated)
+
+
+def repeats(con, keyed: str, cells: int, dated: bool = False) -> bool:
+    """Whether two rows of `keyed` (SQL with the column cell_key) have one cell (or, `dated`, one day).
 
     cell_key is one integer per cell and day, below `cells` × 32: its distinct values are counted
     by setting bits (much cheaper than hashing) when the range is not too wide.
     """
-    key, space = ("cell_key", cells * 32) if layout.dated else ("cell_key // 32", cells)
+    key, space = ("cell_key", cells * 32) if dated else ("cell_key // 32", cells)
     distinct = (f"bit_count(bitstring_agg({key}, 0, {space - 1}))" if 0 < space <= BITMAP_CELLS
                 else f"count(DISTINCT {key})")
-    return con.execute(f"SELECT count(*) > coalesce({distinct}, 0) FROM classified WHERE status = 'used'").fetchone()[0]
-
+    return con.execute(f"SELECT count(*) > coalesce({distinct}, 0) FROM ({keyed})").fetchone()[0]
 
 
 def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool]:
