@@ -83,6 +83,48 @@ async def _tour(urls: list[str], sessions: int, tours: int, think: float) -> tup
     return times, errors
 
 
+class CpuWatch:
+    """CPU seconds used meanwhile by the dashboard processes, by the browsers and by the whole machine."""
+
+    def __init__(self, dashboards: list[int]):
+        self.dashboards, self.browsers, self._stop = dashboards, {}, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self.started, self.machine = _machine_cpu(), 0.0
+        self.dashboard = -sum(_cpu(pid) for pid in dashboards)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):  # a browser's renderers come and go: keep the last seen of each
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    if "chrom" in stat.read_text().split(") ")[0]:
+                        self.browsers[stat.parent.name] = _cpu(int(stat.parent.name))
+
+    def __enter__(self) -> CpuWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.machine = _machine_cpu() - self.started
+        self.dashboard += sum(_cpu(pid) for pid in self.dashboards)
+
+    def describe(self) -> str:
+        return (f"CPU used meanwhile: dashboard {self.dashboard:.0f} s, browsers at least "
+                f"{sum(self.browsers.values()):.0f} s, the whole machine {self.machine:.0f} s")
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> float:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_mb(pid: int) -> float:
     """A process's peak resident memory (VmHWM), with its children (the script runs in threads)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -145,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_tour(servers, len(servers), 1, 0.0))
         thread = threading.Thread(target=writer, daemon=True)
         started = time.perf_counter()
-        thread.start()
-        views, errors = asyncio.run(_tour(servers, args.sessions, args.tours, args.think))
-        stop = True
-        thread.join(timeout=300)
+        with CpuWatch(pids) as cpu:
+            thread.start()
+            views, errors = asyncio.run(_tour(servers, args.sessions, args.tours, args.think))
+            stop = True
+            thread.join(timeout=300)
         elapsed = time.perf_counter() - started
         peaks = [_peak_mb(pid) for pid in pids]
     times = [seconds for _, seconds in views]
@@ -163,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{f'each user reads a page for {args.think:g} s' if args.think else 'users click on at once'}"
         f"{'; after one unmeasured tour per process (a dashboard in use)' if args.warm_up else '; a process just started'}. "
         f"Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
-        harness.environment(load), "",
+        harness.environment(load), cpu.describe() + ".", "",
         *harness.table(["page views", "p50", "p95", "errors", "imports done", "time", "peak memory per process"],
                        [[str(len(times)), f"{p50:.2f} s", f"{p95:.2f} s", str(len(errors)), str(imports),
                          f"{elapsed:.0f} s", ", ".join(f"{m:.0f} MB" for m in peaks)]]), "",
