@@ -35,8 +35,8 @@ population_year = int(comparison.data["population_year"].max())
 source = source_line([comparison.source], computed=True, rates=True)
 if comparison.national is not None:
     def draw(width=None):
-        return funnel_figure(comparison.reference, comparison.limits, comparison.national, title=title, source=source,
-                             width=width)
+        return components.figure(funnel_figure, comparison.reference, comparison.limits, comparison.national,
+                                 title=title, source=source, width=width)
     components.chart(draw(), key="kommuner", narrow=draw(components.NARROW_CHART),
                      filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
                              f"Folketal 1. januar {population_year}")
@@ -55,9 +55,9 @@ st.caption("Hver politikreds er summen af sine kommuner, beregnet som kredsen ov
 district_title = f"{category_names[category]} pr. 100.000 indbyggere i politikredsene, {period.label}"
 if comparison.national is not None and not comparison.districts.empty:
     def draw_districts(width=None):
-        return funnel_figure(comparison.districts, comparison.district_limits, comparison.national,
-                             title=district_title, source=source, members_name="Denne politikreds",
-                             others_name="De andre politikredse", width=width)
+        return components.figure(funnel_figure, comparison.districts, comparison.district_limits, comparison.national,
+                                 title=district_title, source=source, members_name="Denne politikreds",
+                                 others_name="De andre politikredse", width=width)
     components.chart(draw_districts(), key="politikredse", narrow=draw_districts(components.NARROW_CHART), filters=f"Kategori: {category_names[category]} · Periode: {period.label} · "
                                                  f"Folketal 1. januar {population_year}")
 components.table(municipalities.district_table(comparison), municipalities.TABLE_FORMATS,

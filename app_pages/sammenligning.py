@@ -41,8 +41,8 @@ for source, rows in table.groupby("source", sort=True):
     chart = comparison.chart_data(rows)
     if not chart.empty:
         def draw(width=None):
-            return change_figure(chart, title=title, source=source_text, width=width,
-                                 x_title=f"Ændring i antal anmeldelser fra {previous.label} til {current.label}")
+            return components.figure(change_figure, chart, title=title, source=source_text, width=width,
+                                     x_title=f"Ændring i antal anmeldelser fra {previous.label} til {current.label}")
         components.chart(draw(), key=f"sammenligning_{source}", narrow=draw(components.NARROW_CHART),
                          filters=f"Område: {area_names[area]} · {current.label} mod {previous.label} · Kilde: {source}")
     components.table(comparison.shown_table(rows, current, previous),

@@ -46,8 +46,8 @@ marks = load(annotations.for_chart, list(categories), list(areas))
 
 def draw(width=None):
     """The trend chart, laid out for `width` px (None: a screen)."""
-    return trend_figure(trend.data, title=trend.title, y_title=trend.y_title, source=source, annotations=marks,
-                        show_bands=bands, width=width)
+    return components.figure(trend_figure, trend.data, title=trend.title, y_title=trend.y_title, source=source,
+                             annotations=marks, show_bands=bands, width=width)
 
 
 components.chart(draw(), key="udvikling", filters=trend.filters, narrow=draw(components.NARROW_CHART))

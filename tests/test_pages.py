@@ -121,3 +121,19 @@ def test_briefing_page_offers_a_draft_for_the_meeting(db_path):
     assert "Der er endnu ikke gjort et bilag endeligt." in texts(at)
     at.date_input[0].set_value(__import__("datetime").date(2026, 1, 15)).run()
     assert "**Bilag til mødet 15. januar 2026**, tal under 5 skjult" in texts(at)
+
+def test_a_page_draws_a_figure_once_while_what_it_shows_is_the_same(db_path, monkeypatch):
+    """Plotly figures are kept per arguments (`components.figure`): a second run draws nothing, a
+    different period draws again, and the figure shown is the same."""
+    from statistik.charts import comparison as charts
+    drawn = []
+    real = charts.change_figure
+    monkeypatch.setattr(charts, "change_figure", lambda *a, **k: drawn.append(k["width"]) or real(*a, **k))
+    at = open_page("sammenligning", {"p": "2023", "foer": "2022"})
+    first = len(drawn)
+    assert first >= 2 and None in drawn                     # wide and phone layouts of each source
+    shown = [c.proto.spec for c in at.get("plotly_chart")]
+    at.run()
+    assert len(drawn) == first and [c.proto.spec for c in at.get("plotly_chart")] == shown
+    at.selectbox[2].set_value("2024").run()
+    assert len(drawn) > first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,21 @@ def clicked(key: str) -> list[dict]:
             del st.session_state[f"{key}_{size}"]
             return list(points)
     return []
+
+
+def figure(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`builder(*args, **kwargs)`, the same figure while the arguments are the same.
+
+    Drawing a Plotly figure costs tens of ms (Sammenlign draws four: two sources, each wide and for a
+    phone), and a page run draws the ones of its last run again. Shared, never changed: `chart` and the
+    exports work on copies.
+    """
+    return _figure(f"{builder.__module__}.{builder.__qualname__}", builder, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(name: str, _builder: Callable[..., go.Figure], args: tuple, kwargs: tuple) -> go.Figure:
+    return _builder(*args, **dict(kwargs))
 
 
 def chart(fig: go.Figure, key: str, *, filters: str = "", narrow: go.Figure | None = None,
