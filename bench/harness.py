@@ -182,8 +182,9 @@ def national_store(workdir: Path, months: int = 228, n_categories: int = 90) -> 
 
 
 def fresh_copy(template: Path, folder: Path) -> Path:
-    """A copy of a store to change freely."""
+    """A copy of a store to change freely, without what an earlier run's pages asked for (views.warming's file)."""
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / template.name
     shutil.copyfile(template, copy)
+    copy.with_name(f"{copy.name}.varm.json").unlink(missing_ok=True)
     return copy

@@ -153,8 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         args.sessions, args.tours, args.months, args.categories = 1, 1, 3, 3
     template = harness.national_store(args.workdir, args.months, args.categories)
     db = harness.fresh_copy(template, args.workdir / "load")
-    for left in db.parent.glob(f"{db.name}.varm.json"):   # what an earlier run's pages asked for: not this one's
-        left.unlink()
     new_months = args.workdir / "load" / "nye_maaneder.csv"
     harness.long_file(new_months, 10, harness.categories(args.categories), first=dt.date(2026, 1, 1))
     users = db.parent / "ingen.toml"
