@@ -44,14 +44,17 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O) since it started."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def busy_cores(seconds: float = 1.0) -> float:
     """How many cores the whole machine kept busy over `seconds`."""
-    def busy() -> float:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-        return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-    before = busy()
+    before = machine_cpu()
     time.sleep(seconds)
-    return (busy() - before) / seconds
+    return (machine_cpu() - before) / seconds
 
 
 def wait_for_quiet(max_wait: float, threshold: float = 0.3) -> float:

@@ -89,7 +89,7 @@ class CpuWatch:
     def __init__(self, dashboards: list[int]):
         self.dashboards, self.browsers, self._stop = dashboards, {}, threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
-        self.started, self.machine = _machine_cpu(), 0.0
+        self.started, self.machine = harness.machine_cpu(), 0.0
         self.dashboard = -sum(_cpu(pid) for pid in dashboards)
 
     def _watch(self) -> None:
@@ -106,7 +106,7 @@ class CpuWatch:
     def __exit__(self, *_) -> None:
         self._stop.set()
         self._thread.join()
-        self.machine = _machine_cpu() - self.started
+        self.machine = harness.machine_cpu() - self.started
         self.dashboard += sum(_cpu(pid) for pid in self.dashboards)
 
     def describe(self) -> str:
@@ -118,11 +118,6 @@ def _cpu(pid: int) -> float:
     """User + system CPU seconds of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _machine_cpu() -> float:
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_mb(pid: int) -> float:

@@ -164,6 +164,13 @@ class Warmer:
             while len(self._recent) > self.limit:
                 self._recent.popitem()
 
+    def remember(self, calls: list[Call]) -> None:
+        """Remember `calls` after those asked already (while there is room)."""
+        with self._lock:
+            for call in calls:
+                if call not in self._recent and len(self._recent) < self.limit:
+                    self._recent[call] = None
+
     def save(self) -> None:
         """Write the remembered calls to the file beside the store (atomically; other processes read it)."""
         with self._lock:
@@ -218,18 +225,13 @@ class Warmer:
         self.passes += 1
         return True
 
-    def remember(self, calls: list[Call]) -> None:
-        """Remember `calls` after those asked already (while there is room)."""
-        with self._lock:
-            for call in calls:
-                if call not in self._recent and len(self._recent) < self.limit:
-                    self._recent[call] = None
-
     def _run(self) -> None:
         warmed, saved = None, time.monotonic()
         self.load()
-        with contextlib.suppress(Exception):   # a store without figures yet: nothing to visit
+        try:
             self.remember(first_visit(self.store.snapshot().cursor()))
+        except Exception:
+            LOG.exception("the views of a first visit could not be listed; they are not warmed")
         while not self._stop.wait(self.interval):
             try:
                 snapshot = self.store.snapshot()
