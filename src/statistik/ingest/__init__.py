@@ -114,7 +114,7 @@ def _parse_and_validate(
             return _direct_plan(cur, tf, layout, stats, titles, stored_as)
     grouped = stats.grouped
     validation.classify(cur, layout, grouped, today, maps, located=False)
-    if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps)):
+    if layout.kind in VIEWED and (layout.dated or _anything_to_name(cur, layout, maps, _source(layout, source))):
         # Not every row is plainly used: classify in full, reading the file once more with row numbers.
         validation.classify(cur, layout, grouped, today, maps)
     totals = cells.check_wide_totals(cur, layout) if layout.kind == lay.WIDE else []
@@ -130,7 +130,7 @@ def _parse_and_validate(
         accounts = accounting.account(cur, layout, stats.rows_read, titles, len(rejected))
     found = (findings.findings(cur, layout, grouped, maps.suggestions, today) if accounts.problem else [])
     repeats, repeated = findings.duplicates(cur, layout, maps.cells)
-    found += repeats
+    found += repeats + findings.mixed_period_kinds(cur, layout, _source(layout, source))
     wanted = {r for f in found for r in (f.first_row, *f.other_rows)}
     wanted |= {r for _, rows, _ in accounts.skipped.values() for r in rows}
     wanted |= {r for r, *_ in totals} | {c.row for c in contradictions}
@@ -209,11 +209,11 @@ def _direct_plan(cur, tf: TextFile, layout: lay.Layout, stats, titles: list[tupl
     return plan
 
 
-def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps) -> bool:
+def _anything_to_name(cur, layout: lay.Layout, maps: spellings.Maps, source: str) -> bool:
     """Whether some row of the file must be named by its line (or classified in full): not plainly used,
-    or a cell given twice."""
+    a cell given twice, or a series in two period lengths."""
     return (cur.execute("SELECT bool_or(status IS DISTINCT FROM 'used') FROM classified").fetchone()[0]
-            or findings.is_repeated(cur, layout, maps.cells))
+            or findings.is_repeated(cur, layout, maps.cells) or findings.mixes_period_kinds(cur, layout, source))
 
 
 def _summary_problems(found: list[summaries.Contradiction], layout: lay.Layout, lines: dict[int, int]) -> list[Problem]:

@@ -36,7 +36,11 @@ def eligible(con: duckdb.DuckDBPyConnection, layout: lay.Layout, stats: StageSta
         f"""SELECT NOT EXISTS (SELECT 1 FROM period_map WHERE NOT good UNION ALL SELECT 1 FROM area_map WHERE NOT good
                                UNION ALL SELECT 1 FROM category_map WHERE NOT good UNION ALL SELECT 1 FROM {REJECTS})
                AND NOT EXISTS (SELECT 1 FROM figure WHERE source = $source
-                               AND period_start IN (SELECT start FROM period_map))""",
+                               AND period_start IN (SELECT start FROM period_map))
+               -- one period length, as the source's figures in the store (findings.mixed_period_kinds)
+               AND (SELECT count(DISTINCT kind) FROM period_map) = 1
+               AND NOT EXISTS (SELECT 1 FROM figure WHERE source = $source
+                               AND period_kind NOT IN (SELECT kind FROM period_map))""",
         {"source": source},
     ).fetchone()[0]
 

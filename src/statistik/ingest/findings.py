@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from statistik.ingest import layout as lay
+from statistik.periods import KIND_NAMES
 from statistik.ingest.problems import quote
 from statistik.ingest.validation import classified_sql, materialize, problem_predicates
 
@@ -219,6 +220,60 @@ def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool
             out.append(Finding(f"samme {'celle' if wide else 'række'} ({cell}) står {n} gange; tallet tælles én gang",
                                warning=True, **where))
     return out, bool(repeated)
+
+
+_SERIES_KINDS = """
+    WITH used AS (SELECT DISTINCT area_code, category_code, period_kind FROM resolved WHERE status = 'used'),
+         stored AS (SELECT DISTINCT f.area_code, f.category_code, f.period_kind FROM figure f
+                    JOIN (SELECT DISTINCT area_code, category_code FROM used) u USING (area_code, category_code)
+                    WHERE f.source = $source)
+    SELECT area_code, category_code, list(DISTINCT period_kind ORDER BY period_kind) AS kinds,
+           list(DISTINCT period_kind ORDER BY period_kind) FILTER (WHERE in_store) AS stored_kinds
+    FROM (SELECT *, false AS in_store FROM used UNION ALL SELECT *, true FROM stored)
+    GROUP BY area_code, category_code HAVING count(DISTINCT period_kind) > 1"""
+
+
+def mixes_period_kinds(con, layout: lay.Layout, source: str) -> bool:
+    """Whether a series of the file (one area and category) would have two period lengths, in the file or
+    together with the source's figures in the store."""
+    if layout.kind in (lay.POPULATION, lay.REPORTS):
+        return False
+    return con.execute(f"SELECT count(*) > 0 FROM ({_SERIES_KINDS})", {"source": source}).fetchone()[0]
+
+
+def mixed_period_kinds(con, layout: lay.Layout, source: str) -> list[Finding]:
+    """A series given in two period lengths (months and their quarter, a quarter and its year), in the file or
+    beside what the store holds of the source: the pages cannot add such a series up, and the two may disagree."""
+    if not mixes_period_kinds(con, layout, source):
+        return []
+    rows = con.execute(
+        f"""WITH mixed AS ({_SERIES_KINDS}),
+                 first AS (SELECT r.area_code, r.category_code, r.period_kind, min(r.row_no) AS row_no,
+                                  count(*) AS n, min(r.period_raw) AS raw
+                           FROM resolved r JOIN mixed m USING (area_code, category_code)
+                           WHERE r.status = 'used' GROUP BY ALL)
+            SELECT f.area_code, f.category_code, m.kinds, m.stored_kinds, list(f.period_kind ORDER BY f.row_no),
+                   list(f.row_no ORDER BY f.row_no), list(f.n ORDER BY f.row_no), list(f.raw ORDER BY f.row_no)
+            FROM first f JOIN mixed m USING (area_code, category_code)
+            GROUP BY ALL ORDER BY min(f.row_no) LIMIT 50""", {"source": source}).fetchall()
+    names = dict(con.execute("SELECT code, name FROM area").fetchall())
+    categories = dict(con.execute("SELECT code, name FROM category").fetchall())
+    column = layout.role_name(lay.PERIOD) if lay.PERIOD in layout.roles else None
+    out = []
+    for area, category, _, stored, file_kinds, first_rows, counts, raws in rows:
+        where = f"{categories.get(category, category)} i {names.get(area, area)}"
+        fix = "giv samme kommune og kategori i én periodelængde (kvartaler og år regnes ud af månederne)"
+        if len(file_kinds) > 1:  # both lengths in the file: its first row of each
+            text = (f"{where} står både pr. {KIND_NAMES[file_kinds[0]]} og pr. {KIND_NAMES[file_kinds[1]]} "
+                    f"({quote(raws[0])} og {quote(raws[1])})")
+            out.append(Finding(text, column=column, first_row=first_rows[0], rows=counts[0] + counts[1],
+                               other_rows=(first_rows[1],), fix=fix))
+        else:
+            text = (f"{where} står pr. {KIND_NAMES[file_kinds[0]]} ({quote(raws[0])}), men kilden har allerede tal "
+                    f"pr. {' og '.join(KIND_NAMES[k] for k in stored)} for den")
+            out.append(Finding(text, column=column, first_row=first_rows[0], rows=counts[0],
+                               fix=fix + ", eller fortryd den upload, der gav de andre"))
+    return out
 
 
 def summed_days(con, layout: lay.Layout) -> tuple[int, int, int | None]:
