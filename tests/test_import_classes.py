@@ -240,9 +240,10 @@ def test_the_shortcut_for_plainly_good_rows_never_uses_a_row_the_full_rules_refu
 
 
 def test_a_series_is_never_stored_in_two_period_lengths_of_one_source(store, tmp_path):
-    """Months and then a quarter of the same area and category (or a quarter beside its months in one file)
-    would leave the pages unable to add the series up, and the two could disagree: refused at the line,
-    in the full and the direct path alike. Another category's quarter is fine."""
+    """Months and then a quarter of one category of a source (or a quarter beside months in one file, also of
+    another municipality: the district adds its municipalities up) would leave the pages unable to add the
+    series up, and the two could disagree: refused at the line, in the full and the direct path alike.
+    Another category's quarter is fine."""
     from conftest import SAMPLES
     do_import(store, SAMPLES / "eksempel_lang_2025-09.csv")          # police months for 4 categories
     quarter = tmp_path / "kvartal.csv"
@@ -250,7 +251,7 @@ def test_a_series_is_never_stored_in_two_period_lengths_of_one_source(store, tmp
                        "2025K3;København;Kontaktbedrageri;400\n", encoding="utf-8")
     problems = rejected(store, quarter)
     assert [p.line for p in problems] == [2, 3], messages(problems)
-    assert "Kontaktbedrageri i København står pr. kvartal ('2025K3'), men kilden har allerede tal pr. måned" \
+    assert "Kontaktbedrageri står pr. kvartal (København, '2025K3'), men kilden har allerede tal pr. måned" \
         in messages(problems)
     other = tmp_path / "andet.csv"
     from statistik.reference import add_category

@@ -81,7 +81,7 @@ ANALYST_FILES = [
         ("2025-09", DRAGOER, OPIOIDER): 2,    # Sep. 2025
         ("2025K3", KBH, LOMME): 3769,         # 2025K3
         ("2025K3", FRB, LOMME): 127,          # 2025Q3
-        ("2025", TAARNBY, OPIOIDER): 24,      # 2025
+        ("2025", TAARNBY, INDBRUD): 24,       # 2025 (a category the police give by year only)
     }),
     ("lang_summeraekker.csv", "lang", "UTF-8", ";", 7, 4, cells(
         "2025-10", (KBH, KONTAKT, 119), (FRB, KONTAKT, 15), (KBH, OPIOIDER, 26))),

@@ -222,56 +222,55 @@ def duplicates(con, layout: lay.Layout, cells: int) -> tuple[list[Finding], bool
     return out, bool(repeated)
 
 
-_SERIES_KINDS = """
-    WITH used AS (SELECT DISTINCT area_code, category_code, period_kind FROM resolved WHERE status = 'used'),
-         stored AS (SELECT DISTINCT f.area_code, f.category_code, f.period_kind FROM figure f
-                    JOIN (SELECT DISTINCT area_code, category_code FROM used) u USING (area_code, category_code)
-                    WHERE f.source = $source)
-    SELECT area_code, category_code, list(DISTINCT period_kind ORDER BY period_kind) AS kinds,
-           list(DISTINCT period_kind ORDER BY period_kind) FILTER (WHERE in_store) AS stored_kinds
+_MIXED_CATEGORIES = """
+    WITH used AS (SELECT DISTINCT category_code, period_kind FROM resolved WHERE status = 'used'),
+         stored AS (SELECT DISTINCT category_code, period_kind FROM figure
+                    WHERE source = $source AND category_code IN (SELECT category_code FROM used))
+    SELECT category_code, list(DISTINCT period_kind ORDER BY period_kind) FILTER (WHERE in_store) AS stored_kinds
     FROM (SELECT *, false AS in_store FROM used UNION ALL SELECT *, true FROM stored)
-    GROUP BY area_code, category_code HAVING count(DISTINCT period_kind) > 1"""
+    GROUP BY category_code HAVING count(DISTINCT period_kind) > 1"""
 
 
 def mixes_period_kinds(con, layout: lay.Layout, source: str) -> bool:
-    """Whether a series of the file (one area and category) would have two period lengths, in the file or
-    together with the source's figures in the store."""
+    """Whether a category of the file would have two period lengths in the source, in the file or together
+    with the source's figures in the store."""
     if layout.kind in (lay.POPULATION, lay.REPORTS):
         return False
-    return con.execute(f"SELECT count(*) > 0 FROM ({_SERIES_KINDS})", {"source": source}).fetchone()[0]
+    return con.execute(f"SELECT count(*) > 0 FROM ({_MIXED_CATEGORIES})", {"source": source}).fetchone()[0]
 
 
 def mixed_period_kinds(con, layout: lay.Layout, source: str) -> list[Finding]:
-    """A series given in two period lengths (months and their quarter, a quarter and its year), in the file or
-    beside what the store holds of the source: the pages cannot add such a series up, and the two may disagree."""
+    """A category given in two period lengths by one source (months and their quarter, months for one
+    municipality and a quarter for another), in the file or beside what the store holds of the source: the
+    pages cannot add such a series up (a district adds up its municipalities), and the two may disagree."""
     if not mixes_period_kinds(con, layout, source):
         return []
     rows = con.execute(
-        f"""WITH mixed AS ({_SERIES_KINDS}),
-                 first AS (SELECT r.area_code, r.category_code, r.period_kind, min(r.row_no) AS row_no,
-                                  count(*) AS n, min(r.period_raw) AS raw
-                           FROM resolved r JOIN mixed m USING (area_code, category_code)
+        f"""WITH mixed AS ({_MIXED_CATEGORIES}),
+                 first AS (SELECT r.category_code, r.period_kind, min(r.row_no) AS row_no, count(*) AS n,
+                                  arg_min(r.period_raw, r.row_no) AS raw, arg_min(r.area_code, r.row_no) AS area
+                           FROM resolved r JOIN mixed m USING (category_code)
                            WHERE r.status = 'used' GROUP BY ALL)
-            SELECT f.area_code, f.category_code, m.kinds, m.stored_kinds, list(f.period_kind ORDER BY f.row_no),
-                   list(f.row_no ORDER BY f.row_no), list(f.n ORDER BY f.row_no), list(f.raw ORDER BY f.row_no)
-            FROM first f JOIN mixed m USING (area_code, category_code)
+            SELECT f.category_code, m.stored_kinds, list(f.period_kind ORDER BY f.row_no),
+                   list(f.row_no ORDER BY f.row_no), list(f.n ORDER BY f.row_no), list(f.raw ORDER BY f.row_no),
+                   list(f.area ORDER BY f.row_no)
+            FROM first f JOIN mixed m USING (category_code)
             GROUP BY ALL ORDER BY min(f.row_no) LIMIT 50""", {"source": source}).fetchall()
-    names = dict(con.execute("SELECT code, name FROM area").fetchall())
+    areas = dict(con.execute("SELECT code, name FROM area").fetchall())
     categories = dict(con.execute("SELECT code, name FROM category").fetchall())
     column = layout.role_name(lay.PERIOD) if lay.PERIOD in layout.roles else None
+    fix = "giv en kategori i én periodelængde for alle kommuner (kvartaler og år regnes ud af månederne)"
     out = []
-    for area, category, _, stored, file_kinds, first_rows, counts, raws in rows:
-        where = f"{categories.get(category, category)} i {names.get(area, area)}"
-        fix = "giv samme kommune og kategori i én periodelængde (kvartaler og år regnes ud af månederne)"
-        if len(file_kinds) > 1:  # both lengths in the file: its first row of each
-            text = (f"{where} står både pr. {KIND_NAMES[file_kinds[0]]} og pr. {KIND_NAMES[file_kinds[1]]} "
-                    f"({quote(raws[0])} og {quote(raws[1])})")
-            out.append(Finding(text, column=column, first_row=first_rows[0], rows=counts[0] + counts[1],
-                               other_rows=(first_rows[1],), fix=fix))
+    for category, stored, kinds, first_rows, counts, raws, where in rows:
+        name = categories.get(category, category)
+        shown = [f"pr. {KIND_NAMES[k]} ({areas.get(a, a)}, {quote(r)})" for k, a, r in zip(kinds, where, raws)]
+        if len(kinds) > 1:  # both lengths in the file: its first row of each
+            out.append(Finding(f"{name} står både {shown[0]} og {shown[1]}", column=column, first_row=first_rows[0],
+                               rows=counts[0] + counts[1], other_rows=(first_rows[1],), fix=fix))
         else:
-            text = (f"{where} står pr. {KIND_NAMES[file_kinds[0]]} ({quote(raws[0])}), men kilden har allerede tal "
-                    f"pr. {' og '.join(KIND_NAMES[k] for k in stored)} for den")
-            out.append(Finding(text, column=column, first_row=first_rows[0], rows=counts[0],
+            out.append(Finding(f"{name} står {shown[0]}, men kilden har allerede tal pr. "
+                               f"{' og '.join(KIND_NAMES[k] for k in stored)} for kategorien", column=column,
+                               first_row=first_rows[0], rows=counts[0],
                                fix=fix + ", eller fortryd den upload, der gav de andre"))
     return out
 
