@@ -153,13 +153,13 @@ class Warmer:
 
     def asked(self, call: Call) -> None:
         """Remember that a page asked for `call` (hashable arguments only; others are not warmed)."""
-        try:
-            hash(call)
-        except TypeError:
-            return
         with self._lock:
-            self._changed |= next(iter(self._recent), None) != call
-            self._recent[call] = None
+            front = next(iter(self._recent), None)
+            try:
+                self._recent[call] = None
+            except TypeError:   # an argument that cannot be a key (a frame): not warmed
+                return
+            self._changed |= front != call
             self._recent.move_to_end(call, last=False)
             while len(self._recent) > self.limit:
                 self._recent.popitem()
