@@ -182,3 +182,11 @@ def test_a_new_process_warms_what_a_first_visit_asks_for_exactly_as_the_pages_as
     expected = real(Store(db_path).read())
     assert len(expected) == 3 and set(expected) <= set(warmer.calls())
     warmer.stop()
+
+
+def test_the_first_visit_is_made_once_after_what_pages_asked_for(db_path):
+    warmer = Warmer(Store(db_path))
+    once = Call.of(burglaries, (["155"],))
+    made.clear()
+    assert warmer.warm(Store(db_path).snapshot(), also=[once]) and made == ["burglaries"]
+    assert warmer.calls() == []                                  # not remembered: a later change does not remake it

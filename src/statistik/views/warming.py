@@ -9,9 +9,10 @@ run that asks meanwhile waits for the same computation (`memo.kept` computes eac
 one that comes later finds it kept. Nothing is computed that no page asked for, and a pass stops
 when a newer version appears (it starts again on that one).
 
-A process that starts also makes what a first visit to Oversigt and Sammenlign asks for
+A process that starts also makes, once, what a first visit to Oversigt and Sammenlign asks for
 (`first_visit`: the district's cards and targets, its newest complete year against the year
-before — fitting the models of normal variation for every category, 7–9 s on a national store).
+before — fitting the models of normal variation for every category, 7–9 s on a national store);
+after a change, only what pages asked for is made again.
 
 The calls are also kept in a small file beside the store (`<store>.varm.json`), so a dashboard
 process that starts (a restart, a second replica) makes them at once instead of leaving the
@@ -210,10 +211,12 @@ class Warmer:
         with self._lock:
             return list(self._recent)
 
-    def warm(self, snapshot: Snapshot) -> bool:
-        """Make every remembered call of the district served on `snapshot`; False if a newer version came first."""
+    def warm(self, snapshot: Snapshot, also: list[Call] = ()) -> bool:
+        """Make every remembered call (then `also`) of the district served on `snapshot`; False if a newer version
+        came first."""
         own = districts.current().code
-        for call in self.calls():
+        recent = self.calls()
+        for call in recent + [c for c in also if c not in recent]:
             if self._stop.is_set() or self.store.snapshot().key != snapshot.key:
                 return False
             if call.district != own:
@@ -228,15 +231,16 @@ class Warmer:
     def _run(self) -> None:
         warmed, saved = None, time.monotonic()
         self.load()
-        try:
-            self.remember(first_visit(self.store.snapshot().cursor()))
+        try:  # made once, at start; after a change only what pages asked for is made again
+            first = first_visit(self.store.snapshot().cursor())
         except Exception:
             LOG.exception("the views of a first visit could not be listed; they are not warmed")
+            first = []
         while not self._stop.wait(self.interval):
             try:
                 snapshot = self.store.snapshot()
-                if snapshot.key != warmed and self.warm(snapshot):
-                    warmed = snapshot.key
+                if snapshot.key != warmed and self.warm(snapshot, also=first):
+                    warmed, first = snapshot.key, []
                 if self._changed and time.monotonic() - saved > SAVE_S:
                     self.save()
                     saved = time.monotonic()
