@@ -1,17 +1,26 @@
 """Load benchmark: many browser sessions touring the dashboard while the command line imports and undoes.
 
-    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--pause S] [--think S] [--warm-up] [--smoke]
+    python bench/load_bench.py [--sessions 20] [--tours 3] [--replicas 1] [--pause S] [--think S] [--warm-up]
+                               [--ready] [--protocol] [--smoke]
 
 Starts `streamlit run dashboard.py` (--replicas processes on one store, sessions spread over them)
 on the harness's national-scale store, then N Chromium sessions (Playwright, Debian's Chromium)
 each open Oversigt and click through every page --tours times, reading each page --think seconds
 (default 0: the next click at once). By default the processes have just started (and nothing
 earlier runs asked for is warmed); with --warm-up one unmeasured session tours every page first,
-as on a dashboard already in use. Meanwhile `statistik import` of ten new months for all 98
+as on a dashboard already in use; with --ready each process first answers its readiness check
+(`/_stcore/script-health-check`, which runs the first page) and the machine is let go quiet, as
+behind a load balancer that sends users to a process only once it is ready. Meanwhile `statistik import` of ten new months for all 98
 municipalities x 90 categories and `statistik undo` of it alternate, so every page view may meet
 a new version of the store. A page view is timed from the click to the page's heading being shown
 and the script done. Reported: page views, p50/p95 page time (also per page), errors (a
 traceback, an error message or a time-out), imports done, and each dashboard process's peak memory.
+
+With --protocol the sessions are not browsers: each speaks Streamlit's websocket protocol as its
+frontend does (asks for a page run, reads every message of it) and draws nothing, so the time is the
+dashboard's share of a page view, measured on a machine whose CPU is not taken by 20 Chromium
+instances. A page view is then timed from asking for the page to its heading received and the run
+finished.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,6 +47,7 @@ TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne i forhold 
         ("Sammenlign perioder", "Sammenlign to perioder"), ("Datastatus", "Datastatus"),
         ("Om data", "Om data"), ("Oversigt", "Lokal kriminalitetsstatistik")]
 AIM_P95_S = 2.0
+FAILED = "Der skete en fejl".encode()   # the start of the dashboard's Danish error message
 
 
 async def _session(browser, url: str, tours: int, think: float, times: list[tuple[str, float]],
@@ -83,6 +94,69 @@ async def _tour(urls: list[str], sessions: int, tours: int, think: float) -> tup
     return times, errors
 
 
+async def _protocol_session(url: str, tours: int, think: float, times: list[tuple[str, float]],
+                            errors: list[str]) -> None:
+    """One session over Streamlit's websocket, as the frontend speaks it, drawing nothing."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def run(page_hash: str, heading: str | None) -> tuple[dict[str, str], str | None]:
+        """Asks for a page run and reads it to its end: the pages by name, and what went wrong if anything."""
+        ask = BackMsg()
+        ask.rerun_script.page_script_hash = page_hash
+        ask.rerun_script.context_info.url = url
+        await ws.send(ask.SerializeToString())
+        pages, problem, seen = {}, None, heading is None
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=60))
+            kind = message.WhichOneof("type")
+            if kind == "navigation":
+                pages = {page.page_name: page.page_script_hash for page in message.navigation.app_pages}
+            elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                element = message.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    problem = "traceback"
+                elif FAILED in element.SerializeToString():
+                    problem = problem or "fejlbesked"
+                elif element.WhichOneof("type") == "heading" and element.heading.body == heading:
+                    seen = True
+            elif kind == "script_finished":
+                return pages, problem or (None if seen else "ingen overskrift")
+
+    try:
+        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                      origin=url, max_size=None, open_timeout=180) as ws:
+            try:
+                pages, _ = await asyncio.wait_for(run("", None), timeout=180)
+            except Exception as e:  # the first page never came: the whole session is one error
+                errors.append(f"første side: {type(e).__name__}")
+                return
+            for _ in range(tours):
+                for link, heading in TOUR:
+                    started = time.perf_counter()
+                    try:
+                        _, problem = await run(pages[link], heading)
+                    except Exception as e:  # a time-out counts as an error of that page view
+                        errors.append(f"{link}: {type(e).__name__}")
+                        continue
+                    times.append((link, time.perf_counter() - started))
+                    if problem:
+                        errors.append(f"{link}: {problem}")
+                    await asyncio.sleep(think)
+    except OSError as e:
+        errors.append(f"forbindelse: {type(e).__name__}")
+
+
+async def _protocol_tour(urls: list[str], sessions: int, tours: int,
+                         think: float) -> tuple[list[tuple[str, float]], list[str]]:
+    times, errors = [], []
+    await asyncio.gather(*[_protocol_session(urls[i % len(urls)], tours, think, times, errors)
+                           for i in range(sessions)])
+    return times, errors
+
+
 class CpuWatch:
     """CPU seconds used meanwhile by the dashboard processes, by the browsers and by the whole machine."""
 
@@ -110,8 +184,8 @@ class CpuWatch:
         self.dashboard += sum(_cpu(pid) for pid in self.dashboards)
 
     def describe(self) -> str:
-        return (f"CPU used meanwhile: dashboard {self.dashboard:.0f} s, browsers at least "
-                f"{sum(self.browsers.values()):.0f} s, the whole machine {self.machine:.0f} s")
+        browsers = f"browsers at least {sum(self.browsers.values()):.0f} s" if self.browsers else "no browsers"
+        return f"CPU used meanwhile: dashboard {self.dashboard:.0f} s, {browsers}, the whole machine {self.machine:.0f} s"
 
 
 def _cpu(pid: int) -> float:
@@ -141,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds each user reads a page before the next click (0: click on at once, the worst case)")
     parser.add_argument("--warm-up", action="store_true",
                         help="one session tours every page first, unmeasured: a dashboard in use, not just started")
+    parser.add_argument("--ready", action="store_true",
+                        help="ask each process's readiness check first and wait for a quiet machine")
+    parser.add_argument("--protocol", action="store_true",
+                        help="sessions speak Streamlit's websocket protocol instead of running a browser: "
+                             "the dashboard's share of page time")
     parser.add_argument("--smoke", action="store_true", help="a tiny store, one session, one tour")
     parser.add_argument("--workdir", type=Path, default=harness.OUT_DIR / "work")
     args = parser.parse_args(argv)
@@ -176,13 +255,18 @@ def main(argv: list[str] | None = None) -> int:
                 while not stop and time.perf_counter() - waited < args.pause:
                     time.sleep(0.2)
 
+        tour = _protocol_tour if args.protocol else _tour
+        if args.ready:
+            for url in servers:
+                urllib.request.urlopen(f"{url}/_stcore/script-health-check", timeout=300).read()
+            harness.wait_for_quiet(120)
         if args.warm_up:
-            asyncio.run(_tour(servers, len(servers), 1, 0.0))
+            asyncio.run(tour(servers, len(servers), 1, 0.0))
         thread = threading.Thread(target=writer, daemon=True)
         started = time.perf_counter()
         with CpuWatch(pids) as cpu:
             thread.start()
-            views, errors = asyncio.run(_tour(servers, args.sessions, args.tours, args.think))
+            views, errors = asyncio.run(tour(servers, args.sessions, args.tours, args.think))
             stop = True
             thread.join(timeout=300)
         elapsed = time.perf_counter() - started
@@ -192,12 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     by_page = [[link, str(len(t)), f"{harness.percentile(t, 0.5):.2f} s", f"{harness.percentile(t, 0.95):.2f} s"]
                for link, _ in TOUR if (t := [s for name, s in views if name == link])]
     text = "\n".join([
-        f"{args.sessions} browser sessions x {args.tours} tours of {len(TOUR)} pages on {args.replicas} dashboard "
+        f"{args.sessions} {'protocol' if args.protocol else 'browser'} sessions x {args.tours} tours of {len(TOUR)} pages on {args.replicas} dashboard "
         f"process(es), store of {args.months} months x {args.categories} police categories; imports and undos "
         f"of {10 * 98 * args.categories:,} figures alternating meanwhile"
         f"{f', {args.pause:g} s apart' if args.pause else ', back to back'}; "
         f"{f'each user reads a page for {args.think:g} s' if args.think else 'users click on at once'}"
-        f"{'; after one unmeasured tour per process (a dashboard in use)' if args.warm_up else '; a process just started'}. "
+        f"{'; after one unmeasured tour per process (a dashboard in use)' if args.warm_up else ''}"
+        f"{'; a process just started and ready' if args.ready and not args.warm_up else ''}"
+        f"{'; a process just started' if not (args.ready or args.warm_up) else ''}. "
         f"Aim: no errors, p95 under {AIM_P95_S:.0f} s.",
         harness.environment(load), cpu.describe() + ".", "",
         *harness.table(["page views", "p50", "p95", "errors", "imports done", "time", "peak memory per process"],

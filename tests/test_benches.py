@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
@@ -22,9 +24,10 @@ def test_pages_bench(tmp_path):
     assert "after an import (median)" in out
 
 
-def test_load_bench(tmp_path):
-    out = bench("load_bench.py", "--smoke", "--workdir", str(tmp_path))
-    assert "| page views | p50 | p95 | errors |" in out and "| 6 |" in out
+@pytest.mark.parametrize("sessions", ["browser", "protocol"])
+def test_load_bench(tmp_path, sessions):
+    out = bench("load_bench.py", "--smoke", "--workdir", str(tmp_path), *(["--protocol"] if sessions == "protocol" else []))
+    assert "| page views | p50 | p95 | errors |" in out and "| 6 |" in out and f"1 {sessions} sessions" in out
 
 
 def test_import_bench(tmp_path):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -70,6 +72,18 @@ def test_every_command_works_while_a_dashboard_runs_and_the_next_page_run_shows_
         settle(page)
         assert _cards_without_figures(page) == 0
         assert page.get_by_text("155", exact=True).first.is_visible()  # contact fraud, district, sep. 2025
+
+
+def test_the_readiness_check_runs_the_first_page_and_starts_the_warming(db_path, users):
+    with dashboard(db_path, users, env={"STATISTIK_VARM": "1"}) as url:
+        answer = urllib.request.urlopen(f"{url}/_stcore/script-health-check", timeout=120)
+        assert (answer.status, answer.read()) == (200, b"ok")
+        warming = db_path.with_name(f"{db_path.name}.varm.json")
+        deadline = time.monotonic() + 60
+        while not warming.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        # The check's page run asked for Oversigt's cards, and the warmer kept the call for later processes.
+        assert "statistik.views.overview.cards" in warming.read_text(encoding="utf-8")
 
 
 def _log_in(page, url: str) -> None:
