@@ -168,19 +168,20 @@ def test_a_broken_or_hostile_file_makes_no_call(db_path, content):
 
 
 def test_a_new_process_warms_what_a_first_visit_asks_for_exactly_as_the_pages_ask(db_path, monkeypatch):
-    """`first_visit` repeats the defaults of Oversigt and Sammenlign: if a page's defaults change, this fails
-    (and the warming would only make calls nobody uses)."""
+    """`first_visit` repeats the defaults of Oversigt, Udvikling, Kommuner and Sammenlign: if a page's defaults
+    change, this fails (and the warming would only make calls nobody uses)."""
     from statistik.views import warming
     real = warming.first_visit
     monkeypatch.setenv("STATISTIK_VARM", "1")
     monkeypatch.setattr(warming, "first_visit", lambda con: [])        # record only what the pages ask
     at = open_page("oversigt")
-    at.switch_page("app_pages/sammenligning.py").run()
-    assert not at.exception
+    for page in ("udvikling", "kommuner", "sammenligning"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
     from statistik.ui import store as ui_store
     warmer = ui_store._warmer(str(db_path))
     expected = real(Store(db_path).read())
-    assert len(expected) == 3 and set(expected) <= set(warmer.calls())
+    assert len(expected) == 5 and set(expected) <= set(warmer.calls())
     warmer.stop()
 
 

@@ -9,9 +9,9 @@ run that asks meanwhile waits for the same computation (`memo.kept` computes eac
 one that comes later finds it kept. Nothing is computed that no page asked for, and a pass stops
 when a newer version appears (it starts again on that one).
 
-A process that starts also makes, once, what a first visit to Oversigt and Sammenlign asks for
-(`first_visit`: the district's cards and targets, its newest complete year against the year
-before — fitting the models of normal variation for every category, 7–9 s on a national store);
+A process that starts also makes, once, what a first visit to Oversigt, Udvikling, Kommuner and
+Sammenlign asks for (`first_visit`: the district's cards and targets, contact fraud over time and
+across the municipalities, its newest complete year against the year before — fitting the models of normal variation for every category, 7–9 s on a national store);
 after a change, only what pages asked for is made again.
 
 The calls are also kept in a small file beside the store (`<store>.varm.json`), so a dashboard
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from statistik import districts
 from statistik.periods import Period
 from statistik.store import Snapshot, Store
-from statistik.views import comparison, memo, overview, published
+from statistik.views import comparison, memo, municipalities, overview, published, trends
 
 LOG = logging.getLogger("statistik.warming")
 RECENT = 24          # calls remembered; each pass makes at most these
@@ -125,9 +125,12 @@ def _value(plain):
 
 
 def first_visit(con) -> list[Call]:
-    """The calls of a first visit to Oversigt and Sammenlign with nothing chosen (the pages' defaults)."""
+    """The calls of a first visit to Oversigt, Udvikling, Kommuner and Sammenlign with nothing chosen (the
+    pages' defaults: the district, contact fraud, by quarter or year)."""
     own = districts.current().code
-    calls = [Call.of(overview.cards, (own,)), Call.of(overview.target_cards, (own,))]
+    calls = [Call.of(overview.cards, (own,)), Call.of(overview.target_cards, (own,)),
+             Call.of(trends.trend, ([own], ["1320"], "Q", "antal", None)),
+             Call.of(municipalities.compare, ("1320", "Y"))]
     years = comparison.periods_available(con, "Y")
     if len(years) >= 2:
         calls.append(Call.of(comparison.compare, (years[0], comparison.year_before(years, years[0]), own)))
