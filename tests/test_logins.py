@@ -63,6 +63,34 @@ def test_one_session_guessing_many_accounts_is_throttled_too(users):
     assert logins.log_in("kim", PASSWORD, session="en-anden", users=users, now=now).account is not None
 
 
+def test_guesses_sent_at_once_are_throttled_like_guesses_in_a_row(users, monkeypatch):
+    # 25 wrong passwords at the same moment (many sessions, or replicas) get no more checks than three in a row.
+    now = 4_000_000.0
+    checked, answered, release, real = [], [], threading.Event(), accounts.verify
+
+    def held(username, password, path=None):        # every check stays in flight until the others have answered
+        checked.append(password)
+        release.wait(timeout=30)
+        return None
+
+    monkeypatch.setattr(accounts, "verify", held)
+    monkeypatch.setattr(logins, "CHECK_QUEUE_S", 30.0)
+    threads = [threading.Thread(target=lambda i=i: answered.append(
+        logins.log_in("kim", f"gæt-{i}", session=f"s{i}", users=users, now=now))) for i in range(25)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    while len(answered) < 25 - logins.FREE_ATTEMPTS and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in threads:
+        t.join()
+    assert len(checked) <= logins.FREE_ATTEMPTS
+    monkeypatch.setattr(accounts, "verify", real)
+    refused = logins.log_in("kim", PASSWORD, session="ny", users=users, now=now + 0.5)
+    assert refused.account is None and refused.message.startswith("For mange forkerte forsøg. Vent")
+
+
 def test_at_most_two_password_checks_run_at_once(users, monkeypatch):
     running, most = 0, 0
     lock = threading.Lock()

@@ -2,7 +2,9 @@
 
 * Throttling: after three wrong passwords for an account (or in one browser session) each further
   attempt must wait twice as long as the one before (1 s, 2 s, 4 s … up to 15 minutes), and while
-  it waits even the right password is refused, without checking it. The counts live in a small
+  it waits even the right password is refused, without checking it. An attempt counts as wrong
+  from the moment it is let through until its password proves right, so guesses sent at once (from
+  many sessions or replicas) are throttled as if sent one after another. The counts live in a small
   file beside the users file, so every dashboard process (replica) shares them.
 * Memory: a password check costs argon2's 64 MiB; at most two run at once in a process, the others
   wait briefly or are told to try again, so parallel guessing cannot use up the server's memory.
@@ -86,6 +88,12 @@ def _waiting(state: dict, keys: list[str], now: float) -> float:
     return left
 
 
+def _count(state: dict, keys: list[str], now: float, step: int) -> None:
+    for key in keys:
+        failures, last = state["failures"].get(key, (0, 0.0))
+        state["failures"][key] = (max(0, failures + step), now if step > 0 else last)
+
+
 def _in_words(seconds: float) -> str:
     seconds = max(1, round(seconds))
     if seconds < 90:
@@ -101,12 +109,22 @@ def log_in(username: str, password: str, session: str, users: Path | None = None
     keys = [f"bruger:{(username or '').strip().lower()}", f"session:{session}"]
     with _state(users, now) as state:
         left = _waiting(state, keys, now)
+        if left <= 0:
+            # Counted as wrong until it proves right: guesses sent at once (many sessions, replicas)
+            # then wait their turn like guesses in a row, instead of all being checked.
+            _count(state, keys, now, +1)
     if left > 0:
         return Outcome(None, f"For mange forkerte forsøg. Vent {_in_words(left)}, før du prøver igen.")
     if not _checks.acquire(timeout=CHECK_QUEUE_S):
+        with _state(users, now) as state:
+            _count(state, keys, now, -1)                # not checked: it does not count
         return Outcome(None, "Der er mange, der logger ind lige nu. Prøv igen om lidt.")
     try:
         account = accounts.verify(username, password, users)
+    except BaseException:                              # an unreadable users file: nothing was checked
+        with _state(users, now) as state:
+            _count(state, keys, now, -1)
+        raise
     finally:
         _checks.release()
     with _state(users, now) as state:
@@ -114,10 +132,7 @@ def log_in(username: str, password: str, session: str, users: Path | None = None
             for key in keys:
                 state["failures"].pop(key, None)
             return Outcome(account)
-        for key in keys:
-            failures, _ = state["failures"].get(key, (0, 0.0))
-            state["failures"][key] = (failures + 1, now)
-        failures = max(state["failures"][key][0] for key in keys)
+        failures = max(state["failures"].get(key, (0, 0.0))[0] for key in keys)
     message = "Forkert brugernavn eller adgangskode."
     if wait_after(failures) > 0:
         message += f" Vent {_in_words(wait_after(failures))}, før du prøver igen."
