@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +99,49 @@ def test_restore_refuses_a_file_that_is_not_a_store(db_path, tmp_path):
 
 def test_backup_to_a_folder_says_to_name_a_file(db_path, tmp_path):
     assert "er en mappe" in cli("backup", str(tmp_path), check_exit=1).stderr
+
+
+def _leftovers(db) -> list[str]:
+    return sorted(p.name for p in db.parent.iterdir() if p.name.startswith(f".{db.name}."))
+
+
+def test_a_full_disk_stops_every_write_with_a_danish_message_and_changes_nothing(db_path, tmp_path, monkeypatch):
+    before = export_hash(db_path)
+    cli("backup", str(tmp_path / "før.duckdb"))
+    real = shutil.copyfileobj
+
+    def full(source, target, *args):     # the disk fills up half way through a copy
+        target.write(source.read(1 << 16))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    monkeypatch.setattr(shutil, "_fastcopy_sendfile", lambda *a: full(*a), raising=False)
+    for args in (["import", str(SAMPLES / "eksempel_lang_2025-09.csv")], ["category", "add", "Ny kategori"],
+                 ["undo", "2", "--shipped"], ["restore", str(tmp_path / "før.duckdb")]):
+        ran = cli(*args, check_exit=None)
+        assert ran.returncode == 1 and "disken er fuld" in ran.stderr, (args, ran.stderr)
+        assert "Traceback" not in ran.stderr and "fejl i programmet" not in ran.stderr
+    ran = cli("backup", str(tmp_path / "kopi.duckdb"), check_exit=1)
+    assert "disken er fuld" in ran.stderr and "No space" not in ran.stderr
+    assert not (tmp_path / "kopi.duckdb").exists()
+    monkeypatch.setattr(shutil, "copyfileobj", real)
+    assert _leftovers(db_path) == []                 # no half-written copy is left to fill the disk further
+    assert export_hash(db_path) == before
+
+
+def test_a_backup_on_read_only_media_can_be_read_and_restored_from(db_path, tmp_path, monkeypatch):
+    media = tmp_path / "usb"
+    media.mkdir()
+    cli("backup", str(media / "kopi.duckdb"))
+    real = os.link
+
+    def read_only(source, target, *args, **kwargs):  # nothing can be created on the media
+        if Path(target).parent == media:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", read_only)
+    assert export_hash(media / "kopi.duckdb") == export_hash(db_path)
+    cli("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    assert "Databasen er gendannet" in cli("restore", str(media / "kopi.duckdb")).stdout
+    assert export_hash(db_path) == export_hash(media / "kopi.duckdb")

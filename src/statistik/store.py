@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import fcntl
 import itertools
 import json
@@ -60,6 +61,32 @@ class Holder:
         running = max(0, round(time.time() - self.since))
         what = f"{self.purpose}, " if self.purpose else ""
         return f"proces {self.pid} ({what}i gang i {running} s)"
+
+
+class StoreUnwritable(Exception):
+    """The store (or a copy of it) could not be written: a full disk, a read-only file system, no permission.
+    Nothing was changed; the message says why, in Danish."""
+
+
+_DISK_PROBLEMS = {errno.ENOSPC: "disken er fuld", errno.EDQUOT: "disken er fuld (kvoten er brugt op)",
+                  errno.EROFS: "filsystemet er skrivebeskyttet", errno.EACCES: "programmet må ikke skrive der",
+                  errno.EPERM: "programmet må ikke skrive der"}
+_DUCKDB_DISK_PROBLEMS = {"no space left": errno.ENOSPC, "read-only file system": errno.EROFS,
+                         "permission denied": errno.EACCES}
+
+
+def _disk_errno(e: BaseException) -> int | None:
+    if isinstance(e, OSError):
+        return e.errno if e.errno in _DISK_PROBLEMS else None
+    if isinstance(e, duckdb.IOException):
+        text = str(e).lower()
+        return next((code for marker, code in _DUCKDB_DISK_PROBLEMS.items() if marker in text), None)
+    return None
+
+
+def disk_problem(e: BaseException) -> str | None:
+    """Why a file could not be written, in Danish, if `e` says it was for want of space or permission."""
+    return _DISK_PROBLEMS.get(_disk_errno(e))
 
 
 class NothingToWrite(Exception):
@@ -151,6 +178,18 @@ class Store:
         """A file name beside the store that no other process or thread uses."""
         return self.path.with_name(f".{self.path.name}.{kind}-{os.getpid()}-{next(_names)}")
 
+    @contextlib.contextmanager
+    def _on_disk(self, *, space_only: bool = False) -> Iterator[None]:
+        """Turn a full disk or a folder that cannot be written into StoreUnwritable (a Danish message)."""
+        try:
+            yield
+        except (OSError, duckdb.IOException) as e:
+            code = _disk_errno(e)
+            if code is None or (space_only and code not in (errno.ENOSPC, errno.EDQUOT)):
+                raise
+            raise StoreUnwritable(f"Databasen kan ikke skrives, fordi {_DISK_PROBLEMS[code]} ({self.path.parent}). "
+                                  "Intet er gemt; frigør plads eller ret rettighederne, og prøv igen.") from e
+
     # ------------------------------------------------------------------ reading
 
     def exists(self) -> bool:
@@ -240,11 +279,13 @@ class Store:
             if not thread_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
                 raise give_up()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.lock_path, "a+", encoding="utf-8") as handle:
+            with self._on_disk():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
                 while True:
                     try:
-                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                         break
                     except BlockingIOError:
                         waiting()
@@ -252,16 +293,19 @@ class Store:
                             raise give_up() from None
                         time.sleep(0.05)
                 try:
-                    handle.seek(0)
-                    handle.truncate()
-                    handle.write(json.dumps({"pid": os.getpid(), "purpose": purpose, "since": time.time()}))
-                    handle.flush()
+                    # Who holds the lock is only for other writers' messages: a full disk must not stop
+                    # the write here, before it can say so.
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, 0)
+                        os.pwrite(fd, json.dumps({"pid": os.getpid(), "purpose": purpose,
+                                                  "since": time.time()}).encode(), 0)
                     yield
                 finally:
-                    handle.seek(0)
-                    handle.truncate()
-                    handle.flush()
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, 0)
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
         finally:
             thread_lock.release()
 
@@ -300,29 +344,31 @@ class Store:
         NothingToWrite leaves quietly.
         """
         with self._exclusive(purpose, on_wait):
-            self._clean_leftovers()
-            self._settle_in_place_writes()
             copy = self._private("write")
-            if self.path.exists():
-                shutil.copyfile(self.path, copy)
-            con = duckdb.connect(str(copy), config=self._config())
+            con = None
             try:
-                schema.migrate(con)
+                with self._on_disk():
+                    self._clean_leftovers()
+                    self._settle_in_place_writes()
+                    if self.path.exists():
+                        shutil.copyfile(self.path, copy)
+                    con = duckdb.connect(str(copy), config=self._config())
+                    schema.migrate(con)
                 try:
-                    yield con
+                    with self._on_disk(space_only=True):   # the block's own files are its business
+                        yield con
                 except NothingToWrite:
-                    con.close()
                     return
-                _bump_data_version(con)
-                con.execute("CHECKPOINT")
-                con.close()
-                _fsync(copy)
-                os.replace(copy, self.path)
-                _fsync(self.path.parent)
-            except BaseException:
-                con.close()
-                raise
+                with self._on_disk():
+                    _bump_data_version(con)
+                    con.execute("CHECKPOINT")
+                    con.close()
+                    _fsync(copy)
+                    os.replace(copy, self.path)
+                    _fsync(self.path.parent)
             finally:
+                if con is not None:
+                    con.close()
                 copy.unlink(missing_ok=True)
                 shutil.rmtree(copy.with_name(copy.name + ".tmp"), ignore_errors=True)
 
@@ -336,14 +382,22 @@ class Store:
         partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
         try:
             # The open file is the version named now, even if a write renames a new one over the name.
-            with open(self.path, "rb") as source, open(partial, "wb") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            version = _check_copy(partial)
-            os.replace(partial, target)
+            with open(self.path, "rb") as source:
+                try:
+                    with open(partial, "wb") as out:
+                        shutil.copyfileobj(source, out, 1 << 20)
+                        out.flush()
+                        os.fsync(out.fileno())
+                    version = _check_copy(partial)
+                    os.replace(partial, target)
+                except OSError as e:
+                    if (reason := disk_problem(e)) is None:
+                        raise
+                    raise StoreUnwritable(f"Sikkerhedskopien kan ikke skrives, fordi {reason} "
+                                          f"({target.parent}). Databasen er uændret.") from e
         finally:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
         return version
 
     def restore(self, source: Path | str, *, on_wait: Waiting | None = None) -> int:
@@ -354,19 +408,20 @@ class Store:
             newest = data_version_of(self.path) if self.path.exists() else 0
             copy = self._private("write")
             try:
-                shutil.copyfile(source, copy)
-                con = duckdb.connect(str(copy), config=self._config())
-                try:
-                    schema.migrate(con)
-                    # Above every version published before, so no cache keeps a result of the old data.
-                    _set_data_version(con, max(newest, data_version(con)) + 1)
-                    version = data_version(con)
-                    con.execute("CHECKPOINT")
-                finally:
-                    con.close()
-                _fsync(copy)
-                os.replace(copy, self.path)
-                _fsync(self.path.parent)
+                with self._on_disk():
+                    shutil.copyfile(source, copy)
+                    con = duckdb.connect(str(copy), config=self._config())
+                    try:
+                        schema.migrate(con)
+                        # Above every version published before, so no cache keeps a result of the old data.
+                        _set_data_version(con, max(newest, data_version(con)) + 1)
+                        version = data_version(con)
+                        con.execute("CHECKPOINT")
+                    finally:
+                        con.close()
+                    _fsync(copy)
+                    os.replace(copy, self.path)
+                    _fsync(self.path.parent)
             finally:
                 copy.unlink(missing_ok=True)
         return version
@@ -399,7 +454,14 @@ def open_pinned(path: Path, settings: dict[str, str] | None = None) -> tuple[duc
     name in a process, so opening the store's own name again would hand back an old version.
     """
     pin = path.with_name(f".{path.name}.read-{os.getpid()}-{next(_names)}")
-    os.link(path, pin)
+    try:
+        os.link(path, pin)
+    except OSError as e:
+        if e.errno not in (errno.EROFS, errno.EACCES):
+            raise
+        # A folder nothing can be created in (a backup on read-only media): no write of ours can
+        # replace the file there either, so its own name always means this version.
+        return duckdb.connect(str(path), read_only=True, config=settings or {}), _identity(os.stat(path))
     try:
         identity = _identity(os.stat(pin))
         return duckdb.connect(str(pin), read_only=True, config=settings or {}), identity

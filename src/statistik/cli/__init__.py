@@ -17,7 +17,7 @@ import sys
 
 from statistik import bootstrap, config, store
 from statistik.cli import backups, compare, data, dst, reports, users
-from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_USAGE, waiting, warn
+from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, waiting, warn
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except store.StoreBusy as e:
         warn(str(e))
         return EXIT_BUSY
+    except store.StoreUnwritable as e:   # a full disk, a read-only folder: nothing was changed
+        warn(str(e))
+        return EXIT_REJECTED
     except BrokenPipeError:
         # The reader stopped early (`statistik export | head`); that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

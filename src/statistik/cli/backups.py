@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from statistik import formatting
+from statistik.store import disk_problem
 from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
 
 
@@ -17,7 +18,7 @@ def cmd_backup(store, args) -> int:
     try:
         version = store.backup(target)
     except (ValueError, OSError) as e:
-        warn(f"Sikkerhedskopien kunne ikke skrives: {getattr(e, 'strerror', None) or e}.")
+        warn(f"Sikkerhedskopien kunne ikke skrives: {disk_problem(e) or getattr(e, 'strerror', None) or e}.")
         return EXIT_REJECTED
     size = target.stat().st_size / 1e6
     say(f"Sikkerhedskopi af databasen (dataversion {version}) gemt i {target} "

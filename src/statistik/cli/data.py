@@ -13,7 +13,7 @@ from statistik import config, formatting, reference, uploads
 from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
-from statistik.store import NothingToWrite
+from statistik.store import NothingToWrite, StoreUnwritable
 from statistik.ingest.plan import describe
 
 
@@ -61,6 +61,8 @@ def cmd_import(store, args) -> int:
             for problem in e.problems:
                 warn(f"  {problem.message()}")
             status = EXIT_REJECTED
+        except StoreUnwritable:
+            raise                # a full disk stops every file alike; the command line says why
         except Exception:  # a bug must not stop the other files, nor show a traceback
             error_id = _log_failure(path)
             warn(f"{path.name}: kunne ikke læses på grund af en fejl i programmet (fejl-id {error_id}); "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from statistik import formatting, periods, reference
 from statistik.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, say, waiting, warn
+from statistik.store import disk_problem
 
 
 def cmd_summary(store, args) -> int:
@@ -130,7 +131,7 @@ def cmd_briefing(store, args) -> int:
     except BrokenPipeError:
         raise
     except OSError as e:
-        warn(f"Bilaget kunne ikke gemmes i {args.out}: {e.strerror or e}.")
+        warn(f"Bilaget kunne ikke gemmes i {args.out}: {disk_problem(e) or e.strerror or e}.")
         return EXIT_REJECTED
     what = "Det endelige bilag" if args.final else "Et udkast til bilaget"
     say(f"{what} til kredsrådsmødet {formatting.date(meeting)} er gemt i {out}."

@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statistik import bootstrap, config
 from statistik.markup import md
-from statistik.store import Snapshot, Store, StoreBusy
+from statistik.store import Snapshot, Store, StoreBusy, StoreUnwritable
 from statistik.views import published
 from statistik.views.warming import Call, Warmer, warmable
 
@@ -107,6 +107,12 @@ def write(purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
         notice.empty()
         _busy(e)
+    except StoreUnwritable as e:          # a full disk or a read-only folder: nothing was written
+        if notice is None:
+            raise
+        notice.empty()
+        st.error(md(str(e)))
+        st.stop()
     if notice is not None:
         notice.empty()
     if getattr(_run, "snapshot", None) is not None:
