@@ -52,6 +52,11 @@ def test_session_survives_reload_and_links_and_logging_out_ends_it(db_path, user
 
         page.get_by_role("button", name="Log ud").click()
         settle(page)
+        # The other tab, still open, is logged out on its next page run: no analyst pages, no analyst.
+        other.get_by_role("link", name="Datastatus").click()
+        settle(other)
+        assert other.get_by_text("Log ind (analytikere)").is_visible()
+        assert not other.get_by_role("link", name="Upload").count()
         page.reload()
         settle(page)
         assert page.get_by_text("Log ind (analytikere)").is_visible()

@@ -65,12 +65,14 @@ def _state(users: Path | None, now: float) -> Iterator[dict]:
             state = {}
         state.setdefault("failures", {})
         state.setdefault("revoked", {})
+        before = json.dumps(state)
         yield state
         state["failures"] = {k: v for k, v in state["failures"].items() if now - v[1] < 24 * 3600}
         state["revoked"] = {k: v for k, v in state["revoked"].items() if v > now}
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps(state))
+        if json.dumps(state) != before:     # a check of a token (every page run) writes nothing
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(state))
 
 
 def wait_after(failures: int) -> float:

@@ -4,7 +4,9 @@ Without a login the dashboard is read-only; the pages that change anything are l
 navigation. A link to one of them opens a Danish "log ind" page instead (`login_page`), never the
 page itself. A local login lasts across reloads and links: its signed token (`statistik.logins`)
 is kept in a cookie, which a new browser session reads through `st.context.cookies`; logging out
-revokes the token and clears the cookie. OIDC logins persist through Streamlit's own cookie.
+revokes the token and clears the cookie. Every page run checks the token again, so a session open in
+another tab ends too when it is logged out, expires, or its account changes or goes. OIDC logins
+persist through Streamlit's own cookie.
 """
 
 from __future__ import annotations
@@ -74,6 +76,18 @@ def current_user() -> User | None:
     return user
 
 
+def _end_if_ended() -> bool:
+    """End this session's local login when its token has ended: logged out in another tab or process, expired,
+    a new password or a removed account. Checked at the start of every page run; True if it ended now."""
+    token = st.session_state.get(_TOKEN_KEY)
+    if not token or _oidc_settings() is not None or logins.check(token) is not None:
+        return False
+    st.session_state.pop(_TOKEN_KEY, None)
+    st.session_state.pop(_SESSION_KEY, None)
+    st.session_state[_LOGGED_OUT] = True
+    return True
+
+
 def _cookie_script() -> None:
     """Keep the browser's cookie in step with this session: the token while logged in, cleared after logout."""
     token = st.session_state.get(_TOKEN_KEY)
@@ -118,9 +132,12 @@ def login_form(key: str = "login") -> None:
 
 def login_box() -> None:
     """The sidebar's login form, or who is logged in and a logout button."""
+    ended = _end_if_ended()
     user = current_user()
     with st.sidebar:
         _cookie_script()
+        if ended:
+            st.info("Du er logget ud: logget ud et andet sted, udløbet eller ændret adgangskode. Log ind igen.")
         if user is not None:
             st.caption(f"Logget ind som **{md(user.name)}** ({user.role}).")
             if st.button("Log ud", key="logout"):
