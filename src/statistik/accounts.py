@@ -92,14 +92,21 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def is_common(password: str) -> bool:
+def is_common(password: str, *personal: str) -> bool:
     """Whether a password is among the most used ones, also with digits or signs added or a capital first,
-    or is one character repeated or a run on the keyboard ('1234567890', 'qwertyuiop')."""
+    or is one character repeated, a run on the keyboard ('1234567890', 'qwertyuiop'), a short or common
+    piece repeated ('passwordpassword'), or made of `personal` words (the user's name) and digits or signs."""
     text = (password or "").strip().lower()
     stem = text.rstrip("0123456789!#%&/()=?+-_.,:;*@$ ")
     runs = ("abcdefghijklmnopqrstuvwxyzæøå", "01234567890", "qwertyuiopåasdfghjklæøzxcvbnm")
-    return (text in _common_passwords() or stem in _common_passwords() or len(set(text)) <= 2
-            or any(text in run or text in run[::-1] for run in runs))
+    if (text in _common_passwords() or stem in _common_passwords() or len(set(text)) <= 2
+            or any(text in run or text in run[::-1] for run in runs)):
+        return True
+    if repeated := re.fullmatch(r"(.+?)\1+", text):
+        piece = repeated.group(1)
+        return len(piece) <= 4 or is_common(piece)
+    words = {w for p in personal for w in re.split(r"[\W_]+", (p or "").lower()) if w}
+    return bool(words) and re.sub("|".join(map(re.escape, sorted(words, key=len, reverse=True))), "", stem) == ""
 
 
 @functools.cache
@@ -136,9 +143,9 @@ def add_account(
         raise ValueError(f"Ukendt rolle '{role}': brug {' eller '.join(ROLES)}.")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValueError(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn.")
-    if is_common(password):
-        raise ValueError("Adgangskoden er blandt de mest brugte og kan gættes. Vælg fx tre-fire tilfældige ord "
-                         "med bindestreg imellem.")
+    if is_common(password, key, name):
+        raise ValueError("Adgangskoden er blandt de mest brugte (eller bygger på dit navn) og kan gættes. "
+                         "Vælg fx tre-fire tilfældige ord med bindestreg imellem.")
     path = _path(path)
     accounts = load_accounts(path)
     if key in accounts and not replace:
