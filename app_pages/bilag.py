@@ -6,6 +6,7 @@ import streamlit as st
 
 from statistik import briefing, formatting
 from statistik.charts.export import ExportError
+from statistik.markup import md
 from statistik.ui import auth, components
 from statistik.ui import briefing as making
 from statistik.ui import disclosure
@@ -61,7 +62,7 @@ def attempt(make, final: bool) -> None:
             st.session_state["bilag_files"] = (request, final, make(request))
     except (briefing.BriefingError, making.Busy, ExportError) as e:
         st.session_state.pop("bilag_files", None)
-        st.error(str(e))
+        st.error(md(e))  # a message may name a category, an area or a source
 
 
 if st.button("Lav udkast", icon=":material/draft:"):

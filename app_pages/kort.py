@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from statistik.markup import md
 from statistik.ui import components, disclosure, state
 from statistik.ui.store import load
 from statistik.views import choices, maps
@@ -26,7 +27,7 @@ state.share(["category", "map_period", "police_districts"])
 
 view = load(maps.map_rates, category, period, disclosure.hide_below())
 if view.empty:
-    st.info(f"Der er ingen tal for {category_names.get(category, category).lower()} for alle kommuner. "
+    st.info(f"Der er ingen tal for {md(category_names.get(category, category).lower())} for alle kommuner. "
             "Politiets egne kategorier findes kun for kredsens kommuner; se siden Udvikling.")
     st.stop()
 

@@ -182,3 +182,40 @@ def test_undo_of_the_shipped_figures_needs_the_flag_and_says_how_to_get_them_bac
     assert "statistik import" in run("undo", "--help").stdout
     assert json.loads(run("uploads", "--json").stdout)[-1]["status"] == "imported"
     assert "er fortrudt" in run("undo", "1", "--shipped").stdout
+
+
+def test_names_with_terminal_escapes_are_printed_as_visible_text(db_path, tmp_path):
+    """A file name (or any name) with ESC sequences cannot clear the terminal, recolour it or hide text."""
+    hostile = tmp_path / "fil\x1b[2J\x1b]8;;evil.example\x07klik\u202e.csv"
+    hostile.write_text("periode;kommune;kategori;antal\n2025-09;Dragør;Opioider;3\n", encoding="utf-8")
+    ran = statistik("import", str(hostile))
+    missing = statistik("import", str(tmp_path / "væk\x1b[31m.csv"), check_exit=1)
+    listed = statistik("uploads")
+    for out in (ran.stdout, ran.stderr, missing.stdout, missing.stderr, listed.stdout):
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
+    assert "fil\\x1b[2J" in ran.stdout and "væk\\x1b[31m.csv: filen findes ikke." in missing.stderr
+    assert "fil[2J]8;;evil.exampleklik.csv" in listed.stdout  # stored without the control characters
+
+
+def test_a_bug_in_any_command_gives_an_error_id_not_a_traceback(db_path, tmp_path):
+    script = tmp_path / "krak.py"
+    script.write_text(
+        "import sys\n"
+        "import statistik.uploads as uploads\n"
+        "def broken(con):\n"
+        "    raise KeyError('/srv/secret')\n"
+        "uploads.list_uploads = broken\n"
+        "from statistik.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    result = subprocess.run([sys.executable, str(script), "uploads"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "fejl i programmet (fejl-id" in result.stderr
+    assert "Traceback" not in result.stderr and "/srv/secret" not in result.stderr
+    assert "/srv/secret" in (db_path.parent / f"{db_path.name}.fejl.log").read_text(encoding="utf-8")
+
+
+def test_briefing_refuses_an_organisation_with_control_characters(db_path, tmp_path):
+    ran = statistik("briefing", "--meeting", "2026-01-15", "--out", str(tmp_path / "b.docx"),
+                    "--organisation", "Politi\x1b[2J", check_exit=1)
+    assert "kontroltegn" in ran.stderr and "Traceback" not in ran.stderr
+    assert not (tmp_path / "b.docx").exists()

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import shown
-from statistik import accounts, reference
+from statistik import accounts, publications, reference
 from statistik.bootstrap import open_store
 from statistik.ingest import import_file
 from statistik.markup import html as html_text, md
@@ -69,6 +69,45 @@ def test_line_breaks_in_a_name_become_spaces():
     assert html_text("a\nb") == "a b"
 
 
+# Control characters (ESC, NUL, BEL, DEL, C1) are invisible on screen, but Plotly's image export fails on
+# them and Word refuses them; a name shows without them, as on screen.
+CONTROLS = "".join(map(chr, [*range(0, 9), *range(14, 32), 127, *range(128, 160)]))
+
+
+def test_control_characters_are_left_out_of_markdown_and_labels():
+    text = f"Kilde{CONTROLS} [31mrød\tx"
+    assert shown(md(text)) == "Kilde [31mrød x"
+    assert html_text(text) == "Kilde [31mrød x"
+    for c in CONTROLS:
+        assert c not in md(c) and c not in html_text(c)
+
+
+@pytest.mark.parametrize("bad", ["Mål \x1b[2J", "a\x00b", "Kilde \u202eevil", "zero\u200bwidth"])
+def test_texts_with_hidden_characters_are_refused_where_they_are_written(con, tmp_path, bad):
+    from conftest import table_contents
+    from statistik.ingest import Rejected
+    before = table_contents(con)
+    with pytest.raises(ValueError, match="kontroltegn|styretegn"):
+        targets_admin.add_target(con, "155", "1320", 40, "below", bad, "kim")
+    with pytest.raises(ValueError, match="kontroltegn|styretegn"):
+        annotations.add_annotation(con, __import__("datetime").date(2025, 6, 1), bad, "kim")
+    data = tmp_path / "data.csv"
+    data.write_text("periode;kommune;kategori;antal\n2025-09;Dragør;Opioider;3\n", encoding="utf-8")
+    with pytest.raises(Rejected) as refused:
+        import_file(con, data, user="kim", source=bad)
+    assert "kilden" in refused.value.problems[0].message()
+    assert table_contents(con) == before
+    with pytest.raises(ValueError, match="kontroltegn|styretegn"):
+        accounts.add_account("kim", PASSWORD, bad, path=tmp_path / "brugere.toml")
+
+
+def test_a_file_name_keeps_its_visible_characters_only(con, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("periode;kommune;kategori;antal\n2025-09;Dragør;Opioider;3\n", encoding="utf-8")
+    _, upload_id = import_file(con, data, user="kim", name="fil\x1b[2J\u202e.csv")
+    assert con.execute("SELECT file_name FROM upload WHERE id = ?", [upload_id]).fetchone()[0] == "fil[2J.csv"
+
+
 # --- a store full of hostile names ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -90,6 +129,9 @@ def hostile_store(seeded_template, tmp_path_factory):
     import_file(con, data, user=USER, source=SOURCE, name=f"data {IMAGE}.csv")
     targets_admin.add_target(con, "155", code, 40, "below", TARGET, USER)
     annotations.add_annotation(con, __import__("datetime").date(2025, 6, 1), NOTE, USER)
+    # `statistik briefing --final --user NAME` records any name as the one who made it final.
+    publications.record(con, meeting=__import__("datetime").date(2025, 1, 15), created_by=USER, periods="2024",
+                        suppress_below=None, file_format="pdf", organisation=SOURCE, members=["155"])
     con.close()
     users = folder / "brugere.toml"
     accounts.add_account("kim", PASSWORD, USER, path=users)
@@ -186,6 +228,16 @@ def test_comparison_chart_has_the_category_as_an_escaped_axis_label(app):
     assert any(CATEGORY in html.unescape(s) for spec in specs for s in _chart_strings(spec["layout"]))
 
 
+def test_map_page_says_a_category_has_no_map_with_its_name_as_text(app):
+    at = _open("kort", {"kat": app})
+    _assert_shown_as_text(at, CATEGORY.lower())
+
+
+@pytest.mark.parametrize("page", ["datastatus", "bilag"])
+def test_who_made_the_last_briefing_final_is_shown_as_text(app, page):
+    _assert_shown_as_text(_open(page), USER)
+
+
 def test_login_caption_and_upload_page_show_user_file_names_and_refused_values_as_text(app, tmp_path):
     at = _open("upload", login=True)
     bad, good = f"fil {LINK}.csv", f"god {IMAGE}.csv"
@@ -227,6 +279,26 @@ def test_svg_export_has_the_names_as_text_without_links_or_scripts():
         text = "".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text"))
         for name in (CATEGORY, SOURCE, f"Kategori: {CATEGORY}"):
             assert "".join(name.split()) in "".join(text.split()), name
+
+
+def test_charts_with_control_characters_in_their_names_still_render():
+    import pandas as pd
+
+    from statistik.charts.export import render_many
+    from statistik.charts.trend import trend_figure
+
+    name = f"Kat\x1b[31m{CONTROLS}"
+    trend = trend_figure(
+        pd.DataFrame({"series": [name] * 2, "period_start": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+                      "period_kind": "M", "value": [3, 5]}),
+        title=f"Udvikling: {name}", y_title="Antal", source=f"Kilde\x00\x07",
+        annotations=pd.DataFrame({"start_date": [pd.Timestamp("2025-02-01")], "end_date": [pd.Timestamp("2025-02-01")],
+                                  "text": ["Note\x1b\x7f"], "kind": ["begivenhed"], "category_codes": [None],
+                                  "area_codes": [None]}))
+    svg, png = render_many([(trend, "svg"), (trend, "png")], filters=f"Kategori: {name}")
+    text = "".join("".join(el.itertext()) for el in ET.fromstring(svg).iter() if el.tag.endswith("}text"))
+    assert "Kat[31m" in text and "Kilde" in text
+    assert png.startswith(b"\x89PNG")
 
 
 def test_a_real_browser_shows_the_names_as_text_and_fetches_nothing_outside(hostile_store):

@@ -25,6 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from statistik import config
+from statistik.vocabulary import hidden_characters
 
 ANALYST, READER = "analytiker", "læser"
 # What each role may do; only analysts change anything.
@@ -146,6 +147,8 @@ def add_account(
     if is_common(password, key, name):
         raise ValueError("Adgangskoden er blandt de mest brugte (eller bygger på dit navn) og kan gættes. "
                          "Vælg fx tre-fire tilfældige ord med bindestreg imellem.")
+    if why := hidden_characters(name or ""):
+        raise ValueError(f"Navnet kan ikke bruges: {why}.")
     path = _path(path)
     accounts = load_accounts(path)
     if key in accounts and not replace:

@@ -25,12 +25,19 @@ import re
 _MARKDOWN_SPECIAL = re.compile(r"[!-/:-@\[-`{-~]")
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 JOINER = "\u2060"
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c]+")
+_LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c]+")
+# Other control characters (ESC, NUL, BEL, DEL, C1) show as nothing on screen, but Plotly's image
+# export fails on them (Kaleido: "plotly.js error"), so they are left out.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: object) -> str:
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", str(value)))
 
 
 def md(value: object) -> str:
     """`value` as Markdown that shows exactly its text (on one line; links not made live)."""
-    text = _AUTOLINK.sub(JOINER, _LINE_BREAKS.sub(" ", str(value)))
+    text = _AUTOLINK.sub(JOINER, _one_line(value))
     return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
@@ -41,7 +48,7 @@ _HTML_SPECIAL_RE = re.compile("[&<>\"'{}]")
 
 def html(value: object) -> str:
     """`value` as HTML (and Plotly label) text: `<`, `>`, `&`, quotes and the braces of `%{…}` escaped."""
-    return _HTML_SPECIAL_RE.sub(lambda m: _HTML_SPECIAL[m.group()], _LINE_BREAKS.sub(" ", str(value)))
+    return _HTML_SPECIAL_RE.sub(lambda m: _HTML_SPECIAL[m.group()], _one_line(value))
 
 
 def plain(label: object) -> str:

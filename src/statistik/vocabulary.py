@@ -87,11 +87,26 @@ def unsafe_text(text: str) -> str | None:
         return f"{s[:40]!r} begynder med {s.lstrip(' ')[:1]!r} og ville blive læst som en formel i Excel"
     if _MARKUP.search(s):
         return f"{s[:40]!r} indeholder HTML eller Markdown"
+    return hidden_characters(s)
+
+
+_HIDDEN = ("Cc", "Cf", "Co", "Cs")
+
+
+def visible(text: str) -> str:
+    """The text without the characters `hidden_characters` refuses (for a file's name, which is kept)."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in _HIDDEN)
+
+
+def hidden_characters(text: str) -> str | None:
+    """Why a text may not be stored because of characters nobody sees (control characters, direction
+    marks, zero-width characters), or None. For every name and text from files and users."""
+    s = str(text)
     if any(ord(ch) < 32 for ch in s):
         return f"{s[:40]!r} indeholder kontroltegn"
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in s):
+    if any(unicodedata.category(ch) in _HIDDEN for ch in s):
         # Right-to-left overrides, zero-width and other invisible characters change how a name
-        # reads on screen without being seen.
+        # reads on screen without being seen; control characters break Word files and image export.
         return f"{s[:40]!r} indeholder usynlige styretegn (fx retningstegn eller tegn uden bredde)"
     return None
 

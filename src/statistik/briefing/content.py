@@ -18,6 +18,7 @@ from statistik.formatting import number
 from statistik.metrics.frame import SeriesError
 from statistik.periods import Period, months_in, parse_period
 from statistik.views.annotations import annotations
+from statistik.vocabulary import hidden_characters
 
 
 class BriefingError(ValueError):
@@ -120,6 +121,9 @@ def collect(
         below = validate_threshold(suppress_below)
     except ValueError as e:
         raise BriefingError(str(e)) from None
+    organisation = organisation or config.organisation()
+    if why := hidden_characters(organisation):
+        raise BriefingError(f"Afsenderen kan ikke bruges: {why}.")
     chosen = period if isinstance(period, Period) or period is None else parse_briefing_period(period)
     books = Books(con)
     previous = publications.previous(con, meeting)
@@ -140,7 +144,7 @@ def collect(
     for r in revisions:
         r.old_public = disclose.is_public(decision, r.book, r.span, r.old)
     return Briefing(
-        meeting=meeting, today=today or dt.date.today(), organisation=organisation or config.organisation(),
+        meeting=meeting, today=today or dt.date.today(), organisation=organisation,
         final=final, period=chosen, below=below,
         district_name=books.district.name, member_names=[names.get(m, m) for m in books.members],
         previous=previous, sources=datastatus.sources(con, list(books.district.municipalities), since),

@@ -17,7 +17,7 @@ import sys
 
 from statistik import bootstrap, config, store
 from statistik.cli import backups, compare, data, dst, reports, users
-from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, waiting, warn
+from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, log_failure, waiting, warn
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             warn(problem)
         return EXIT_USAGE
-    if not getattr(args, "opens_store", True):
-        return args.func(args)
     try:
+        if not getattr(args, "opens_store", True):
+            return args.func(args)
         return args.func(bootstrap.ready_store(on_wait=waiting), args)
     except store.StoreBusy as e:
         warn(str(e))
@@ -52,3 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (`statistik export | head`); that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception:  # a bug: the traceback goes to the error log, the user gets its id
+        error_id = log_failure(f"statistik {args.command}")
+        warn(f"statistik {args.command} stoppede på grund af en fejl i programmet (fejl-id {error_id}). "
+             "En skrivning er enten gemt helt eller slet ikke. Send kommandoen og fejl-id'et til den, "
+             "der driver statistik.")
+        return EXIT_REJECTED

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-import traceback
-import uuid
 from pathlib import Path
 
 from statistik import config, formatting, reference, uploads
-from statistik.cli.common import EXIT_OK, EXIT_REJECTED, say, waiting, warn
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, log_failure, say, waiting, warn
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
 from statistik.store import NothingToWrite, StoreUnwritable
@@ -64,21 +61,11 @@ def cmd_import(store, args) -> int:
         except StoreUnwritable:
             raise                # a full disk stops every file alike; the command line says why
         except Exception:  # a bug must not stop the other files, nor show a traceback
-            error_id = _log_failure(path)
+            error_id = log_failure(f"import of {path}")
             warn(f"{path.name}: kunne ikke læses på grund af en fejl i programmet (fejl-id {error_id}); "
                  "intet er gemt. Send filen og fejl-id'et til den, der driver statistik.")
             status = EXIT_REJECTED
     return status
-
-
-def _log_failure(path: Path) -> str:
-    """Append the current exception's traceback to the store's error log; returns its id."""
-    error_id = uuid.uuid4().hex[:8]
-    log = config.db_path().with_name(config.db_path().name + ".fejl.log")
-    with open(log, "a", encoding="utf-8") as f:
-        f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} fejl-id {error_id}: import of {path}\n")
-        f.write(traceback.format_exc())
-    return error_id
 
 
 def cmd_export(store, args) -> int:

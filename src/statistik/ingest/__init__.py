@@ -28,6 +28,7 @@ from statistik.ingest.staging import (TRIM, VIEWED, BadNewlines, EncodingMismatc
 from statistik.ingest.textfile import (TextFile, normalize_newlines, nul_problem, open_text_file,
                                        reopen_as_legacy, sha256_of)
 from statistik.schema import FIGURES, POPULATION
+from statistik.vocabulary import hidden_characters
 
 __all__ = ["AccountingError", "NewCategoriesNotChosen", "PlanChanged", "Prepared", "Problem", "Rejected",
            "accept", "apply", "import_file", "new_category_problems", "prepare", "replan"]
@@ -108,7 +109,7 @@ def _parse_and_validate(
     maps = spellings.build_maps(cur, layout, areas, categories, today, stats.spellings)
     if layout.kind in (lay.LONG, lay.WIDE) and not layout.dated and cells.has_days(cur):
         layout.dated = True  # any day among the periods: days of one month add up, never one of them
-    if writing and not problems and (source is None or source.strip()):
+    if writing and not problems and _source_problem(source) is None:
         stored_as = _source(layout, source)
         if direct.eligible(cur, layout, stats, maps, validation.joins_for(layout, maps), stored_as):
             return _direct_plan(cur, tf, layout, stats, titles, stored_as)
@@ -147,8 +148,8 @@ def _parse_and_validate(
                                 line=lines.get(row), column=column,
                                 fix="ret tallene, eller slet kolonnen med i alt"))
     problems += _summary_problems(contradictions, layout, lines)
-    if source is not None and not source.strip():
-        problems.append(Problem("kilden må ikke være tom"))
+    if wrong_source := _source_problem(source):
+        problems.append(wrong_source)
     if accounts.problem and not problems:
         raise accounting.AccountingError(f"{accounts.problem} rows refused without a message")
     skipped = _skipped(accounts, titles, lines)
@@ -177,6 +178,17 @@ def _parse_and_validate(
         warnings=sorted(warnings + tf.warnings, key=Problem.sort_key),
         cell_counts=cell_counts,
     )
+
+
+def _source_problem(source: str | None) -> Problem | None:
+    """What is wrong with the source given for a file, if anything (None: the default one is used)."""
+    if source is None:
+        return None
+    if not source.strip():
+        return Problem("kilden må ikke være tom")
+    if why := hidden_characters(source):
+        return Problem(f"kilden kan ikke bruges: {why}", fix="skriv kilden igen uden de usynlige tegn")
+    return None
 
 
 def _source(layout: lay.Layout, source: str | None) -> str:

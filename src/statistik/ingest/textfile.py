@@ -19,6 +19,7 @@ from pathlib import Path
 from statistik import config
 from statistik.formatting import number
 from statistik.ingest.problems import Problem, Rejected
+from statistik.vocabulary import visible
 
 HEAD_BYTES = 1 << 20
 csv.field_size_limit(4 * HEAD_BYTES)  # a long line in the sampled head is read, not a crash
@@ -275,7 +276,7 @@ def _records(lines: list[str], delimiter: str, offset: int) -> list[tuple[int, l
 def open_text_file(path: Path, name: str | None = None) -> TextFile:
     """Check the file and work out how to read it; raise Rejected if it is no CSV at all."""
     path = Path(path)
-    name = name or path.name
+    name = visible(name or path.name).strip() or "fil"  # a name is shown and printed: no control characters
     size = path.stat().st_size
     if size == 0:
         raise Rejected([Problem("filen er tom")])

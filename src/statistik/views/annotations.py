@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from statistik import districts, reference
+from statistik.vocabulary import hidden_characters
 
 KINDS = {"begivenhed": "Begivenhed", "lovændring": "Lovændring", "andet": "Andet"}
 ALL, NONE = "Alle", "Ingen grafer"
@@ -63,6 +64,8 @@ def _check(con, text: str, start: dt.date, end: dt.date, kind: str,
     text = text.strip()
     if not text:
         raise ValueError("En markering skal have en tekst.")
+    if why := hidden_characters(text):
+        raise ValueError(f"Markeringen kan ikke gemmes: {why}.")
     if end < start:
         raise ValueError("Slutdatoen ligger før startdatoen.")
     if kind not in KINDS:

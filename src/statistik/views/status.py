@@ -9,6 +9,7 @@ import pandas as pd
 
 from statistik import formatting, publications
 from statistik.figures import period_code_sql
+from statistik.markup import md
 from statistik.periods import Period
 from statistik.uploads import STATUS_NAMES, is_shipped, list_uploads
 from statistik.views import published
@@ -97,12 +98,12 @@ def last_briefing(con: duckdb.DuckDBPyConnection) -> publications.Final | None:
 
 
 def final_text(final: publications.Final | None) -> str:
-    """'Seneste endelige bilag: mødet …' in one sentence."""
+    """'Seneste endelige bilag: mødet …' in one sentence, as Markdown (the name of who made it final escaped)."""
     if final is None:
         return "Der er endnu ikke gjort et bilag endeligt. Revisioner vises siden første import."
     hidden = f"små tal under {final.suppress_below} skjult" if final.public else "alle tal vist (internt)"
     return (f"Seneste endelige bilag: mødet {formatting.date(final.meeting_date)}, gjort endeligt "
-            f"{formatting.timestamp(final.created_at)} af {final.created_by} ({hidden}).")
+            f"{formatting.timestamp(final.created_at)} af {md(final.created_by)} ({hidden}).")
 
 
 def finals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

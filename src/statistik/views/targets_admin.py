@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from statistik import districts
+from statistik.vocabulary import hidden_characters
 
 DIRECTIONS = {"below": "under grænsen", "above": "over grænsen"}
 
@@ -28,6 +29,8 @@ def _checked_label(limit: int, direction: str, label: str) -> str:
         raise ValueError(f"Retningen skal være {' eller '.join(DIRECTIONS)}.")
     if limit < 0:
         raise ValueError("Grænsen kan ikke være negativ.")
+    if why := hidden_characters(label):
+        raise ValueError(f"Navnet kan ikke gemmes: {why}.")
     return label.strip() or f"{'Under' if direction == 'below' else 'Over'} {limit} om året"
 
 
