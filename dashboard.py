@@ -44,7 +44,7 @@ else:
         st.Page(auth.login_page("Mål og markeringer"), title="Mål og markeringer", url_path="maal_og_markeringer",
                 visibility="hidden"),
     ]
-pages["Om tallene"] += state.forwarding_pages()  # old links to renamed pages keep working
+pages["Om tallene"] += state.forwarding_pages(pages)  # old links to renamed pages keep working
 # Every table on the page comes from one version of the store; an error is a Danish message with a log id.
 # A public dashboard shows visitors only the figures its final briefings published (STATISTIK_OFFENTLIG).
 public = disclosure.public_visitor()

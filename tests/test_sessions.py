@@ -70,6 +70,18 @@ def test_session_survives_reload_and_links_and_logging_out_ends_it(db_path, user
 def test_a_reader_following_a_link_to_an_analyst_page_is_told_it_is_for_analysts(db_path, users):
     with dashboard(db_path, users) as url, guarded_chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # A page's address written differently, or the front page by its name, opens that page with the
+        # link's filters; an address that names no page says so in Danish (not Streamlit's English dialog).
+        page.goto(f"{url}/Maal_og_markeringer")
+        settle(page)
+        assert page.get_by_text("Siden er kun for analytikere. Log ind for at se den.").is_visible()
+        page.goto(f"{url}/Oversigt?omr=155")
+        settle(page)
+        assert page.url == f"{url}/?omr=155" and page.get_by_text("Dragør, en af kommunerne").is_visible()
+        page.goto(f"{url}/sammenlign")
+        settle(page)
+        assert page.get_by_role("heading", name="Siden findes ikke").is_visible()
+        assert not page.get_by_text("Page not found").count()
         page.goto(f"{url}/maal_og_markeringer")
         settle(page)
         _log_in_on_the_page(page, "lis")

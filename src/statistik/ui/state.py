@@ -11,12 +11,15 @@ with either opens the same view and is rewritten to today's names (tests/test_li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statistik import districts
+from statistik.markup import md
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,45 @@ FILTERS = {
 PAGE_ALIASES: dict[str, str] = {}
 
 
-def forwarding_pages() -> list:
-    """Hidden pages at the earlier addresses of renamed pages, forwarding to today's with the same filters."""
-    def forward(target: str):
+def forwarding_pages(pages: dict[str, list]) -> list:
+    """Hidden pages at the earlier addresses of renamed pages, forwarding to today's with the same filters; and,
+    for an address that names no page, one at that address: a page written differently (`/Upload`, the default
+    page's own name `/oversigt`) forwards to it, anything else says in Danish that the page does not exist
+    (instead of Streamlit's English "Page not found")."""
+    def forward(target):
         def page() -> None:
             st.switch_page(target, query_params=st.query_params.to_dict())
         return page
-    return [st.Page(forward(target), title=old, url_path=old, visibility="hidden")
-            for old, target in PAGE_ALIASES.items()]
+    found = [st.Page(forward(target), title=old, url_path=old, visibility="hidden")
+             for old, target in PAGE_ALIASES.items()]
+    every = [p for section in pages.values() for p in section]
+    known = {p.url_path for p in every} | set(PAGE_ALIASES)
+    asked = _address_asked()
+    if not asked or asked in known or not re.fullmatch(r"[\w.-]{1,80}", asked):
+        return found
+    by_name = {name.casefold(): p for p in every for name in (p.url_path, re.sub(r"\W+", "_", p.title)) if name}
+    by_name |= {old.casefold(): target for old, target in PAGE_ALIASES.items()}
+    target = by_name.get(asked.casefold())
+    return found + [st.Page(forward(target) if target is not None else _no_such_page(asked, every[0]),
+                            title=asked, url_path=asked, visibility="hidden")]
+
+
+def _address_asked() -> str | None:
+    """The page name in the address the browser asked for (not set when moving between pages in the app)."""
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or manager.intended_page_script_hash:
+        return None
+    return manager.intended_page_name
+
+
+def _no_such_page(asked: str, home):
+    def page() -> None:
+        st.title("Siden findes ikke")
+        st.info(f"Adressen /{md(asked)} er ikke en side i dashboardet. Vælg en side i menuen.",
+                icon=":material/link_off:")
+        st.page_link(home, label="Til forsiden")
+    return page
 
 
 def _key(name: str) -> str:
