@@ -10,9 +10,9 @@ each open Oversigt and click through every page --tours times, reading each page
 earlier runs asked for is warmed); with --warm-up one unmeasured session tours every page first,
 as on a dashboard already in use; with --ready each process first answers its readiness check
 (`/_stcore/script-health-check`, which runs the first page) and the machine is let go quiet, as
-behind a load balancer that sends users to a process only once it is ready. Meanwhile `statistik import` of ten new months for all 98
-municipalities x 90 categories and `statistik undo` of it alternate, so every page view may meet
-a new version of the store. A page view is timed from the click to the page's heading being shown
+behind a load balancer that sends users to a process only once it is ready. Meanwhile
+`statistik import` of ten new months for all 98 municipalities x 90 categories and `statistik undo`
+of it alternate, so every page view may meet a new version of the store. A page view is timed from the click to the page's heading being shown
 and the script done. Reported: page views, p50/p95 page time (also per page), errors (a
 traceback, an error message or a time-out), imports done, and each dashboard process's peak memory.
 
