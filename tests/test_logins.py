@@ -91,6 +91,22 @@ def test_guesses_sent_at_once_are_throttled_like_guesses_in_a_row(users, monkeyp
     assert refused.account is None and refused.message.startswith("For mange forkerte forsøg. Vent")
 
 
+def test_the_shared_login_state_stays_small_whatever_is_typed(users, monkeypatch):
+    # A guesser typing megabyte-long user names, or thousands of them, must not grow the file every
+    # login and every page run of a logged-in analyst reads.
+    monkeypatch.setattr(accounts, "verify", lambda *a, **k: None)
+    monkeypatch.setattr(logins, "REMEMBERED", 50)
+    now = 5_000_000.0
+    for i in range(60):
+        logins.log_in(f"{i}-" + "x" * 100_000, "forkert", session=f"s{i}", users=users, now=now + i)
+    state = users.with_name(users.name + ".logins.json")
+    assert state.stat().st_size < 50 * 200
+    for i in range(3):
+        logins.log_in("kim", "forkert", session=f"k{i}", users=users, now=now + 100)
+    assert logins.log_in("kim", PASSWORD, session="k4", users=users, now=now + 100).message.startswith(
+        "For mange forkerte forsøg")                  # the newest counts are kept
+
+
 def test_at_most_two_password_checks_run_at_once(users, monkeypatch):
     running, most = 0, 0
     lock = threading.Lock()

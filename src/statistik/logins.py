@@ -5,7 +5,8 @@
   it waits even the right password is refused, without checking it. An attempt counts as wrong
   from the moment it is let through until its password proves right, so guesses sent at once (from
   many sessions or replicas) are throttled as if sent one after another. The counts live in a small
-  file beside the users file, so every dashboard process (replica) shares them.
+  file beside the users file, so every dashboard process (replica) shares them: user names hashed,
+  the newest REMEMBERED counts kept, however long or many the names a guesser types.
 * Memory: a password check costs argon2's 64 MiB; at most two run at once in a process, the others
   wait briefly or are told to try again, so parallel guessing cannot use up the server's memory.
 * Sessions: a successful login gets a token, signed (HMAC-SHA256) with a secret kept beside the
@@ -35,6 +36,7 @@ from statistik import accounts, config
 FREE_ATTEMPTS = 3            # wrong passwords before the first wait
 LONGEST_WAIT_S = 15 * 60
 CHECK_QUEUE_S = 5.0          # how long a password check waits for a free slot
+REMEMBERED = 10_000          # wrong-password counts kept (the newest), so the shared file stays small
 _checks = threading.BoundedSemaphore(2)
 
 
@@ -68,6 +70,9 @@ def _state(users: Path | None, now: float) -> Iterator[dict]:
         before = json.dumps(state)
         yield state
         state["failures"] = {k: v for k, v in state["failures"].items() if now - v[1] < 24 * 3600}
+        if len(state["failures"]) > REMEMBERED:
+            newest = sorted(state["failures"].items(), key=lambda kv: kv[1][1], reverse=True)[:REMEMBERED]
+            state["failures"] = dict(newest)
         state["revoked"] = {k: v for k, v in state["revoked"].items() if v > now}
         if json.dumps(state) != before:     # a check of a token (every page run) writes nothing
             handle.seek(0)
@@ -108,7 +113,9 @@ def log_in(username: str, password: str, session: str, users: Path | None = None
            now: float | None = None) -> Outcome:
     """Check a login, throttled per account and per browser session (`session`)."""
     now = time.time() if now is None else now
-    keys = [f"bruger:{(username or '').strip().lower()}", f"session:{session}"]
+    # Hashed: what a guesser types as user name (any length) is not written into the shared file.
+    name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
+    keys = [f"bruger:{name}", f"session:{session[:64]}"]
     with _state(users, now) as state:
         left = _waiting(state, keys, now)
         if left <= 0:
