@@ -107,6 +107,27 @@ def test_the_shared_login_state_stays_small_whatever_is_typed(users, monkeypatch
         "For mange forkerte forsøg")                  # the newest counts are kept
 
 
+def test_processes_starting_together_make_one_signing_key(tmp_path):
+    # The first logins of replicas started together: every one must sign with the same, whole key.
+    for round_ in range(10):
+        users = tmp_path / str(round_) / "brugere.toml"
+        barrier, keys = threading.Barrier(8), []
+
+        def first_login():
+            barrier.wait()
+            try:
+                keys.append(logins._secret(users))
+            except OSError as e:
+                keys.append(e)
+
+        threads = [threading.Thread(target=first_login) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(set(keys)) == 1 and len(keys[0]) == 32, keys
+
+
 def test_at_most_two_password_checks_run_at_once(users, monkeypatch):
     running, most = 0, 0
     lock = threading.Lock()

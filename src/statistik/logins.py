@@ -155,15 +155,33 @@ def _secret(users: Path | None) -> bytes:
     """The signing key beside the users file, made on first use (readable only by its owner)."""
     path = _beside_users(".secret", users)
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (FileNotFoundError, ValueError):
+        return _read_secret(path)
+    except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written in full under a name of its own, then linked into place: processes starting together
+    # (replicas) never read half a key, and only the first one's key is used.
+    fresh = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key)
-    return bytes.fromhex(key)
+        f.write(secrets.token_hex(32))
+    try:
+        os.link(fresh, path)
+    except FileExistsError:
+        pass
+    finally:
+        fresh.unlink()
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except ValueError:                     # not hex, or not text at all
+        key = b""
+    if len(key) != 32:
+        raise ValueError(f"Nøglefilen {path} er ødelagt. Slet den, så laves en ny (alle skal logge ind igen).")
+    return key
 
 
 def _b64(data: bytes) -> str:
