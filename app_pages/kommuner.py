@@ -30,8 +30,12 @@ if comparison.data.empty:
             "Politiets egne kategorier findes kun for kredsens kommuner; se siden Udvikling.")
     st.stop()
 
+population_year = comparison.population_year
+if population_year is None:
+    st.info("Der er intet folketal (FOLK1A) for perioden, så kommunerne kan ikke sammenlignes pr. 100.000 "
+            "indbyggere. En analytiker henter folketallet på siden Upload (Nye tal fra Danmarks Statistik).")
+    st.stop()
 title = f"{category_names[category]} pr. 100.000 indbyggere, {period.label}"
-population_year = int(comparison.data["population_year"].max())
 source = source_line([comparison.source], computed=True, rates=True)
 if comparison.national is not None:
     def draw(width=None):

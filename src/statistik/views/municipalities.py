@@ -39,6 +39,12 @@ class Comparison:
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 12 police districts, as `reference`
     district_limits: pd.DataFrame = field(default_factory=pd.DataFrame)   # the funnel at the districts' sizes
 
+    @property
+    def population_year(self) -> int | None:
+        """The year of the population figures the rates use (1 January), or None without any."""
+        year = self.data["population_year"].max() if "population_year" in self.data else None
+        return None if pd.isna(year) else int(year)
+
 
 def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     own = districts.current().code
