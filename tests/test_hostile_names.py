@@ -72,13 +72,14 @@ def test_line_breaks_in_a_name_become_spaces():
 # Control characters (ESC, NUL, BEL, DEL, C1) are invisible on screen, but Plotly's image export fails on
 # them and Word refuses them; a name shows without them, as on screen.
 CONTROLS = "".join(map(chr, [*range(0, 9), *range(14, 32), 127, *range(128, 160)]))
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # reorder what follows
 
 
 def test_control_characters_are_left_out_of_markdown_and_labels():
-    text = f"Kilde{CONTROLS} [31mrød\tx"
+    text = f"Kilde{CONTROLS}{BIDI} [31mrød\tx"
     assert shown(md(text)) == "Kilde [31mrød x"
     assert html_text(text) == "Kilde [31mrød x"
-    for c in CONTROLS:
+    for c in CONTROLS + BIDI:
         assert c not in md(c) and c not in html_text(c)
 
 

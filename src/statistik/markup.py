@@ -27,8 +27,9 @@ _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 JOINER = "\u2060"
 _LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c]+")
 # Other control characters (ESC, NUL, BEL, DEL, C1) show as nothing on screen, but Plotly's image
-# export fails on them (Kaleido: "plotly.js error"), so they are left out.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# export fails on them (Kaleido: "plotly.js error"); direction marks reorder the text after them (a
+# name could make the rest of a message read backwards). Both are left out.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _one_line(value: object) -> str:
