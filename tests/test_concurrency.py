@@ -222,3 +222,35 @@ def test_no_reader_ever_sees_part_of_an_import(db_path, tmp_path):
     seen.add(store.read().execute(counts).fetchone())
     assert seen <= {(2, 0, 0), (3, len(rows) - 1, 0)}, seen
     assert (3, len(rows) - 1, 0) in seen
+
+
+IN_PLACE = textwrap.dedent("""
+    # Another program writing the store in place (DuckDB's own, a one-off script), then killed.
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1])
+    con.execute("INSERT INTO annotation (start_date, end_date, text, kind, created_by) "
+                "VALUES (DATE '2025-06-01', DATE '2025-06-01', 'Skrevet i stedet', 'andet', 'x')")
+    print("ready", flush=True)
+    sys.stdin.readline()
+""")
+
+
+def test_a_write_in_place_left_unfinished_is_taken_over_while_dashboards_read(db_path, tmp_path):
+    script = tmp_path / "in_place.py"
+    script.write_text(IN_PLACE)
+    outside = subprocess.Popen([sys.executable, str(script), str(db_path)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    assert outside.stdout.readline().strip() == "ready"
+    # While that program has the store open for writing, a write refuses (exit 3) and says why.
+    assert "uden om statistik" in run_cli("category", "add", "Ny kategori", check_exit=3).stderr
+    outside.kill()
+    outside.wait()
+    assert db_path.with_name(db_path.name + ".wal").exists()   # its committed work is only in the WAL
+    reader = Store(db_path).read()           # a dashboard reading from now on (DuckDB's read lock in this process)
+    # The next write takes it over without opening the store for writing, so the readers are not in the way.
+    run_cli("category", "add", "Ny kategori")
+    assert not db_path.with_name(db_path.name + ".wal").exists()
+    after = Store(db_path).read()
+    assert after.execute("SELECT count(*) FROM annotation WHERE text = 'Skrevet i stedet'").fetchone()[0] == 1
+    assert after.execute("SELECT count(*) FROM category WHERE name = 'Ny kategori'").fetchone()[0] == 1
+    assert reader.execute("SELECT count(*) FROM annotation WHERE text = 'Skrevet i stedet'").fetchone()[0] == 0

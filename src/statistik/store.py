@@ -320,20 +320,33 @@ class Store:
                 else:
                     entry.unlink(missing_ok=True)
 
-    def _settle_in_place_writes(self) -> None:
-        """A store written in place (by an older statistik, or a test) may have committed work in its WAL."""
-        if not self.path.with_name(self.path.name + ".wal").exists():
-            return
+    def _in_place_writes(self, copy: Path) -> Path | None:
+        """The WAL a write in place left beside the store (an older statistik, a one-off script, DuckDB's own
+        program, killed before its checkpoint), copied beside `copy` so that connecting to the copy replays
+        it there: the store itself is never opened for writing, so readers are not in the way. Returns the
+        store's WAL, to remove once the copy is published; StoreBusy if that program is still writing."""
+        wal = self.path.with_name(self.path.name + ".wal")
+        if not wal.exists():
+            return None
+        with open(self.path, "rb") as f:
+            try:  # DuckDB holds a write lock on the file while it has it open for writing
+                fcntl.lockf(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreBusy(f"Databasen {self.path} er åben for skrivning i en anden proces uden om statistik "
+                                "(fx DuckDB's eget program). Luk den og prøv igen.") from None
+        shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        return wal
+
+    def _connect_copy(self, copy: Path, wal: Path | None) -> duckdb.DuckDBPyConnection:
         try:
-            con = duckdb.connect(str(self.path), config=self._config())
+            return duckdb.connect(str(copy), config=self._config())
         except duckdb.IOException as e:
-            holder = _holder_of_duckdb_lock(str(e))
-            raise StoreBusy(f"Databasen {self.path} er åben for skrivning i {holder} uden om statistik. "
-                            "Luk den og prøv igen.", holder) from e
-        try:
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+            if wal is None or "checkpoint iteration" not in str(e):
+                raise
+        # DuckDB knows the WAL is already in the file (a write was killed after publishing it, before
+        # removing the WAL): there is nothing to take over.
+        copy.with_name(copy.name + ".wal").unlink()
+        return duckdb.connect(str(copy), config=self._config())
 
     @contextlib.contextmanager
     def write(self, *, purpose: str = "", on_wait: Waiting | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -349,10 +362,11 @@ class Store:
             try:
                 with self._on_disk():
                     self._clean_leftovers()
-                    self._settle_in_place_writes()
+                    wal = None
                     if self.path.exists():
                         shutil.copyfile(self.path, copy)
-                    con = duckdb.connect(str(copy), config=self._config())
+                        wal = self._in_place_writes(copy)
+                    con = self._connect_copy(copy, wal)
                     schema.migrate(con)
                 try:
                     with self._on_disk(space_only=True):   # the block's own files are its business
@@ -365,11 +379,14 @@ class Store:
                     con.close()
                     _fsync(copy)
                     os.replace(copy, self.path)
+                    if wal is not None:
+                        wal.unlink(missing_ok=True)   # taken over: it is in the file just published
                     _fsync(self.path.parent)
             finally:
                 if con is not None:
                     con.close()
                 copy.unlink(missing_ok=True)
+                copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
                 shutil.rmtree(copy.with_name(copy.name + ".tmp"), ignore_errors=True)
 
     # ------------------------------------------------------------------ copies
@@ -421,6 +438,8 @@ class Store:
                         con.close()
                     _fsync(copy)
                     os.replace(copy, self.path)
+                    # A WAL an unfinished write in place left belongs to the store replaced, not to this one.
+                    self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
                     _fsync(self.path.parent)
             finally:
                 copy.unlink(missing_ok=True)
