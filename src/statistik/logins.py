@@ -53,27 +53,31 @@ def _beside_users(suffix: str, users: Path | None) -> Path:
     return path.with_name(path.name + suffix)
 
 
+_FILES = {"failures": ".logins.json", "revoked": ".revoked.json"}
+
+
 @contextlib.contextmanager
-def _state(users: Path | None, now: float) -> Iterator[dict]:
-    """The shared login state (failures per key, revoked tokens), locked while the block runs."""
-    path = _beside_users(".logins.json", users)
+def _state(users: Path | None, now: float, part: str = "failures") -> Iterator[dict]:
+    """Shared login state, locked while the block runs: {"failures": wrong tries per key} or {"revoked": tokens},
+    each in a file of its own (every page run of a logged-in analyst reads the revoked tokens: a small file)."""
+    path = _beside_users(_FILES[part], users)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         try:
-            state = json.loads(handle.read() or "{}")
+            found = json.loads(handle.read() or "{}")
         except json.JSONDecodeError:
-            state = {}
-        state.setdefault("failures", {})
-        state.setdefault("revoked", {})
+            found = {}
+        state = {part: found.get(part, {}) if isinstance(found, dict) else {}}
         before = json.dumps(state)
         yield state
-        state["failures"] = {k: v for k, v in state["failures"].items() if now - v[1] < 24 * 3600}
-        if len(state["failures"]) > REMEMBERED:
-            newest = sorted(state["failures"].items(), key=lambda kv: kv[1][1], reverse=True)[:REMEMBERED]
-            state["failures"] = dict(newest)
-        state["revoked"] = {k: v for k, v in state["revoked"].items() if v > now}
+        if part == "failures":
+            state[part] = {k: v for k, v in state[part].items() if now - v[1] < 24 * 3600}
+            if len(state[part]) > REMEMBERED:
+                state[part] = dict(sorted(state[part].items(), key=lambda kv: kv[1][1], reverse=True)[:REMEMBERED])
+        else:
+            state[part] = {k: v for k, v in state[part].items() if v > now}
         if json.dumps(state) != before:     # a check of a token (every page run) writes nothing
             handle.seek(0)
             handle.truncate()
@@ -223,7 +227,7 @@ def check(token: str | None, users: Path | None = None, now: float | None = None
     data = _payload(token or "", users)
     if data is None or not isinstance(data.get("e"), int) or data["e"] <= now:
         return None
-    with _state(users, now) as state:
+    with _state(users, now, "revoked") as state:
         if str(data.get("id")) in state["revoked"]:
             return None
     try:
@@ -239,5 +243,5 @@ def revoke(token: str | None, users: Path | None = None) -> None:
     """End a session for good (logging out), also in other processes."""
     data = _payload(token or "", users)
     if data is not None and isinstance(data.get("e"), int):
-        with _state(users, time.time()) as state:
+        with _state(users, time.time(), "revoked") as state:
             state["revoked"][str(data.get("id"))] = data["e"]
