@@ -145,3 +145,19 @@ def test_a_backup_on_read_only_media_can_be_read_and_restored_from(db_path, tmp_
     cli("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
     assert "Databasen er gendannet" in cli("restore", str(media / "kopi.duckdb")).stdout
     assert export_hash(db_path) == export_hash(media / "kopi.duckdb")
+
+
+def test_a_backup_onto_a_file_system_without_hard_links_is_checked_and_kept(db_path, tmp_path, monkeypatch):
+    stick = tmp_path / "usb"                       # FAT or a network share: no hard links there
+    stick.mkdir()
+    real = os.link
+
+    def no_links(source, target, *args, **kwargs):
+        if Path(target).parent == stick:
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM), str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert "Sikkerhedskopi af databasen" in cli("backup", str(stick / "kopi.duckdb")).stdout
+    cli("import", str(SAMPLES / "eksempel_lang_2025-09.csv"))
+    assert "Databasen er gendannet" in cli("restore", str(stick / "kopi.duckdb")).stdout

@@ -500,7 +500,9 @@ def data_version_of(path: Path) -> int:
 def _check_copy(path: Path) -> int:
     """Open a copy read-only and check it is a store this program can use; returns its data version."""
     try:
-        con, _ = open_pinned(Path(path).absolute())
+        # By its own name, no pin: a copy is not replaced while it is checked, and a backup may sit on a
+        # file system without hard links (a FAT stick, a network share).
+        con = duckdb.connect(str(Path(path).absolute()), read_only=True)
         try:
             found = schema.current_version(con)
             version = data_version(con)
