@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import shown
 from statistik import accounts, publications, reference
 from statistik.bootstrap import open_store
-from statistik.ingest import import_file
+from statistik.ingest import Rejected, import_file
 from statistik.markup import html as html_text, md
 from statistik.views import annotations, targets_admin
 from test_pages import DASHBOARD
@@ -86,7 +86,6 @@ def test_control_characters_are_left_out_of_markdown_and_labels():
 @pytest.mark.parametrize("bad", ["Mål \x1b[2J", "a\x00b", "Kilde \u202eevil", "zero\u200bwidth"])
 def test_texts_with_hidden_characters_are_refused_where_they_are_written(con, tmp_path, bad):
     from conftest import table_contents
-    from statistik.ingest import Rejected
     before = table_contents(con)
     with pytest.raises(ValueError, match="kontroltegn|styretegn"):
         targets_admin.add_target(con, "155", "1320", 40, "below", bad, "kim")
@@ -100,6 +99,16 @@ def test_texts_with_hidden_characters_are_refused_where_they_are_written(con, tm
     assert table_contents(con) == before
     with pytest.raises(ValueError, match="kontroltegn|styretegn"):
         accounts.add_account("kim", PASSWORD, bad, path=tmp_path / "brugere.toml")
+
+
+@pytest.mark.parametrize("bad", ['=HYPERLINK("https://evil.example";"klik")', "+1", " -2+3", "@SUM(1)", "＝1"])
+def test_a_source_that_a_spreadsheet_would_run_as_a_formula_is_refused(con, tmp_path, bad):
+    """`statistik export` writes sources as they are (it is data, read back by tools), so none may be a formula."""
+    data = tmp_path / "data.csv"
+    data.write_text("periode;kommune;kategori;antal\n2025-09;Dragør;Opioider;3\n", encoding="utf-8")
+    with pytest.raises(Rejected) as refused:
+        import_file(con, data, user="kim", source=bad)
+    assert "formel" in refused.value.problems[0].message()
 
 
 def test_a_file_name_keeps_its_visible_characters_only(con, tmp_path):

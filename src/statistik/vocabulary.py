@@ -83,11 +83,19 @@ _MARKUP = re.compile(
 def unsafe_text(text: str) -> str | None:
     """Why a name may not be stored or shown as a name (formula-like or markup), or None."""
     s = str(text)
-    if s.lstrip(" ").startswith(_FORMULA_START):
-        return f"{s[:40]!r} begynder med {s.lstrip(' ')[:1]!r} og ville blive læst som en formel i Excel"
+    if why := formula_like(s):
+        return why
     if _MARKUP.search(s):
         return f"{s[:40]!r} indeholder HTML eller Markdown"
     return hidden_characters(s)
+
+
+def formula_like(text: str) -> str | None:
+    """Why a text would be run as a formula by a spreadsheet (it starts like one), or None."""
+    s = str(text)
+    if s.lstrip(" ").startswith(_FORMULA_START):
+        return f"{s[:40]!r} begynder med {s.lstrip(' ')[:1]!r} og ville blive læst som en formel i Excel"
+    return None
 
 
 _HIDDEN = ("Cc", "Cf", "Co", "Cs")

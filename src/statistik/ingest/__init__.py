@@ -28,7 +28,7 @@ from statistik.ingest.staging import (TRIM, VIEWED, BadNewlines, EncodingMismatc
 from statistik.ingest.textfile import (TextFile, normalize_newlines, nul_problem, open_text_file,
                                        reopen_as_legacy, sha256_of)
 from statistik.schema import FIGURES, POPULATION
-from statistik.vocabulary import hidden_characters
+from statistik.vocabulary import formula_like, hidden_characters
 
 __all__ = ["AccountingError", "NewCategoriesNotChosen", "PlanChanged", "Prepared", "Problem", "Rejected",
            "accept", "apply", "import_file", "new_category_problems", "prepare", "replan"]
@@ -188,6 +188,8 @@ def _source_problem(source: str | None) -> Problem | None:
         return Problem("kilden må ikke være tom")
     if why := hidden_characters(source):
         return Problem(f"kilden kan ikke bruges: {why}", fix="skriv kilden igen uden de usynlige tegn")
+    if why := formula_like(source):   # `statistik export` writes sources as they are
+        return Problem(f"kilden kan ikke bruges: {why}", fix="skriv kilden, så den begynder med et bogstav")
     return None
 
 
