@@ -19,12 +19,16 @@ from statistik import formatting
 HIDDEN_MARK = "skjult"
 
 
+MAX_THRESHOLD = 1_000_000   # far above any sensible one; from about 10**16 the solver's arithmetic fails
+
+
 def validate_threshold(below: int | None) -> int | None:
     """The threshold as given, or a Danish ValueError when it makes no sense."""
     if below is None:
         return None
-    if isinstance(below, bool) or not isinstance(below, int) or below < 2:
-        raise ValueError(f"Grænsen for små tal skal være et helt tal på mindst 2, ikke {below!r}.")
+    if isinstance(below, bool) or not isinstance(below, int) or not 2 <= below <= MAX_THRESHOLD:
+        raise ValueError(f"Grænsen for små tal skal være et helt tal på mindst 2 og højst "
+                         f"{formatting.number(MAX_THRESHOLD)}, ikke {below!r}.")
     return below
 
 
