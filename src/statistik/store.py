@@ -510,7 +510,8 @@ def _check_copy(path: Path) -> int:
         finally:
             con.close()
     except (duckdb.Error, OSError) as e:
-        raise ValueError(f"{Path(path).name} er ikke en statistik-database: {e}") from e
+        # DuckDB's own text is English and names a temporary file; the cause stays in the chain.
+        raise ValueError(f"{Path(path).name} er ikke en statistik-database, eller den kan ikke læses.") from e
     if not 0 < found <= schema.SCHEMA_VERSION:
         raise ValueError(f"{Path(path).name} har skemaversion {found}; programmet kender 1–{schema.SCHEMA_VERSION}.")
     return version
