@@ -7,6 +7,7 @@ import csv
 import duckdb
 import pytest
 
+from conftest import statistik
 from statistik import config, schema
 from statistik.bootstrap import open_store
 from statistik.store import Store
@@ -186,3 +187,17 @@ def test_the_data_status_page_shows_a_briefing_made_elsewhere_on_its_next_run(db
     at.run()
     assert any("endelige bilag (til mødet 15. januar 2026" in c.value for c in at.caption), \
         [c.value for c in at.caption]
+
+
+def test_a_file_that_is_no_store_or_from_a_newer_program_is_named_in_danish(tmp_path, monkeypatch):
+    future = tmp_path / "future.duckdb"
+    with Store(future).write():
+        pass
+    con = duckdb.connect(str(future))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    (tmp_path / "tal.csv").write_text("periode;kommune;kategori;antal\n", encoding="utf-8")
+    for path, says in [(future, "har skemaversion 999"), (tmp_path / "tal.csv", "er ikke en database fra statistik")]:
+        monkeypatch.setenv("STATISTIK_DB", str(path))
+        ran = statistik("uploads", check_exit=1)
+        assert says in ran.stderr and "fejl i programmet" not in ran.stderr, ran.stderr

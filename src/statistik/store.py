@@ -63,6 +63,11 @@ class Holder:
         return f"proces {self.pid} ({what}i gang i {running} s)"
 
 
+class StoreUnusable(RuntimeError):
+    """The file at the store's path is no store this program can use (not a DuckDB file, or from a newer
+    statistik); the message says which, in Danish."""
+
+
 class StoreUnwritable(Exception):
     """The store (or a copy of it) could not be written: a full disk, a read-only file system, no permission.
     Nothing was changed; the message says why, in Danish."""
@@ -217,6 +222,9 @@ class Store:
         try:
             con, identity = open_pinned(self.path, self._config())
         except duckdb.IOException as e:
+            if "not a valid duckdb database" in str(e).lower():
+                raise StoreUnusable(f"{self.path} er ikke en database fra statistik (STATISTIK_DB peger på en "
+                                    "anden slags fil). Intet er ændret.") from e
             if "lock" not in str(e).lower():
                 raise
             holder = _holder_of_duckdb_lock(str(e))
@@ -225,7 +233,7 @@ class Store:
         found = schema.current_version(con)
         if found > schema.SCHEMA_VERSION:
             con.close()
-            raise RuntimeError(f"Databasen har skemaversion {found}, men programmet kender kun "
+            raise StoreUnusable(f"Databasen har skemaversion {found}, men programmet kender kun "
                                f"{schema.SCHEMA_VERSION}. Opdatér statistik.")
         if found < schema.SCHEMA_VERSION:
             con.close()

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except store.StoreBusy as e:
         warn(str(e))
         return EXIT_BUSY
-    except store.StoreUnwritable as e:   # a full disk, a read-only folder: nothing was changed
+    except (store.StoreUnwritable, store.StoreUnusable) as e:   # a full disk, a read-only folder, not a store
         warn(str(e))
         return EXIT_REJECTED
     except BrokenPipeError:

@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from statistik import bootstrap, config
 from statistik.markup import md
-from statistik.store import Snapshot, Store, StoreBusy, StoreUnwritable
+from statistik.store import Snapshot, Store, StoreBusy, StoreUnusable, StoreUnwritable
 from statistik.views import published
 from statistik.views.warming import Call, Warmer, warmable
 
@@ -59,6 +59,9 @@ def snapshot() -> Snapshot:
         return store().snapshot()
     except StoreBusy as e:
         _busy(e)
+    except StoreUnusable as e:            # STATISTIK_DB names another kind of file, or a newer program's store
+        st.error(md(str(e)))
+        st.stop()
 
 
 @contextlib.contextmanager
