@@ -328,3 +328,11 @@ def test_a_real_browser_shows_the_names_as_text_and_fetches_nothing_outside(host
         settle(page)
         assert not page.locator("svg a, a[href*='evil']").count()  # Plotly made no link of the name
         assert "klik</a>" in page.locator(".legend").first.text_content()  # the tag shown, as text
+        # Every other page that names the category, its source, the target or the user; any image made
+        # of a name would be fetched, which guarded_chromium fails on.
+        for address in (f"kort?kat={code}", f"kommuner?kat={code}", "datastatus", "bilag", "om_data", "upload",
+                        "maal_og_markeringer"):
+            page.goto(f"{url}/{address}")
+            settle(page)
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+            assert not page.locator("img[src*='evil'], a[href*='evil'], .katex").count(), address
