@@ -179,7 +179,8 @@ def test_a_forged_revoked_or_outdated_token_is_refused(users):
 
 @pytest.mark.parametrize("password", ["password123", "Sommer2025!", "qwertyuiop", "1234567890", "aaaaaaaaaaaa",
                                       "Kodeord1234", "iloveyou12", "passwordpassword", "abcabcabcabc",
-                                      "trustno1trustno1", "kim12345678", "Kim2025!!!!", "KimAnalytiker1"])
+                                      "trustno1trustno1", "kim12345678", "Kim2025!!!!", "KimAnalytiker1",
+                                      "kim-analytiker", "2025-kim-2025"])
 def test_the_most_common_passwords_are_refused_not_only_short_ones(tmp_path, password):
     with pytest.raises(ValueError, match="blandt de mest brugte"):
         accounts.add_account("kim", password, "Kim Analytiker", path=tmp_path / "brugere.toml")

@@ -107,7 +107,8 @@ def is_common(password: str, *personal: str) -> bool:
         piece = repeated.group(1)
         return len(piece) <= 4 or is_common(piece)
     words = {w for p in personal for w in re.split(r"[\W_]+", (p or "").lower()) if w}
-    return bool(words) and re.sub("|".join(map(re.escape, sorted(words, key=len, reverse=True))), "", stem) == ""
+    rest = re.sub("|".join(map(re.escape, sorted(words, key=len, reverse=True))), "", text) if words else text
+    return bool(words) and not re.sub(r"[\W_\d]", "", rest)    # nothing left but digits and signs
 
 
 @functools.cache
