@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import SAMPLES, statistik
 
 run = statistik
@@ -219,3 +221,21 @@ def test_briefing_refuses_an_organisation_with_control_characters(db_path, tmp_p
                     "--organisation", "Politi\x1b[2J", check_exit=1)
     assert "kontroltegn" in ran.stderr and "Traceback" not in ran.stderr
     assert not (tmp_path / "b.docx").exists()
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt(), RuntimeError("Query interrupted")])
+def test_ctrl_c_stops_a_command_with_a_danish_word_and_writes_nothing(db_path, monkeypatch, interruption):
+    # Ctrl-C reaches Python as KeyboardInterrupt, or inside a DuckDB query as its 'Query interrupted'.
+    def interrupted(*args, **kwargs):
+        raise interruption
+
+    before = statistik("export").stdout
+    monkeypatch.setattr("statistik.cli.data.import_file", interrupted)
+    monkeypatch.setattr("statistik.cli.data.export_csv", interrupted)
+    for args in (["import", str(SAMPLES / "eksempel_lang_2025-09.csv"), str(SAMPLES / "eksempel_bred_2025.csv")],
+                 ["export"]):
+        ran = statistik(*args, check_exit=130)
+        assert "Afbrudt" in ran.stderr and "fejl i programmet" not in ran.stderr, ran.stderr
+        assert ran.stderr.count("Afbrudt") == 1        # the second file is not tried
+    monkeypatch.undo()
+    assert statistik("export").stdout == before

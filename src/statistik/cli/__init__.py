@@ -17,7 +17,8 @@ import sys
 
 from statistik import bootstrap, config, store
 from statistik.cli import backups, compare, data, dst, reports, users
-from statistik.cli.common import EXIT_BUSY, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, log_failure, waiting, warn
+from statistik.cli.common import (EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, interrupted,
+                                  log_failure, waiting, warn)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (`statistik export | head`); that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception:  # a bug: the traceback goes to the error log, the user gets its id
+    except (KeyboardInterrupt, Exception) as e:
+        if interrupted(e):
+            warn("Afbrudt. En skrivning er enten gemt helt eller slet ikke.")
+            return EXIT_INTERRUPTED
+        # A bug: the traceback goes to the error log, the user gets its id.
         error_id = log_failure(f"statistik {args.command}")
         warn(f"statistik {args.command} stoppede på grund af en fejl i programmet (fejl-id {error_id}). "
              "En skrivning er enten gemt helt eller slet ikke. Send kommandoen og fejl-id'et til den, "

@@ -12,6 +12,7 @@ from statistik import config
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EXIT_REMOTE = 4   # Statistikbanken could not be reached, timed out or answered with an error
+EXIT_INTERRUPTED = 130   # Ctrl-C, as shells report it
 
 
 # Control characters and direction marks in a name (a file's, say) would be run by the terminal:
@@ -42,6 +43,11 @@ def log_failure(what: str) -> str:
         f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} fejl-id {error_id}: {what}\n")
         f.write(traceback.format_exc())
     return error_id
+
+
+def interrupted(e: BaseException) -> bool:
+    """Whether `e` is Ctrl-C: KeyboardInterrupt, or DuckDB's 'Query interrupted' when it came during a query."""
+    return isinstance(e, KeyboardInterrupt) or (isinstance(e, RuntimeError) and str(e) == "Query interrupted")
 
 
 def waiting(holder: str, limit: float) -> None:

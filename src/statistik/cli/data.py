@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from statistik import config, formatting, reference, uploads
-from statistik.cli.common import EXIT_OK, EXIT_REJECTED, log_failure, say, waiting, warn
+from statistik.cli.common import EXIT_OK, EXIT_REJECTED, interrupted, log_failure, say, waiting, warn
 from statistik.figures import export_csv
 from statistik.ingest import Rejected, import_file
 from statistik.store import NothingToWrite, StoreUnwritable
@@ -60,7 +60,9 @@ def cmd_import(store, args) -> int:
             status = EXIT_REJECTED
         except StoreUnwritable:
             raise                # a full disk stops every file alike; the command line says why
-        except Exception:  # a bug must not stop the other files, nor show a traceback
+        except Exception as e:  # a bug must not stop the other files, nor show a traceback
+            if interrupted(e):
+                raise                # Ctrl-C stops them all; the command line says so
             error_id = log_failure(f"import of {path}")
             warn(f"{path.name}: kunne ikke læses på grund af en fejl i programmet (fejl-id {error_id}); "
                  "intet er gemt. Send filen og fejl-id'et til den, der driver statistik.")
