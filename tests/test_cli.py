@@ -199,7 +199,8 @@ def test_names_with_terminal_escapes_are_printed_as_visible_text(db_path, tmp_pa
     assert "fil[2J]8;;evil.exampleklik.csv" in listed.stdout  # stored without the control characters
 
 
-def test_a_bug_in_any_command_gives_an_error_id_not_a_traceback(db_path, tmp_path):
+def _broken_uploads_command(tmp_path) -> list[str]:
+    """`statistik uploads` with a bug in it."""
     script = tmp_path / "krak.py"
     script.write_text(
         "import sys\n"
@@ -209,11 +210,23 @@ def test_a_bug_in_any_command_gives_an_error_id_not_a_traceback(db_path, tmp_pat
         "uploads.list_uploads = broken\n"
         "from statistik.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n")
-    result = subprocess.run([sys.executable, str(script), "uploads"], capture_output=True, text=True, timeout=120)
+    return [sys.executable, str(script), "uploads"]
+
+
+def test_a_bug_in_any_command_gives_an_error_id_not_a_traceback(db_path, tmp_path):
+    result = subprocess.run(_broken_uploads_command(tmp_path), capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "fejl i programmet (fejl-id" in result.stderr
     assert "Traceback" not in result.stderr and "/srv/secret" not in result.stderr
     assert "/srv/secret" in (db_path.parent / f"{db_path.name}.fejl.log").read_text(encoding="utf-8")
+
+
+def test_a_bug_when_the_error_log_cannot_be_written_still_gives_a_danish_message(db_path, tmp_path):
+    (db_path.parent / f"{db_path.name}.fejl.log").mkdir()   # the log's name taken: it cannot be appended to
+    result = subprocess.run(_broken_uploads_command(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "fejl i programmet (fejl-id" in result.stderr and "kunne ikke skrives" in result.stderr
+    assert "Traceback" not in result.stderr and "/srv/secret" not in result.stderr
 
 
 def test_briefing_refuses_an_organisation_with_control_characters(db_path, tmp_path):
@@ -239,3 +252,24 @@ def test_ctrl_c_stops_a_command_with_a_danish_word_and_writes_nothing(db_path, m
         assert ran.stderr.count("Afbrudt") == 1        # the second file is not tried
     monkeypatch.undo()
     assert statistik("export").stdout == before
+
+
+@pytest.mark.parametrize("args, said", [
+    (["import"], "statistik import: fejl: mangler FILE."),
+    (["imprt", "x.csv"], "statistik: fejl: KOMMANDO: 'imprt' findes ikke (vælg mellem 'import', "),
+    (["summary", "--area"], "statistik summary: fejl: --area skal have en værdi."),
+    (["undo", "tre"], "statistik undo: fejl: ID: 'tre' er ikke en gyldig værdi."),
+    (["export", "--bogus"], "statistik: fejl: ukendt: --bogus."),
+    (["category"], "statistik category: fejl: mangler HANDLING."),
+])
+def test_wrong_usage_is_told_in_danish(db_path, args, said):
+    ran = statistik(*args, check_exit=2)
+    assert said in ran.stderr and "Se 'statistik" in ran.stderr
+    assert ran.stderr.startswith("brug: statistik")
+    assert "error:" not in ran.stderr and "usage:" not in ran.stderr and "the following" not in ran.stderr
+
+
+def test_help_is_in_danish(db_path):
+    shown = statistik("import", "--help").stdout
+    assert shown.startswith("brug: statistik import") and "\ntilvalg:\n" in shown and "vis denne hjælp" in shown
+    assert "usage:" not in shown and "options:" not in shown

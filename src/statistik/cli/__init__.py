@@ -17,15 +17,16 @@ import sys
 
 from statistik import bootstrap, config, store
 from statistik.cli import backups, compare, data, dst, reports, users
+from statistik.cli.arguments import Parser
 from statistik.cli.common import (EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, interrupted,
                                   log_failure, waiting, warn)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="statistik", description="Kriminalitetsstatistik for en politikreds (valgt med STATISTIK_POLITIKREDS).")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
     user = getpass.getuser()
     for module in (data, dst, reports, compare, backups, users):
         module.register(sub, user)

@@ -36,12 +36,16 @@ def warn(text: str) -> None:
 
 
 def log_failure(what: str) -> str:
-    """Append the current exception's traceback to the store's error log; returns its id."""
+    """Append the current exception's traceback to the store's error log; returns its id (saying so when the
+    log itself could not be written: a full disk, a read-only folder)."""
     error_id = uuid.uuid4().hex[:8]
     log = config.db_path().with_name(config.db_path().name + ".fejl.log")
-    with open(log, "a", encoding="utf-8") as f:
-        f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} fejl-id {error_id}: {what}\n")
-        f.write(traceback.format_exc())
+    try:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} fejl-id {error_id}: {what}\n")
+            f.write(traceback.format_exc())
+    except OSError:
+        return f"{error_id}; fejlloggen {log} kunne ikke skrives"
     return error_id
 
 

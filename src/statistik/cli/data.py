@@ -194,7 +194,7 @@ def register(sub, user: str) -> None:
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("category", help="vis eller tilføj kategorier")
-    csub = p.add_subparsers(dest="action", required=True)
+    csub = p.add_subparsers(dest="action", metavar="HANDLING", required=True)
     csub.add_parser("list")
     add = csub.add_parser("add")
     add.add_argument("name", metavar="NAVN")

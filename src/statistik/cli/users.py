@@ -47,7 +47,7 @@ def cmd_user(args) -> int:
 def register(sub, user: str) -> None:
     """Add the command's parser."""
     p = sub.add_parser("user", help="lokale brugerkonti til dashboardet (rører ikke databasen)")
-    usub = p.add_subparsers(dest="action", required=True)
+    usub = p.add_subparsers(dest="action", metavar="HANDLING", required=True)
     text = (f"tilføj en bruger; adgangskoden (mindst {accounts.MIN_PASSWORD_LENGTH} tegn, ikke en af de mest brugte) "
             "spørges om "
             f"to gange eller læses fra miljøvariablen {NEW_PASSWORD_ENV} (til scripts)")
