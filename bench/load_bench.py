@@ -47,36 +47,53 @@ TOUR = [("Udvikling", "Udvikling over tid"), ("Kommuner", "Kommunerne i forhold 
         ("Sammenlign perioder", "Sammenlign to perioder"), ("Datastatus", "Datastatus"),
         ("Om data", "Om data"), ("Oversigt", "Lokal kriminalitetsstatistik")]
 AIM_P95_S = 2.0
-FAILED = "Der skete en fejl".encode()   # the start of the dashboard's Danish error message
+FAILED = "Der skete en fejl"   # the start of the dashboard's Danish error message
+
+
+async def _visits(first, view, check, tours: int, think: float, times: list[tuple[str, float]],
+                  errors: list[str]) -> None:
+    """One user's tour: `first()` opens the dashboard, `view(link, heading)` opens a page (timed), `check()`
+    says what went wrong on it (a traceback, the Danish error message), if anything."""
+    try:
+        await first()
+    except Exception as e:  # the first page never came: the whole session is one error
+        errors.append(f"første side: {type(e).__name__}")
+        return
+    for _ in range(tours):
+        for link, heading in TOUR:
+            started = time.perf_counter()
+            try:
+                await view(link, heading)
+            except Exception as e:  # a time-out counts as an error of that page view
+                errors.append(f"{link}: {type(e).__name__}")
+                continue
+            times.append((link, time.perf_counter() - started))
+            if problem := await check():
+                errors.append(f"{link}: {problem}")
+            await asyncio.sleep(think)  # the user reads the page before the next click
 
 
 async def _session(browser, url: str, tours: int, think: float, times: list[tuple[str, float]],
                    errors: list[str]) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+
+    async def first() -> None:
+        await page.goto(url, timeout=180_000)
+        await page.wait_for_selector(READY, timeout=180_000)
+
+    async def view(link: str, heading: str) -> None:
+        await page.get_by_role("link", name=link, exact=True).click(timeout=60_000)
+        await page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+        await page.wait_for_selector(READY, timeout=60_000)
+
+    async def check() -> str | None:
+        if await page.locator("[data-testid='stException']").count():
+            return "traceback"
+        return "fejlbesked" if await page.get_by_text(FAILED).count() else None
+
     try:
-        try:
-            await page.goto(url, timeout=180_000)
-            await page.wait_for_selector(READY, timeout=180_000)
-        except Exception as e:  # the first page never came: the whole session is one error
-            errors.append(f"første side: {type(e).__name__}")
-            return
-        for _ in range(tours):
-            for link, heading in TOUR:
-                started = time.perf_counter()
-                try:
-                    await page.get_by_role("link", name=link, exact=True).click(timeout=60_000)
-                    await page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
-                    await page.wait_for_selector(READY, timeout=60_000)
-                except Exception as e:  # a time-out counts as an error of that page view
-                    errors.append(f"{link}: {type(e).__name__}")
-                    continue
-                times.append((link, time.perf_counter() - started))
-                shown = await page.locator("[data-testid='stException']").count()
-                failed = await page.get_by_text("Der skete en fejl").count()
-                if shown or failed:
-                    errors.append(f"{link}: {'traceback' if shown else 'fejlbesked'}")
-                await asyncio.sleep(think)  # the user reads the page before the next click
+        await _visits(first, view, check, tours, think, times, errors)
     finally:
         await context.close()
 
@@ -100,14 +117,16 @@ async def _protocol_session(url: str, tours: int, think: float, times: list[tupl
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    pages, problem = {}, None
 
-    async def run(page_hash: str, heading: str | None) -> tuple[dict[str, str], str | None]:
-        """Asks for a page run and reads it to its end: the pages by name, and what went wrong if anything."""
+    async def run(page_hash: str, heading: str | None) -> None:
+        """Asks for a page run and reads it to its end, noting the pages by name and what went wrong."""
+        nonlocal pages, problem
         ask = BackMsg()
         ask.rerun_script.page_script_hash = page_hash
         ask.rerun_script.context_info.url = url
         await ws.send(ask.SerializeToString())
-        pages, problem, seen = {}, None, heading is None
+        problem, seen = None, heading is None
         while True:
             message = ForwardMsg()
             message.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=60))
@@ -118,33 +137,22 @@ async def _protocol_session(url: str, tours: int, think: float, times: list[tupl
                 element = message.delta.new_element
                 if element.WhichOneof("type") == "exception":
                     problem = "traceback"
-                elif FAILED in element.SerializeToString():
+                elif FAILED.encode() in element.SerializeToString():
                     problem = problem or "fejlbesked"
                 elif element.WhichOneof("type") == "heading" and element.heading.body == heading:
                     seen = True
             elif kind == "script_finished":
-                return pages, problem or (None if seen else "ingen overskrift")
+                problem = problem or (None if seen else "ingen overskrift")
+                return
+
+    async def check() -> str | None:
+        return problem
 
     try:
         async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
                                       origin=url, max_size=None, open_timeout=180) as ws:
-            try:
-                pages, _ = await asyncio.wait_for(run("", None), timeout=180)
-            except Exception as e:  # the first page never came: the whole session is one error
-                errors.append(f"første side: {type(e).__name__}")
-                return
-            for _ in range(tours):
-                for link, heading in TOUR:
-                    started = time.perf_counter()
-                    try:
-                        _, problem = await run(pages[link], heading)
-                    except Exception as e:  # a time-out counts as an error of that page view
-                        errors.append(f"{link}: {type(e).__name__}")
-                        continue
-                    times.append((link, time.perf_counter() - started))
-                    if problem:
-                        errors.append(f"{link}: {problem}")
-                    await asyncio.sleep(think)
+            await _visits(lambda: asyncio.wait_for(run("", None), timeout=180),
+                          lambda link, heading: run(pages[link], heading), check, tours, think, times, errors)
     except OSError as e:
         errors.append(f"forbindelse: {type(e).__name__}")
 
