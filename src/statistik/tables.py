@@ -29,9 +29,8 @@ from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from statistik.formatting import CELL_DECIMALS
-from statistik.vocabulary import slug
+from statistik.vocabulary import formula_like, slug
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 YES, NO = "ja", "nej"
 
@@ -95,7 +94,7 @@ def _plain(value):
 
 def neutralise(text: str) -> str:
     """Text made safe for a CSV cell: a leading `'` if it would start a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if formula_like(text) else text
 
 
 def _csv_cell(value) -> str:
@@ -156,7 +155,7 @@ def _text_cell(ws, row: int, column: int, text: str):
     cell = ws.cell(row=row, column=column)
     cell.value = text
     cell.data_type = "s"  # openpyxl would otherwise store '=…' as a formula and '#N/A' as an error
-    if text.startswith(FORMULA_STARTS):
+    if formula_like(text):
         cell.quotePrefix = True
     return cell
 

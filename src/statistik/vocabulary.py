@@ -73,7 +73,8 @@ def is_summary(text: str) -> bool:
 
 
 # Names that a spreadsheet would run as a formula, or that Markdown/HTML would render.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Also the full-width forms and, after spaces, the same: spreadsheets have read all of these as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _MARKUP = re.compile(
     r"<\s*[a-zA-Z/!?]|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);|\[[^\]]*\]\([^)]*\)|\*\*|__|`|^\s*#|^\s*>|javascript:",
     re.IGNORECASE,
@@ -93,7 +94,7 @@ def unsafe_text(text: str) -> str | None:
 def formula_like(text: str) -> str | None:
     """Why a text would be run as a formula by a spreadsheet (it starts like one), or None."""
     s = str(text)
-    if s.lstrip(" ").startswith(_FORMULA_START):
+    if s.lstrip(" ").startswith(FORMULA_STARTS):
         return f"{s[:40]!r} begynder med {s.lstrip(' ')[:1]!r} og ville blive læst som en formel i Excel"
     return None
 
