@@ -56,6 +56,18 @@ def test_municipalities_are_in_their_dagi_police_districts():
     assert sum(len(m) for m in districts.values()) == 99
 
 
+def test_each_municipality_is_clicked_at_a_point_inside_it_and_inside_no_other():
+    """The map's hover and click point of a municipality lies in it, not in a hole of it (København's bounding
+    box has its middle in Frederiksberg) nor in a neighbour."""
+    import numpy as np
+    features = {f["id"]: geo._polygons(f["geometry"]) for f in geo.municipalities()["features"]}
+    for code, (lon, lat) in geo.inner_points().items():
+        point = np.array([[lon, lat]])
+        holders = {other for other, polygons in features.items()
+                   if any(geo.contains(polygon, point)[0] for polygon in polygons)}
+        assert holders == {code}, (code, holders)
+
+
 def test_the_outline_leaves_out_borders_inside_the_group():
     lons, lats = geo.outline(["101", "147"])
     outline = {tuple(sorted(((a, b), (c, d)))) for a, b, c, d in zip(lons[::3], lats[::3], lons[1::3], lats[1::3])}

@@ -2,8 +2,8 @@
 
 No tiles, no basemap and no Plotly geo subplot (which fetches a world map from a CDN): each
 municipality is a filled shape on an ordinary pair of axes, longitudes scaled by cos(56°) and the
-axes locked 1:1, so Denmark keeps its shape. An invisible point at each municipality's centre carries
-its hover text and makes it clickable.
+axes locked 1:1, so Denmark keeps its shape. An invisible point inside each municipality, away from
+its borders (`geo.inner_points`), carries its hover text and makes it clickable.
 
 `data` has one row per municipality: area_code, name, count, rate (<NA>: no figure or hidden) and
 hidden. Rates are coloured on a light-to-dark blue scale that stays ordered in grey-scale print; a
@@ -54,13 +54,6 @@ def _outer_rings(geometry: dict) -> list:
     return [polygon[0] for polygon in polygons]
 
 
-def _centre(rings) -> tuple[float, float]:
-    """The middle of the largest ring's bounding box (close enough to place a hover point)."""
-    ring = max(rings, key=len)
-    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    return _x((min(lons) + max(lons)) / 2), round((min(lats) + max(lats)) / 2, 4)
-
-
 def _outline(fig: go.Figure, groups: list[list[str]], name: str, line: dict) -> None:
     """One line trace with the outer borders of each group of municipalities."""
     lons, lats = [], []
@@ -93,14 +86,18 @@ def map_figure(data: pd.DataFrame, *, title: str, source: str, district_name: st
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=color, hoverinfo="skip",
                                  line=dict(color=BORDER if color in (MISSING_COLOR, HIDDEN_COLOR) else "white",
                                            width=0.7), showlegend=False, name=code))
-    centres = [_centre(shapes[c]) for c in d["area_code"]]
+    inside = geo.inner_points()
+    centres = [(_x(inside[c][0]), round(inside[c][1], 4)) for c in d["area_code"]]
     shown = ["skjult" if h else "ingen tal" if np.isnan(r) else f"{formatting.number(r, 1)} pr. 100.000"
              for r, h in zip(d["rate"], d["hidden"])]
     counts = ["" if h or pd.isna(c) else f"<br>{formatting.number(c)} anmeldelser"
               for c, h in zip(d["count"], d["hidden"])]
     fig.add_trace(go.Scatter(
         x=[c[0] for c in centres], y=[c[1] for c in centres], mode="markers", name=POINTS, showlegend=False,
-        marker=dict(size=14, color="rgba(0,0,0,0)", cmin=0, cmax=top, colorscale=SCALE,
+        # Small: where the capital's municipalities lie a few pixels apart, the point nearest the pointer is
+        # the one hovered and clicked (inside a marker every point counts as equally near); the layout's
+        # hoverdistance keeps the reach of a click in a large municipality.
+        marker=dict(size=4, color="rgba(0,0,0,0)", cmin=0, cmax=top, colorscale=SCALE,
                     showscale=bool(d["rate"].notna().any()),
                     # In the empty sea north-east of Zealand, where it covers no municipality.
                     colorbar=dict(title=dict(text="Pr. 100.000", side="top"), x=0.99, xanchor="right", y=0.99,
@@ -120,7 +117,7 @@ def map_figure(data: pd.DataFrame, *, title: str, source: str, district_name: st
     _outline(fig, [district], district_name, dict(color="#000000", width=3.5))
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(margin=dict(l=20, r=20), showlegend=True, hovermode="closest")
+    fig.update_layout(margin=dict(l=20, r=20), showlegend=True, hovermode="closest", hoverdistance=30)
     # Denmark with Bornholm is about 0.8 times as high as it is wide: no empty band under the map.
     style.set_plot_height(fig, min(PLOT_PX, ((width or style.ASSUMED_WIDTH) - 40) * 0.8))
     style.add_note(fig, geo.ATTRIBUTION)
