@@ -4,6 +4,8 @@ import colorsys
 
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statistik.charts import style
 
@@ -45,6 +47,19 @@ def test_long_titles_wrap_instead_of_running_off_the_chart():
     lines = fig.layout.title.text.split("<br>")
     assert len(lines) == 2
     assert " ".join(lines) == title
+
+
+@given(st.text(alphabet="abcæøå.:/", min_size=200, max_size=400), st.text(alphabet="abc ", max_size=60),
+       st.integers(min_value=200, max_value=1400))
+@settings(max_examples=60, deadline=None)
+def test_a_word_longer_than_a_line_is_broken_and_nothing_is_lost(word, words, width_px):
+    """A marker's or name's one long word (a pasted address) is broken, not run past the chart's edge."""
+    text = f"{words} {word} 3. kvt. 2025".strip()
+    lines = style.wrap(text, width_px, 15)
+    chars = max(20, int(width_px / (15 * 0.53)))
+    assert all(len(line) <= chars for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert any("3. kvt. 2025" in line for line in lines)       # a period label stays whole
 
 
 def test_fonts_are_large_enough_for_a_projector_and_numbers_are_danish():

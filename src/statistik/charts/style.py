@@ -99,10 +99,10 @@ _KEEP = "\ue000"          # a private-use character holds a protected space whil
 
 
 def wrap(text: str, width_px: float, size: float) -> list[str]:
-    """`text` broken into lines that fit `width_px` at font `size`, at spaces only and never inside a
-    period label."""
+    """`text` broken into lines that fit `width_px` at font `size`: at spaces, never inside a period label, and
+    inside a word only when the word alone is longer than a line (a pasted address, say)."""
     chars = max(20, int(width_px / (size * 0.53)))
-    lines = textwrap.wrap(_UNBROKEN.sub(_KEEP, text), chars, break_long_words=False) or [""]
+    lines = textwrap.wrap(_UNBROKEN.sub(_KEEP, text), chars) or [""]
     return [line.replace(_KEEP, " ") for line in lines]
 
 
