@@ -60,7 +60,7 @@ def test_each_municipality_is_clicked_at_a_point_inside_it_and_inside_no_other()
     """The map's hover and click point of a municipality lies in it, not in a hole of it (København's bounding
     box has its middle in Frederiksberg) nor in a neighbour."""
     import numpy as np
-    features = {f["id"]: geo._polygons(f["geometry"]) for f in geo.municipalities()["features"]}
+    features = {f["id"]: geo.polygons(f["geometry"]) for f in geo.municipalities()["features"]}
     for code, (lon, lat) in geo.inner_points().items():
         point = np.array([[lon, lat]])
         holders = {other for other, polygons in features.items()

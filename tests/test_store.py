@@ -92,13 +92,18 @@ def test_migrations_record_the_schema_version(tmp_path):
     con.close()
 
 
-def test_a_store_from_a_newer_program_is_refused(tmp_path):
-    path = tmp_path / "future.duckdb"
+def _store_of_a_newer_program(path):
+    """A store whose schema version (999) is newer than this program knows."""
     with Store(path).write():
         pass
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     con.close()
+    return path
+
+
+def test_a_store_from_a_newer_program_is_refused(tmp_path):
+    path = _store_of_a_newer_program(tmp_path / "future.duckdb")
     with pytest.raises(RuntimeError, match="skemaversion 999"):
         Store(path).read()
 
@@ -190,12 +195,7 @@ def test_the_data_status_page_shows_a_briefing_made_elsewhere_on_its_next_run(db
 
 
 def test_a_file_that_is_no_store_or_from_a_newer_program_is_named_in_danish(tmp_path, monkeypatch):
-    future = tmp_path / "future.duckdb"
-    with Store(future).write():
-        pass
-    con = duckdb.connect(str(future))
-    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
-    con.close()
+    future = _store_of_a_newer_program(tmp_path / "future.duckdb")
     (tmp_path / "tal.csv").write_text("periode;kommune;kategori;antal\n", encoding="utf-8")
     for path, says in [(future, "har skemaversion 999"), (tmp_path / "tal.csv", "er ikke en database fra statistik")]:
         monkeypatch.setenv("STATISTIK_DB", str(path))

@@ -47,10 +47,11 @@ def inner_points() -> dict[str, tuple[float, float]]:
     """A point (longitude, latitude) inside each municipality's largest piece, well away from its borders: where
     the map puts its hover text and click. The middle of a bounding box can lie outside the municipality
     (København's lies in Frederiksberg, a hole in it)."""
-    return {f["id"]: _inner_point(max(_polygons(f["geometry"]), key=_area)) for f in municipalities()["features"]}
+    return {f["id"]: _inner_point(max(polygons(f["geometry"]), key=_area)) for f in municipalities()["features"]}
 
 
-def _polygons(geometry: dict) -> list[list]:
+def polygons(geometry: dict) -> list[list]:
+    """The polygons of a Polygon or MultiPolygon: each its outer ring, then its holes."""
     return geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
 
 
@@ -95,8 +96,7 @@ def _inner_point(polygon: list, steps: int = 24) -> tuple[float, float]:
 
 
 def _rings(geometry: dict) -> Iterable[list]:
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    for polygon in polygons:
+    for polygon in polygons(geometry):
         yield from polygon
 
 

@@ -49,11 +49,6 @@ def _xy(rings) -> tuple[list, list]:
     return xs, ys
 
 
-def _outer_rings(geometry: dict) -> list:
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    return [polygon[0] for polygon in polygons]
-
-
 def _outline(fig: go.Figure, groups: list[list[str]], name: str, line: dict) -> None:
     """One line trace with the outer borders of each group of municipalities."""
     lons, lats = [], []
@@ -72,7 +67,8 @@ def _key(fig: go.Figure, name: str, color: str) -> None:
 def map_figure(data: pd.DataFrame, *, title: str, source: str, district_name: str, district: list[str],
                police_districts: dict[int, list[str]] | None = None, width: int | None = None) -> go.Figure:
     """The municipalities coloured by rate per 100.000, the district outlined; hidden and missing told apart."""
-    shapes = {f["id"]: _outer_rings(f["geometry"]) for f in geo.municipalities()["features"]}
+    shapes = {f["id"]: [polygon[0] for polygon in geo.polygons(f["geometry"])]   # an enclave draws its own
+              for f in geo.municipalities()["features"]}
     d = data[data["area_code"].isin(shapes)].reset_index(drop=True).copy()
     d["rate"] = pd.to_numeric(d["rate"], errors="coerce").astype("float64")
     d["hidden"] = d["hidden"].astype(bool)
